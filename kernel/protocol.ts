@@ -1,0 +1,92 @@
+// The typed JSON-lines protocol between a kernel process and its clients (VS Code extension, CLI).
+//
+// Transport: requests are JSON lines on the kernel's stdin; replies are JSON lines on the
+// kernel's fd 3. Anything the kernel process writes to its raw stdout/stderr (native code,
+// crash traces) is forwarded by the client as a stream of the running execution.
+
+/** A mime bundle, as in Jupyter: mime type -> data (string, or JSON for +json types). */
+export type MimeBundle = Record<string, unknown>;
+
+/** How strictly a cell is type checked before it runs. */
+export type TypeCheckMode = "error" | "warn" | "off";
+
+export interface ExecuteOptions {
+  typeCheck?: TypeCheckMode;
+  /** Bypass the stage cache for this execution. */
+  noCache?: boolean;
+  /** Notebook parameters overriding `%%params` defaults (`-p name=value`). */
+  params?: Record<string, string>;
+}
+
+export type Request =
+  | { type: "execute"; id: string; code: string; cellId?: string; options?: ExecuteOptions }
+  /** Ask for the kernel's state or a command that is not cell code (stage table, etc.). */
+  | { type: "command"; id: string; command: string; args?: Record<string, unknown> }
+  | { type: "interrupt" }
+  | { type: "shutdown" };
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  /** Stack with frames of cell code mapped to the cell's own line numbers. */
+  stack?: string;
+  /** Cell-relative 1-based line and column, when the error has a position in the cell. */
+  line?: number;
+  column?: number;
+}
+
+export type ExecStatus = "ok" | "error" | "interrupted";
+
+export type Reply =
+  | { type: "ready"; pid: number; version: string; node: string }
+  | { type: "status"; state: "busy" | "idle" }
+  | { type: "stream"; id: string; name: "stdout" | "stderr"; text: string }
+  /** `displayId` lets a later display with the same id replace it (progress updating in place). */
+  | { type: "display"; id: string; data: MimeBundle; displayId?: string; update?: boolean }
+  | { type: "result"; id: string; data: MimeBundle }
+  | { type: "error"; id: string; error: ErrorInfo }
+  /** Stage bookkeeping for the cell, when it is a stage (name, state, cached, duration...). */
+  | { type: "stage"; id: string; info: Record<string, unknown> }
+  | { type: "done"; id: string; status: ExecStatus; executionCount: number; durationMs: number }
+  | { type: "commandResult"; id: string; ok: boolean; result?: unknown; error?: string };
+
+/** Encode one message as a JSON line. */
+export function encode(message: Request | Reply): string {
+  return JSON.stringify(message) + "\n";
+}
+
+/**
+ * Splits a byte stream into JSON messages. Feed chunks; complete lines come out parsed.
+ * A line that is not JSON is handed to `onGarbage` rather than thrown, so one bad line
+ * cannot wedge the channel.
+ */
+export class LineDecoder<T> {
+  private buffer = "";
+  constructor(
+    private readonly onMessage: (message: T) => void,
+    private readonly onGarbage: (line: string) => void = () => {},
+  ) {}
+
+  push(chunk: string | Buffer): void {
+    this.buffer += typeof chunk === "string" ? chunk : chunk.toString("utf8");
+    let newline: number;
+    while ((newline = this.buffer.indexOf("\n")) >= 0) {
+      const line = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + 1);
+      if (!line.trim()) continue;
+      let parsed: T;
+      try {
+        parsed = JSON.parse(line) as T;
+      } catch {
+        this.onGarbage(line);
+        continue;
+      }
+      this.onMessage(parsed);
+    }
+  }
+}
+
+/** Mime type VS Code shows as an error with its stack. */
+export const ERROR_MIME = "application/vnd.code.notebook.error";
+/** Mime type of vega-lite specs (rendered by the extension's renderer). */
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
