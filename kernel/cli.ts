@@ -1,0 +1,48 @@
+// The `mlnb` command line: dispatches `mlnb <command>` to kernel/cli/<command>.ts.
+import { readFileSync } from "node:fs";
+
+/** Subcommands and one line of help each; each lives in kernel/cli/<name>.ts exporting `main(argv)`. */
+export const COMMANDS: Record<string, string> = {
+  run: "run every cell of a notebook headless: mlnb run NB.mlnb [--out EXECUTED.mlnb] [-p k=v] [--no-cache]",
+  runs: "list runs of a notebook with params and metrics; `mlnb runs diff A B` compares two",
+  export: "export a notebook as a pipeline script + lock (or --to ipynb)",
+  import: "import a Jupyter .ipynb as an .mlnb notebook",
+  script: "run an exported pipeline script: mlnb script NB.pipeline.ts [--verify]",
+  serve: "serve a model bundle over HTTP: mlnb serve BUNDLE [--port 8080]",
+  drift: "compare two data sets for drift: mlnb drift --reference A --current B",
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    `mlnb ${version()}: machine-learning pipeline notebooks`,
+    "",
+    "usage: mlnb <command> [options]   (mlnb <command> --help for its options)",
+    "",
+    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
+  ].join("\n");
+}
+
+/** Entry point; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    console.log(usage());
+    return command ? 0 : 2;
+  }
+  if (command === "--version" || command === "-v") {
+    console.log(version());
+    return 0;
+  }
+  if (!(command in COMMANDS)) {
+    console.error(`mlnb: unknown command "${command}"\n\n${usage()}`);
+    return 2;
+  }
+  const mod = (await import(`./cli/${command}.js`)) as { main(argv: string[]): Promise<number> };
+  return mod.main(rest);
+}
