@@ -1,3 +1,5 @@
 // The mlnb library that notebook cells and exported pipeline scripts import (`from "mlnb"`).
 export { log } from "./log.js";
 export { context, withContext, setContext, stageRandom, type RunContext } from "./context.js";
+export { DataLeakageError, lineageOf, checkLeakage, checkTransform, setLeakageMode, leakageWarnings, ensureLineage, describeLineage, type Lineage, type PartitionTag } from "./lineage.js";
+export { split } from "./split/index.js";
