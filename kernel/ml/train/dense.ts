@@ -1,0 +1,90 @@
+// Builds seeded dense-stack LayersModels and the fused forward pass the training loop runs on them.
+import { tf } from "../tf.js";
+
+/** Hidden-layer activations the declarative models accept. */
+export type Activation = "relu" | "tanh" | "sigmoid" | "elu" | "selu" | "linear";
+
+/** The shape of a dense stack: hidden layer sizes, their activation, dropout after each, and the output. */
+export interface DenseSpec {
+  inputs: number;
+  hidden: number[];
+  activation: Activation;
+  dropout: number;
+  outputs: number;
+  /** "softmax" for classifiers (the saved model outputs probabilities), "linear" for regressors. */
+  output: "softmax" | "linear";
+  seed: number;
+}
+
+const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "elu", "selu", "linear"];
+
+/** Check an activation name, naming the option when it is unknown. */
+export function checkActivation(a: string, verb: string): Activation {
+  if (!(ACTIVATIONS as readonly string[]).includes(a)) throw new Error(`${verb}: activation "${a}" is not one of ${ACTIVATIONS.join(", ")}`);
+  return a as Activation;
+}
+
+/**
+ * A tf.Sequential of Dense (+ Dropout) layers whose kernels use glorotUniform seeded per layer,
+ * so the same seed gives the same initial weights on every run.
+ */
+export function buildDense(spec: DenseSpec): tf.Sequential {
+  const model = tf.sequential();
+  const sizes = [...spec.hidden, spec.outputs];
+  sizes.forEach((units, i) => {
+    const last = i === sizes.length - 1;
+    model.add(tf.layers.dense({
+      units,
+      activation: last ? spec.output : spec.activation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: (spec.seed + i * 7919) >>> 0 }),
+      biasInitializer: "zeros",
+      ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
+    }));
+    if (!last && spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, seed: (spec.seed + i * 104729) >>> 0 }));
+  });
+  return model;
+}
+
+/** Kernel and bias variables of each Dense layer, in order (the tensors the optimiser updates). */
+export function denseVariables(model: tf.LayersModel): { kernel: tf.Variable; bias: tf.Variable }[] {
+  const out: { kernel: tf.Variable; bias: tf.Variable }[] = [];
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== "Dense") continue;
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    out.push({ kernel, bias });
+  }
+  return out;
+}
+
+/**
+ * The forward pass to the output layer's pre-activation (logits for classifiers), built from fused
+ * matMul+bias(+relu) ops: one kernel per layer instead of the three a Dense layer's apply() runs,
+ * which matters because training time here is per-op overhead, not arithmetic.
+ */
+export function denseForward(model: tf.LayersModel, spec: DenseSpec): (x: tf.Tensor2D, training: boolean, seed: () => number) => tf.Tensor2D {
+  const layers = denseVariables(model);
+  return (x, training, seed) => {
+    let h: tf.Tensor2D = x;
+    layers.forEach(({ kernel, bias }, i) => {
+      const last = i === layers.length - 1;
+      const act = last ? "linear" : spec.activation;
+      if (act === "relu" || act === "linear") {
+        h = tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias, activation: act }) as tf.Tensor2D;
+      } else {
+        h = activate(tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D, act);
+      }
+      if (!last && training && spec.dropout > 0) h = tf.dropout(h, spec.dropout, undefined, seed()) as tf.Tensor2D;
+    });
+    return h;
+  };
+}
+
+function activate(x: tf.Tensor2D, a: Activation): tf.Tensor2D {
+  switch (a) {
+    case "tanh": return tf.tanh(x);
+    case "sigmoid": return tf.sigmoid(x);
+    case "elu": return tf.elu(x);
+    case "selu": return tf.selu(x);
+    default: return x;
+  }
+}

@@ -1,0 +1,167 @@
+// Shared fitting path of every train verb: leakage check, table encoding, seeding, validation, loop, Model.
+import type { ColumnTable } from "arquero";
+import { checkLeakage } from "../lineage.js";
+import { context, mulberry32 } from "../context.js";
+import { initTf, tf } from "../tf.js";
+import { distinctLabels, featureMatrix, featureNames, labelCodes, numericTarget, oneHot, takeRows, type ColumnSpec, type Label } from "./data.js";
+import { runLoop, type EarlyStopping, type Forward, type LossKind, type TrainData } from "./loop.js";
+import { progress } from "./progress.js";
+import { Model, type ModelKind } from "./trained.js";
+
+/** Optimisers by name (tfjs's implementations). */
+export type OptimizerName = "adam" | "sgd" | "rmsprop" | "adagrad" | "adamax";
+
+/** Options every train verb takes. */
+export interface FitOptions extends ColumnSpec {
+  /** Seed of initialisers, shuffling and dropout; default: the stage's `context().seed()`. */
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  /** `true` = patience 5 on val_loss (or loss without validation), restoring the best weights. */
+  earlyStopping?: boolean | EarlyStopping;
+  /** Fraction of rows held out (a seeded random sample) to report val_loss / val_acc. */
+  validationSplit?: number;
+  /** A separate validation table (checked for leakage like the training table). */
+  validationData?: ColumnTable;
+  /** Per-label loss weights, or "balanced" (n / (classes * count), as scikit-learn). */
+  classWeights?: Record<string, number> | "balanced";
+  /** Show epoch progress and the loss chart in the cell (default true). */
+  progress?: boolean;
+}
+
+/** What a verb builds once it knows the input width and the number of outputs. */
+export interface Built {
+  network: tf.LayersModel;
+  forward: Forward;
+  loss: LossKind;
+  /** Kernels for the alpha penalty (dense stacks only). */
+  kernels?: tf.Variable[];
+  alpha?: number;
+}
+
+export interface FitDefaults { epochs: number; batchSize: number | "sklearn"; optimizer: OptimizerName; learningRate: number }
+
+/** Train a network built by `build` on `table`; the verb name is used in errors, the leakage check and the display. */
+export async function fitTable(
+  kind: ModelKind,
+  table: ColumnTable,
+  opts: FitOptions,
+  classifier: boolean,
+  defaults: FitDefaults,
+  build: (inputs: number, outputs: number, seed: number, labels?: Label[]) => Built,
+): Promise<Model> {
+  const verb = `train.${kind}`;
+  checkLeakage(table, verb);
+  if (opts.validationData) checkLeakage(opts.validationData, `${verb} (validationData)`);
+  await initTf();
+  const seed = (opts.seed ?? context().seed()) >>> 0;
+  const random = mulberry32(seed ^ 0x5bd1e995);
+  const features = featureNames(table, opts, verb);
+  const targetValues = table.array(opts.target) as ArrayLike<unknown>;
+  const labels = classifier ? distinctLabels(targetValues, opts.target, verb) : undefined;
+  if (labels && labels.length < 2) throw new Error(`${verb}: target column "${opts.target}" has a single class (${String(labels[0])}); a classifier needs at least two`);
+  const n = table.numRows();
+  if (n === 0) throw new Error(`${verb}: the table has no rows`);
+
+  const encode = (t: ColumnTable, what: string, yDim: number): TrainData => {
+    const x = featureMatrix(t, features, what);
+    const values = t.array(opts.target) as ArrayLike<unknown>;
+    let y: Float32Array;
+    let w: Float32Array | undefined;
+    if (labels) {
+      const codes = labelCodes(values, labels, opts.target, what);
+      y = yDim === 1 ? Float32Array.from(codes) : oneHot(codes, labels.length);
+      w = classWeightsOf(opts.classWeights, labels, codes, verb);
+    } else {
+      y = numericTarget(values, opts.target, what);
+    }
+    return { x, y, n: t.numRows(), d: features.length, yDim, w };
+  };
+
+  const outputs = labels ? labels.length : 1;
+  const built = build(features.length, outputs, seed, labels);
+  const yDim = built.loss === "binaryProbs" || built.loss === "mse" ? 1 : outputs;
+  const optimizer = makeOptimizer(opts.optimizer ?? defaults.optimizer, opts.learningRate ?? defaults.learningRate, verb);
+  try {
+    let data = encode(table, verb, yDim);
+    let val: TrainData | undefined;
+    if (opts.validationData) {
+      val = encode(opts.validationData, `${verb} (validationData)`, yDim);
+    } else if (opts.validationSplit !== undefined) {
+      [data, val] = holdOut(data, opts.validationSplit, random, verb);
+    }
+    const epochs = opts.epochs ?? defaults.epochs;
+    const batchSize = opts.batchSize ?? (defaults.batchSize === "sklearn" ? Math.min(200, data.n) : defaults.batchSize);
+    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`${verb}: epochs must be a positive integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${verb}: batchSize must be a positive integer, got ${batchSize}`);
+    const earlyStopping = opts.earlyStopping === true ? {} : opts.earlyStopping || undefined;
+    const show = opts.progress ?? true;
+    const bar = show ? progress(`${verb} (${opts.target})`, epochs) : undefined;
+    const vars = built.network.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { history, stoppedEpoch } = await runLoop(data, {
+      forward: built.forward, vars, kernels: built.kernels ?? [], alpha: built.alpha ?? 0, loss: built.loss,
+      classifier: !!labels, optimizer, epochs, batchSize, random, earlyStopping, val,
+      onEpoch: bar ? (e, logs) => bar.epoch(e, logs) : undefined,
+    });
+    bar?.done(history, stoppedEpoch !== undefined ? `early stopping at epoch ${stoppedEpoch + 1}` : undefined);
+    return new Model(built.network, { kind, task: labels ? "classification" : "regression", target: opts.target, features, labels, history, seed, stoppedEpoch }, optimizer);
+  } catch (err) {
+    built.network.dispose();
+    optimizer.dispose();
+    throw err;
+  }
+}
+
+/** Build a tfjs optimiser by name. */
+export function makeOptimizer(name: OptimizerName, lr: number, verb: string): tf.Optimizer {
+  if (!(lr > 0)) throw new Error(`${verb}: learningRate must be > 0, got ${lr}`);
+  switch (name) {
+    case "adam": return tf.train.adam(lr);
+    case "sgd": return tf.train.sgd(lr);
+    case "rmsprop": return tf.train.rmsprop(lr);
+    case "adagrad": return tf.train.adagrad(lr);
+    case "adamax": return tf.train.adamax(lr);
+    default: throw new Error(`${verb}: optimizer "${String(name)}" is not one of adam, sgd, rmsprop, adagrad, adamax`);
+  }
+}
+
+function classWeightsOf(spec: FitOptions["classWeights"], labels: Label[], codes: Int32Array, verb: string): Float32Array | undefined {
+  if (!spec) return undefined;
+  const per = new Float64Array(labels.length).fill(1);
+  if (spec === "balanced") {
+    const counts = new Float64Array(labels.length);
+    for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
+    for (let c = 0; c < labels.length; c++) per[c] = counts[c] ? codes.length / (labels.length * counts[c]) : 0;
+  } else {
+    for (const [key, weight] of Object.entries(spec)) {
+      const c = labels.findIndex((l) => String(l) === key);
+      if (c < 0) throw new Error(`${verb}: classWeights names label "${key}", which is not in the target (labels: ${labels.join(", ")})`);
+      if (!(weight >= 0)) throw new Error(`${verb}: classWeights["${key}"] must be >= 0, got ${weight}`);
+      per[c] = weight;
+    }
+  }
+  const w = new Float32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) w[i] = per[codes[i]];
+  return w;
+}
+
+/** Split off a seeded random `fraction` of the rows as validation data. */
+function holdOut(data: TrainData, fraction: number, random: () => number, verb: string): [TrainData, TrainData] {
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`${verb}: validationSplit must be between 0 and 1, got ${fraction}`);
+  const nVal = Math.round(data.n * fraction);
+  if (nVal < 1 || nVal >= data.n) throw new Error(`${verb}: validationSplit ${fraction} of ${data.n} rows leaves no training or no validation rows`);
+  const order = Uint32Array.from({ length: data.n }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const valIdx = order.subarray(0, nVal).sort();
+  const trainIdx = order.subarray(nVal).sort();
+  const pick = (idx: Uint32Array): TrainData => ({
+    x: takeRows(data.x, data.d, idx), y: takeRows(data.y, data.yDim, idx), n: idx.length, d: data.d, yDim: data.yDim,
+    w: data.w ? takeRows(data.w, 1, idx) : undefined,
+  });
+  return [pick(trainIdx), pick(valIdx)];
+}
