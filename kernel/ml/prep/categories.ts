@@ -1,0 +1,26 @@
+// Category discovery shared by the encoders: sorted like numpy's unique, missing values last.
+import type { ColumnTable } from "arquero";
+import { isMissing } from "./columns-util.js";
+
+/** Sorted distinct values of a column (numbers numerically, strings by code unit), null last. */
+export function categoriesOf(table: ColumnTable, name: string, who: string): unknown[] {
+  if (!table.column(name)) throw new Error(`${who}: no column "${name}" (columns: ${table.columnNames().join(", ")})`);
+  const seen = new Set<unknown>();
+  let missing = false;
+  const vals = table.array(name) as ArrayLike<unknown>;
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i];
+    if (isMissing(v)) missing = true;
+    else seen.add(v);
+  }
+  const cats = [...seen].sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  if (missing) cats.push(null);
+  return cats;
+}
+
+/** Lookup from value to category index; missing values all map to the null category. */
+export function indexOf(categories: unknown[]): (v: unknown) => number | undefined {
+  const m = new Map<unknown, number>();
+  categories.forEach((c, i) => m.set(c, i));
+  return (v) => m.get(isMissing(v) ? null : v);
+}
