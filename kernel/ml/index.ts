@@ -3,3 +3,4 @@ export { log } from "./log.js";
 export { context, withContext, setContext, stageRandom, type RunContext } from "./context.js";
 export { DataLeakageError, lineageOf, checkLeakage, checkTransform, setLeakageMode, leakageWarnings, ensureLineage, describeLineage, type Lineage, type PartitionTag } from "./lineage.js";
 export { split } from "./split/index.js";
+export * as prep from "./prep/index.js";
