@@ -1,0 +1,107 @@
+// The codec registry: picks a codec for a value, encodes and hashes it, and decodes stored parts.
+import { canonicalJson, describe } from "./canonicalJson.js";
+import { sha256, valueHash } from "./hash.js";
+import { jsonCodec, undefinedCodec } from "./json.js";
+import { createModelCodec } from "./model.js";
+import { tableCodec } from "./table.js";
+import { typedArrayCodec } from "./typedArray.js";
+import type { Codec, EncodedValue, Encoding, Json, Part } from "./types.js";
+
+/** The tag a class can carry instead of (or besides) a `kind` property, to name its JSON kind. */
+export const KIND = Symbol.for("mlnb.kind");
+
+export interface CodecRegistry {
+  /** Add a codec; codecs registered later are asked before earlier ones and before the built-ins. */
+  register(codec: Codec<any>): void;
+  /**
+   * Handle values that have `toJSON()` and a kind tag (`value[KIND]` or `value.kind`) equal to
+   * `kind`: they are stored as the canonical JSON of `toJSON()` and rebuilt with `fromJSON`.
+   * This is how the ML library's fitted transformers are cached.
+   */
+  registerJsonKind<T>(kind: string, fromJSON: (json: any) => T): void;
+  /** The codec for `value`, or undefined when only "opaque" fits. */
+  codecFor(value: unknown): Codec<any> | undefined;
+  /** Encode and hash `value`; values no codec takes are `{ kind: "opaque", reason }` (never throws for those). */
+  encode(value: unknown): Promise<Encoding>;
+  /** Rebuild a value from its kind, meta and parts (by name). */
+  decode(stored: { kind: string; meta: { [key: string]: Json }; parts: ReadonlyMap<string, Uint8Array> | readonly Part[] }): Promise<unknown>;
+}
+
+export interface CodecRegistryOptions {
+  /** Include the built-in codecs (tables, models, typed arrays, JSON). Default true. */
+  builtins?: boolean;
+  /** The tfjs module for rebuilding models (default: import `@tensorflow/tfjs` when first needed). */
+  loadTf?: Parameters<typeof createModelCodec>[0];
+}
+
+interface WithToJson {
+  toJSON(): unknown;
+}
+
+/** A registry with the built-in codecs; extend it with `register` / `registerJsonKind`. */
+export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRegistry {
+  const custom: Codec<any>[] = [];
+  const builtins: Codec<any>[] = options.builtins === false ? [] : [tableCodec, createModelCodec(options.loadTf), typedArrayCodec, undefinedCodec, jsonCodec];
+  const jsonKinds = new Map<string, Codec<any>>();
+
+  const kindTag = (value: unknown): string | undefined => {
+    if (value === null || typeof value !== "object" || typeof (value as WithToJson).toJSON !== "function") return undefined;
+    const tag = (value as Record<symbol, unknown>)[KIND] ?? (value as { kind?: unknown }).kind;
+    return typeof tag === "string" && jsonKinds.has(`json:${tag}`) ? tag : undefined;
+  };
+  const byKind = (kind: string): Codec<any> | undefined => jsonKinds.get(kind) ?? [...custom, ...builtins].find((c) => c.kind === kind);
+
+  const registry: CodecRegistry = {
+    register(codec) {
+      custom.unshift(codec);
+    },
+    registerJsonKind(kind, fromJSON) {
+      jsonKinds.set(`json:${kind}`, {
+        kind: `json:${kind}`,
+        accepts: (value): value is WithToJson => kindTag(value) === kind,
+        encode(value: WithToJson) {
+          const json = value.toJSON();
+          const inner = jsonCodec.encode(json);
+          if ("opaque" in inner) return { opaque: `${kind}.toJSON(): ${inner.opaque.replace(/^value/, "result")}`, shape: describe(value) };
+          return { ...inner, shape: kind };
+        },
+        decode: (parts) => fromJSON(JSON.parse(new TextDecoder().decode(parts.get("value.json")))),
+      });
+    },
+    codecFor(value) {
+      const tag = kindTag(value);
+      if (tag) return jsonKinds.get(`json:${tag}`);
+      return custom.find((c) => c.accepts(value)) ?? builtins.find((c) => c.accepts(value));
+    },
+    async encode(value) {
+      const codec = registry.codecFor(value);
+      if (!codec) return { kind: "opaque", shape: describe(value), reason: `${describe(value)} has no codec` };
+      let out;
+      try {
+        out = await codec.encode(value);
+      } catch (e) {
+        return { kind: "opaque", shape: describe(value), reason: `the ${codec.kind} codec failed: ${(e as Error).message}` };
+      }
+      if ("opaque" in out) return { kind: "opaque", shape: out.shape ?? describe(value), reason: out.opaque };
+      const meta = out.meta ?? {};
+      const partHashes = out.parts.map((p) => sha256(p.bytes));
+      const encoded: EncodedValue = {
+        kind: codec.kind,
+        shape: out.shape,
+        meta: JSON.parse(canonicalJson(meta)) as { [key: string]: Json },
+        parts: out.parts,
+        partHashes,
+        hash: valueHash(codec.kind, meta, out.parts, partHashes),
+        size: out.parts.reduce((n, p) => n + p.bytes.byteLength, 0),
+      };
+      return encoded;
+    },
+    async decode(stored) {
+      const codec = byKind(stored.kind);
+      if (!codec) throw new Error(`no codec for kind "${stored.kind}" (was it registered in this kernel?)`);
+      const parts = stored.parts instanceof Map ? stored.parts : new Map((stored.parts as readonly Part[]).map((p) => [p.name, p.bytes]));
+      return codec.decode(parts, stored.meta);
+    },
+  };
+  return registry;
+}

@@ -1,0 +1,56 @@
+// Types shared by value codecs: encoded parts, encodings, opaque values, and the codec interface.
+
+/** JSON data (for codec metadata). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One named byte part of an encoded value (a table has one, a model two: model.json + weights.bin). */
+export interface Part {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** A value a codec could encode: what it is, how big, its bytes and its content hash. */
+export interface EncodedValue {
+  kind: string;
+  /** Human-readable shape for tables of stages: "344×7", "Float32Array[10]", "3 layers, 1,203 params". */
+  shape: string;
+  /** Small JSON the codec needs to decode (column groups, array type...); part of the hash. */
+  meta: { [key: string]: Json };
+  parts: Part[];
+  /** sha256 (hex) of each part's bytes, in the order of `parts`. */
+  partHashes: string[];
+  /** sha256 over kind, meta and the part hashes: equal hashes mean equal values. */
+  hash: string;
+  /** Total bytes of the parts. */
+  size: number;
+}
+
+/** A value no codec can store; its stage is never cached. */
+export interface OpaqueValue {
+  kind: "opaque";
+  /** What the value is ("function", "Map(3)", "instance of Foo"). */
+  shape: string;
+  /** Why it cannot be stored, for the stage table. */
+  reason: string;
+}
+
+export type Encoding = EncodedValue | OpaqueValue;
+
+/** What a codec's `encode` returns: the parts, or why this value cannot be encoded after all. */
+export type CodecOutput = { shape: string; parts: Part[]; meta?: { [key: string]: Json } } | { opaque: string; shape?: string };
+
+/**
+ * A codec turns values of one kind into bytes and back. `accepts` must be cheap (it is asked
+ * of every value); `encode` may still decline a value with `{ opaque: reason }`.
+ */
+export interface Codec<T = unknown> {
+  kind: string;
+  accepts(value: unknown): value is T;
+  encode(value: T): CodecOutput | Promise<CodecOutput>;
+  decode(parts: ReadonlyMap<string, Uint8Array>, meta: { [key: string]: Json }): T | Promise<T>;
+}
+
+/** True for an encoding that can be stored (not opaque). */
+export function isEncoded(e: Encoding): e is EncodedValue {
+  return e.kind !== "opaque";
+}
