@@ -4,5 +4,6 @@ export { context, withContext, setContext, stageRandom, type RunContext } from "
 export { DataLeakageError, lineageOf, checkLeakage, checkTransform, setLeakageMode, leakageWarnings, ensureLineage, describeLineage, type Lineage, type PartitionTag } from "./lineage.js";
 export { split } from "./split/index.js";
 export * as prep from "./prep/index.js";
+export { display, richBundle, MIME_BUNDLE } from "./display.js";
 export { train, Model } from "./train/index.js";
 export { evaluate, GateError } from "./evaluate/index.js";

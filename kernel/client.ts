@@ -1,0 +1,185 @@
+// Starts a kernel process and talks to it: the one client the extension and the CLI share.
+import { spawn, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Readable, Writable } from "node:stream";
+import { encode, LineDecoder, type ExecStatus, type ExecuteOptions, type Reply, type Request } from "./protocol.js";
+
+export interface KernelClientOptions {
+  /** The notebook file; the kernel's working directory is its folder. */
+  notebookPath: string;
+  /** Node executable for the kernel (default: this process's). */
+  nodePath?: string;
+  /** Extra environment (e.g. ELECTRON_RUN_AS_NODE=1 when nodePath is VS Code's runtime). */
+  env?: NodeJS.ProcessEnv;
+  typeCheck?: ExecuteOptions["typeCheck"];
+  /** How long to wait for the kernel's "ready" (ms). */
+  startTimeoutMs?: number;
+}
+
+export interface ExecuteResult {
+  status: ExecStatus;
+  executionCount: number;
+  durationMs: number;
+}
+
+type ReplyHandler = (reply: Reply) => void;
+
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), "server.js");
+
+/** Keeps the last bytes of the kernel's raw stderr, to explain a death. */
+const STDERR_TAIL = 4000;
+
+/**
+ * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "stderr"/"stdout"
+ * (raw text the kernel process wrote outside the protocol).
+ */
+export class KernelClient extends EventEmitter {
+  private readonly handlers = new Map<string, { onReply: ReplyHandler; resolve: (r: ExecuteResult) => void }>();
+  private stderrTail = "";
+  private exited = false;
+  private nextId = 1;
+
+  private constructor(private readonly child: ChildProcess) {
+    super();
+  }
+
+  /** Spawn a kernel and wait until it is ready. */
+  static async start(options: KernelClientOptions): Promise<KernelClient> {
+    const child = spawn(options.nodePath ?? process.execPath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", SERVER], {
+      cwd: dirname(options.notebookPath),
+      env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+    });
+    const client = new KernelClient(child);
+    return client.waitReady(options.startTimeoutMs ?? 30_000);
+  }
+
+  private waitReady(timeoutMs: number): Promise<KernelClient> {
+    const child = this.child;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`the kernel did not start within ${timeoutMs} ms${this.stderrTail ? `:\n${this.stderrTail}` : ""}`));
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      const decoder = new LineDecoder<Reply>((reply) => {
+        if (reply.type === "ready") {
+          clearTimeout(timer);
+          resolve(this);
+        }
+        this.dispatch(reply);
+      });
+      (child.stdio[3] as Readable).on("data", (chunk: Buffer) => decoder.push(chunk));
+      child.stdout!.on("data", (chunk: Buffer) => this.raw("stdout", chunk.toString("utf8")));
+      child.stderr!.on("data", (chunk: Buffer) => {
+        const text = chunk.toString("utf8");
+        this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL);
+        this.raw("stderr", text);
+      });
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(new Error(`could not start the kernel with ${child.spawnfile}: ${e.message}`));
+      });
+      child.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        this.exited = true;
+        reject(new Error(`the kernel exited during start (code ${code}, signal ${signal}):\n${this.stderrTail}`));
+        this.onExit(code, signal);
+      });
+    });
+  }
+
+  /** True until the kernel process has exited. */
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /**
+   * Run code. Every reply of this execution goes to `onReply`; the promise resolves when it is
+   * done. If the kernel dies meanwhile, onReply gets a "KernelDied" error and the status is "error".
+   */
+  execute(code: string, options: { cellId?: string; options?: ExecuteOptions } = {}, onReply: ReplyHandler = () => {}): Promise<ExecuteResult> {
+    const id = `e${this.nextId++}`;
+    if (this.exited) {
+      onReply({ type: "error", id, error: { name: "KernelDied", message: "The kernel is not running; start a new one." } });
+      return Promise.resolve({ status: "error", executionCount: 0, durationMs: 0 });
+    }
+    return new Promise((resolve) => {
+      this.handlers.set(id, { onReply, resolve });
+      this.send({ type: "execute", id, code, cellId: options.cellId, options: options.options });
+    });
+  }
+
+  /** Run a kernel command (stage table, graph, ...) and return its result. */
+  command(command: string, args?: Record<string, unknown>): Promise<unknown> {
+    const id = `c${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.handlers.set(id, {
+        onReply: (r) => {
+          if (r.type !== "commandResult") return;
+          if (r.ok) resolve(r.result);
+          else reject(new Error(r.error));
+        },
+        resolve: () => reject(new Error("the kernel died")),
+      });
+      this.send({ type: "command", id, command, args });
+    });
+  }
+
+  /** Interrupt the running cell. */
+  interrupt(): void {
+    this.send({ type: "interrupt" });
+  }
+
+  /** Ask the kernel to exit; kill it if it has not within `graceMs`. */
+  async shutdown(graceMs = 2000): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.send({ type: "shutdown" });
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  private send(request: Request): void {
+    if (this.exited) return;
+    (this.child.stdin as Writable).write(encode(request));
+  }
+
+  private raw(name: "stdout" | "stderr", text: string): void {
+    this.emit(name, text);
+    // Raw output (native code, crash traces) belongs to the running execution: the oldest pending.
+    const running = [...this.handlers.keys()].find((id) => id.startsWith("e"));
+    if (running) this.handlers.get(running)!.onReply({ type: "stream", id: running, name, text });
+  }
+
+  private dispatch(reply: Reply): void {
+    this.emit("reply", reply);
+    if (!("id" in reply)) return;
+    const h = this.handlers.get(reply.id);
+    if (!h) return;
+    h.onReply(reply);
+    if (reply.type === "done") {
+      this.handlers.delete(reply.id);
+      h.resolve({ status: reply.status, executionCount: reply.executionCount, durationMs: reply.durationMs });
+    } else if (reply.type === "commandResult") {
+      this.handlers.delete(reply.id);
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    const detail = this.stderrTail.trim() ? `\n${this.stderrTail.trim()}` : "";
+    for (const [id, h] of this.handlers) {
+      h.onReply({ type: "error", id, error: { name: "KernelDied", message: `The kernel died (${how}). The next run starts a fresh kernel.${detail}` } });
+      h.resolve({ status: "error", executionCount: 0, durationMs: 0 });
+    }
+    this.handlers.clear();
+    this.emit("exit", code, signal);
+  }
+}

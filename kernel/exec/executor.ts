@@ -1,0 +1,190 @@
+// The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
+import vm from "node:vm";
+import type * as TS from "typescript";
+import { display, richBundle } from "../ml/display.js";
+import type { Mime } from "../ml/context.js";
+import type { ErrorInfo, ExecStatus, TypeCheckMode } from "../protocol.js";
+import { interopDefault, resolveCellImport } from "./modules.js";
+import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
+import { CellTypeChecker, declaredNames, syntaxErrors, type CellDiagnostic } from "./typecheck.js";
+
+export interface CellOutcome {
+  status: ExecStatus;
+  /** The rich result of the cell's last expression, if any. */
+  result?: Mime;
+  /** The raw value of the last expression (for the stage layer). */
+  value?: unknown;
+  error?: ErrorInfo;
+  /** Names the cell defined at top level. */
+  declared: string[];
+  /** Type-check warnings (mode "warn"). */
+  warnings: CellDiagnostic[];
+}
+
+export interface RunOptions {
+  /** Label used in stacks and errors, e.g. "Cell[3]". */
+  label: string;
+  typeCheck?: TypeCheckMode;
+}
+
+export interface ExecutorOptions {
+  notebookDir: string;
+  typeCheck?: TypeCheckMode;
+}
+
+/** Raised inside a run when the user interrupts it. */
+export class InterruptError extends Error {
+  constructor() {
+    super("Interrupted by the user");
+    this.name = "KeyboardInterrupt";
+  }
+}
+
+export interface Executor {
+  /** Shared flag every loop in cell code checks; non-zero means "interrupt". */
+  readonly interruptFlag: Int32Array;
+  /** The notebook's variables (null prototype: only what cells defined). */
+  readonly scope: Record<string, unknown>;
+  run(code: string, options: RunOptions): Promise<CellOutcome>;
+  /** Stop the running cell (its promise settles as "interrupted"). */
+  interrupt(): void;
+  /** Forget all variables and declarations. */
+  reset(): void;
+  /** The TypeScript module, loaded in the background at start. */
+  typescript(): Promise<typeof TS>;
+  /** Load TypeScript and the type checker's libraries before the first cell needs them. */
+  warmup(): Promise<void>;
+}
+
+/** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
+export function createExecutor(options: ExecutorOptions): Executor {
+  const { notebookDir } = options;
+  const scope: Record<string, unknown> = Object.create(null);
+  const compiled = new Map<string, CompiledCell>();
+  let tsPromise: Promise<typeof TS> | undefined;
+  let checker: CellTypeChecker | undefined;
+  let interruptCurrent: (() => void) | undefined;
+  const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+
+  const typescript = () => (tsPromise ??= import("typescript").then((m) => (m.default ?? m) as typeof TS));
+  const getChecker = async () => (checker ??= new CellTypeChecker(await typescript(), notebookDir));
+
+  // Helpers cell scripts call (imports, scope) live on one global object.
+  Object.defineProperty(globalThis, RUNTIME, {
+    value: {
+      scope,
+      import: (specifier: string) => import(resolveCellImport(specifier, notebookDir)),
+      interopDefault,
+      flag: interruptFlag,
+      stop: () => {
+        Atomics.store(interruptFlag, 0, 0);
+        throw new InterruptError();
+      },
+    },
+    configurable: true,
+    enumerable: false,
+  });
+  scope.display = display;
+
+  async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
+    const mode = opts.typeCheck ?? options.typeCheck ?? "error";
+    let warnings: CellDiagnostic[] = [];
+    if (mode !== "off") {
+      const ts = await typescript();
+      const diags = (await getChecker()).check(code, declaredNames(ts, code));
+      if (diags.length && mode === "error") return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
+      warnings = diags;
+    }
+
+    let cell: CompiledCell;
+    try {
+      cell = compileCell(code, opts.label);
+    } catch (e) {
+      const diags = syntaxErrors(await typescript(), code);
+      const error: ErrorInfo = diags.length ? diagnosticsError(diags, opts.label, "SyntaxError") : { name: "SyntaxError", message: String((e as Error).message).split("\n\nCaused by")[0] };
+      return { status: "error", error, declared: [], warnings };
+    }
+    compiled.set(opts.label, cell);
+    for (const name of cell.declared) if (!(name in scope)) scope[name] = undefined;
+
+    let fn: () => Promise<unknown>;
+    try {
+      const script = new vm.Script(cell.script, { filename: opts.label, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      fn = script.runInThisContext();
+    } catch (e) {
+      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: [], warnings };
+    }
+
+    Atomics.store(interruptFlag, 0, 0);
+    const interrupted = new Promise<never>((_, reject) => {
+      interruptCurrent = () => reject(new InterruptError());
+    });
+    // User code starts in its own macrotask: if a busy loop in it is terminated by an interrupt,
+    // only that task unwinds, and this function still settles.
+    const user = new Promise<unknown>((resolve, reject) => setImmediate(() => {
+      try {
+        resolve(fn());
+      } catch (e) {
+        reject(e);
+      }
+    }));
+    try {
+      const value = await Promise.race([user, interrupted]);
+      const result = cell.hasResult && value !== undefined ? await richBundle(value) : undefined;
+      return { status: "ok", result, value, declared: cell.declared, warnings };
+    } catch (e) {
+      if (e instanceof InterruptError) return { status: "interrupted", error: { name: e.name, message: e.message }, declared: cell.declared, warnings };
+      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: cell.declared, warnings };
+    } finally {
+      interruptCurrent = undefined;
+      // What the cell defined before it failed or was interrupted stays, as in Jupyter.
+      if (mode !== "off") checker?.commit(code);
+    }
+  }
+
+  return {
+    interruptFlag,
+    scope,
+    run,
+    interrupt: () => {
+      Atomics.store(interruptFlag, 0, 1);
+      interruptCurrent?.();
+    },
+    reset() {
+      for (const k of Object.keys(scope)) delete scope[k];
+      scope.display = display;
+      checker?.reset();
+    },
+    typescript,
+    async warmup() {
+      if (options.typeCheck === "off") return void (await typescript());
+      (await getChecker()).check("export {};", []);
+    },
+  };
+}
+
+function diagnosticsError(diags: CellDiagnostic[], label: string, name = "TypeScriptError"): ErrorInfo {
+  const lines = diags.map((d) => `${label}:${d.line}:${d.column} - TS${d.code}: ${d.message}`);
+  return { name, message: lines.join("\n"), line: diags[0].line, column: diags[0].column };
+}
+
+const FRAME = /(Cell\[[^\]]+\]|[\w.-]+\.mlnb#\d+):(\d+):(\d+)/g;
+
+/** Turn a thrown value into ErrorInfo, with cell frames mapped to cell lines and kernel frames cut. */
+export function toErrorInfo(e: unknown, compiled: Map<string, CompiledCell>, label: string): ErrorInfo {
+  if (!(e instanceof Error)) return { name: "Error", message: `Uncaught ${typeof e === "string" ? e : JSON.stringify(e)}` };
+  let line: number | undefined;
+  const stackLines = (e.stack ?? "").split("\n");
+  const kept: string[] = [];
+  for (const l of stackLines) {
+    if (/node:vm|node:internal|\/out\/kernel\/exec\/|processImmediate/.test(l)) break;
+    kept.push(
+      l.replace(FRAME, (_m, file: string, ln: string) => {
+        const mapped = compiled.get(file)?.cellLine(Number(ln));
+        if (file === label && line === undefined && mapped !== undefined) line = mapped;
+        return mapped === undefined ? `${file}` : `${file}, line ${mapped}`;
+      }),
+    );
+  }
+  return { name: e.name, message: e.message, stack: kept.join("\n"), line };
+}

@@ -1,0 +1,102 @@
+// Rich display: turns values (tables, vega-lite specs, HTML, images) into mime bundles.
+import { inspect } from "node:util";
+import { context, type Mime } from "./context.js";
+
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+
+/** Rows of a table shown in a cell's HTML output. */
+const TABLE_PREVIEW_ROWS = 10;
+
+interface TableLike {
+  numRows(): number;
+  numCols(): number;
+  columnNames(): string[];
+  toHTML(options?: { limit?: number }): string;
+  toMarkdown(options?: { limit?: number }): string;
+}
+
+/** True for an arquero table (duck-typed, so any arquero copy is recognised). */
+export function isTable(value: unknown): value is TableLike {
+  const v = value as Partial<TableLike> | null;
+  return !!v && typeof v === "object" && typeof v.numRows === "function" && typeof v.columnNames === "function" && typeof v.toHTML === "function";
+}
+
+/** True for an object that looks like a vega-lite spec. */
+export function isVegaLiteSpec(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  if (typeof v.$schema === "string") return v.$schema.includes("vega-lite");
+  return "mark" in v && ("encoding" in v || "data" in v) || ("layer" in v || "hconcat" in v || "vconcat" in v || "facet" in v) && "data" in v;
+}
+
+/** The mime bundle for a table: an HTML preview with its size, and a markdown text form. */
+export function tableBundle(t: TableLike): Mime {
+  const rows = t.numRows();
+  const cols = t.numCols();
+  const caption = `${rows.toLocaleString("en-US")} rows × ${cols} columns${rows > TABLE_PREVIEW_ROWS ? ` (first ${TABLE_PREVIEW_ROWS} shown)` : ""}`;
+  const html = `<div class="mlnb-table">${t.toHTML({ limit: TABLE_PREVIEW_ROWS })}<p><small>${caption}</small></p></div>`;
+  return { "text/html": html, "text/plain": `${t.toMarkdown({ limit: TABLE_PREVIEW_ROWS })}\n${caption}` };
+}
+
+/** Render a vega-lite spec to SVG with vega in this process (the fallback for plain frontends). */
+export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
+  const [vl, vega] = await Promise.all([import("vega-lite"), import("vega")]);
+  const compiled = vl.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The mime bundle of a vega-lite spec: the spec itself and an SVG rendering of it. */
+export async function vegaLiteBundle(spec: Record<string, unknown>): Promise<Mime> {
+  const bundle: Mime = { [VEGALITE_MIME]: spec, "text/plain": `<vega-lite chart${spec.title ? `: ${JSON.stringify(spec.title)}` : ""}>` };
+  try {
+    bundle["image/svg+xml"] = await vegaLiteToSvg(spec);
+  } catch (e) {
+    bundle["text/plain"] += `\n(SVG fallback failed: ${(e as Error).message})`;
+  }
+  return bundle;
+}
+
+/** A value's richest mime bundle (tables, charts, mime-bundle objects, else text). */
+export async function richBundle(value: unknown): Promise<Mime> {
+  if (isTable(value)) return tableBundle(value);
+  if (isVegaLiteSpec(value)) return vegaLiteBundle(value);
+  const custom = (value as { [MIME_BUNDLE]?: () => Mime } | null)?.[MIME_BUNDLE];
+  if (typeof custom === "function") return custom.call(value);
+  return { "text/plain": inspect(value, { depth: 4, colors: false, maxArrayLength: 50, breakLength: 100 }) };
+}
+
+/** Objects may define this method to choose their own rich output (like IPython's _repr_mimebundle_). */
+export const MIME_BUNDLE = Symbol.for("mlnb.mimeBundle");
+
+function show(data: Mime, id?: string): void {
+  context().display(data, id);
+}
+
+/**
+ * `display(value)` shows any value richly; the helpers show raw content of one type.
+ * Available as a global in cells, as `import { display } from "mlnb"`, and as tslab's `display`.
+ */
+export const display = Object.assign(
+  async (value: unknown, options?: { id?: string }): Promise<void> => show(await richBundle(value), options?.id),
+  {
+    html: (html: string, options?: { id?: string }) => show({ "text/html": html }, options?.id),
+    markdown: (md: string) => show({ "text/markdown": md }),
+    text: (text: string) => show({ "text/plain": text }),
+    svg: (svg: string) => show({ "image/svg+xml": svg }),
+    png: (png: Uint8Array | string) => show({ "image/png": typeof png === "string" ? png : Buffer.from(png).toString("base64") }),
+    jpeg: (jpeg: Uint8Array | string) => show({ "image/jpeg": typeof jpeg === "string" ? jpeg : Buffer.from(jpeg).toString("base64") }),
+    json: (value: unknown) => show({ "application/json": value, "text/plain": JSON.stringify(value, null, 2) }),
+    table: (t: unknown) => {
+      if (!isTable(t)) throw new TypeError("display.table: expected an arquero table");
+      show(tableBundle(t));
+    },
+    vegaLite: async (spec: Record<string, unknown>) => show(await vegaLiteBundle(spec)),
+    /** Show a raw mime bundle. */
+    mime: (bundle: Mime, options?: { id?: string }) => show(bundle, options?.id),
+  },
+);

@@ -1,0 +1,69 @@
+// The kernel process entry: wires stdin (via the watchdog thread) and fd 3 to a session.
+//
+// Started by the extension and the CLI as `node --experimental-import-meta-resolve
+// out/kernel/server.js` with the notebook's folder as working directory.
+import { writeSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
+import { createSession } from "./session.js";
+import { packageVersion } from "./version.js";
+
+// The client says which descriptor carries replies (3, a pipe of its own); by hand, stdout.
+const REPLY_FD = Number(process.env.MLNB_REPLY_FD ?? 1);
+
+const realStdoutWrite = process.stdout.write.bind(process.stdout);
+function send(reply: Reply): void {
+  const line = encode(reply);
+  if (REPLY_FD === 1) realStdoutWrite(line);
+  else writeSync(REPLY_FD, line);
+}
+
+const session = createSession({
+  notebookDir: process.cwd(),
+  send,
+  typeCheck: (process.env.MLNB_TYPECHECK as TypeCheckMode | undefined) ?? "error",
+});
+
+// Everything cells print goes to the cell that is running (or ran last), as stream replies.
+for (const name of ["stdout", "stderr"] as const) {
+  const stream = process[name];
+  stream.write = ((chunk: string | Uint8Array, encodingOrCb?: unknown, cb?: unknown): boolean => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const owner = session.streamOwner;
+    if (owner) send({ type: "stream", id: owner, name, text });
+    else if (name === "stderr" || REPLY_FD !== 1) writeSync(name === "stdout" ? 1 : 2, text);
+    const callback = typeof encodingOrCb === "function" ? encodingOrCb : cb;
+    if (typeof callback === "function") queueMicrotask(() => (callback as () => void)());
+    return true;
+  }) as typeof stream.write;
+}
+
+const watchdog = new Worker(new URL("./worker.js", import.meta.url), { workerData: { interruptFlag: session.executor.interruptFlag.buffer } });
+
+watchdog.on("message", (msg: Request | { type: "garbage"; line: string }) => {
+  switch (msg.type) {
+    case "interrupt":
+      session.interrupt();
+      break;
+    case "execute":
+      void session.execute(msg.id, msg.code, msg.options);
+      break;
+    case "command":
+      void session.command(msg.id, msg.command, msg.args);
+      break;
+    case "shutdown":
+      process.exit(0);
+      break;
+    case "garbage":
+      process.stderr.write(`kernel: ignored a request that is not JSON: ${msg.line.slice(0, 200)}\n`);
+      break;
+  }
+});
+watchdog.on("error", (e) => {
+  process.stderr.write(`kernel: watchdog failed: ${e.stack}\n`);
+  process.exit(70);
+});
+
+send({ type: "ready", pid: process.pid, version: packageVersion(), node: process.version });
+// Load TypeScript and warm the checker while the user reads the notebook.
+setImmediate(() => void session.warmup());

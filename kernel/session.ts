@@ -1,0 +1,102 @@
+// One notebook's kernel session: runs execute requests in order and reports replies.
+//
+// The transport (stdin/fd 3, or an in-process caller) is injected as `send`; this module owns
+// the execution counter, the stream attribution and the run context that library verbs use.
+import { setContext, type Mime } from "./ml/context.js";
+import { createExecutor, type Executor } from "./exec/executor.js";
+import type { ExecuteOptions, Reply, TypeCheckMode } from "./protocol.js";
+
+export interface SessionOptions {
+  notebookDir: string;
+  send: (reply: Reply) => void;
+  typeCheck?: TypeCheckMode;
+}
+
+export interface Session {
+  readonly executor: Executor;
+  execute(id: string, code: string, options?: ExecuteOptions): Promise<void>;
+  command(id: string, command: string, args?: Record<string, unknown>): Promise<void>;
+  interrupt(): void;
+  /** Load the type checker ahead of the first cell. */
+  warmup(): Promise<void>;
+  /** Id of the execution that stream output belongs to (the running one, else the last). */
+  readonly streamOwner: string | undefined;
+}
+
+export function createSession(options: SessionOptions): Session {
+  const { send } = options;
+  const executor = createExecutor({ notebookDir: options.notebookDir, typeCheck: options.typeCheck });
+  let executionCount = 0;
+  let streamOwner: string | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  let running: { id: string; finish: (status: "interrupted") => void } | undefined;
+
+  /** Resolves when the execution is done, even if its code never settles (interrupted). */
+  function runOne(id: string, code: string, opts: ExecuteOptions = {}): Promise<void> {
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const count = ++executionCount;
+    const started = performance.now();
+    streamOwner = id;
+    send({ type: "status", state: "busy" });
+    let finished = false;
+    const done = (status: "ok" | "error" | "interrupted") => {
+      if (finished) return;
+      finished = true;
+      running = undefined;
+      send({ type: "done", id, status, executionCount: count, durationMs: performance.now() - started });
+      send({ type: "status", state: "idle" });
+      settle();
+    };
+    running = {
+      id,
+      finish: (status) => {
+        send({ type: "error", id, error: { name: "KeyboardInterrupt", message: "Interrupted by the user" } });
+        done(status);
+      },
+    };
+    setContext({
+      display: (data: Mime, displayId?: string) => send({ type: "display", id, data, displayId }),
+      metric: () => {},
+      param: () => {},
+      random: Math.random,
+      seed: () => Math.floor(Math.random() * 2 ** 31),
+    });
+    executor.run(code, { label: `Cell[${count}]`, typeCheck: opts.typeCheck }).then(
+      (outcome) => {
+        if (finished) return;
+        for (const w of outcome.warnings) send({ type: "stream", id, name: "stderr", text: `warning: line ${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
+        if (outcome.result) send({ type: "result", id, data: outcome.result });
+        if (outcome.error) send({ type: "error", id, error: outcome.error });
+        done(outcome.status);
+      },
+      (e) => {
+        if (finished) return;
+        send({ type: "error", id, error: { name: "KernelError", message: (e as Error).stack ?? String(e) } });
+        done("error");
+      },
+    );
+    return settled;
+  }
+
+  return {
+    executor,
+    get streamOwner() {
+      return streamOwner;
+    },
+    execute(id, code, opts) {
+      const next = queue.then(() => runOne(id, code, opts));
+      queue = next.catch(() => {});
+      return next;
+    },
+    async command(id, command) {
+      send({ type: "commandResult", id, ok: false, error: `unknown command: ${command}` });
+    },
+    warmup: () => executor.warmup(),
+    interrupt() {
+      // Settle the run now: if its code is still busy, it was terminated or will never report.
+      executor.interrupt();
+      if (running) setTimeout(() => running?.finish("interrupted"), 50);
+    },
+  };
+}

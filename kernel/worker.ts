@@ -1,0 +1,22 @@
+// The kernel's watchdog thread: reads requests from stdin, and raises the interrupt flag.
+//
+// The main thread may be stuck in a cell's `while (true) {}` and unable to read stdin; this
+// thread still can. Every loop in cell code checks the shared interrupt flag (see
+// exec/transform.ts), so raising it here stops busy cell code without killing the process.
+import { createReadStream } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import { LineDecoder, type Request } from "./protocol.js";
+
+const flag = new Int32Array(workerData.interruptFlag as SharedArrayBuffer);
+
+const decoder = new LineDecoder<Request>(
+  (req) => {
+    if (req.type === "interrupt") Atomics.store(flag, 0, 1);
+    parentPort!.postMessage(req);
+  },
+  (line) => parentPort!.postMessage({ type: "garbage", line }),
+);
+// A worker's process.stdin is not fd 0: read the real descriptor.
+const input = createReadStream("", { fd: 0, autoClose: false });
+input.on("data", (chunk) => decoder.push(chunk));
+input.on("end", () => parentPort!.postMessage({ type: "shutdown" }));
