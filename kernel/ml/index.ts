@@ -7,3 +7,5 @@ export * as prep from "./prep/index.js";
 export { display, richBundle, MIME_BUNDLE } from "./display.js";
 export { train, Model } from "./train/index.js";
 export { evaluate, GateError } from "./evaluate/index.js";
+export * as drift from "./drift/index.js";
+export * as deploy from "./deploy/index.js";
