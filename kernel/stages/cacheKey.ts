@@ -1,0 +1,29 @@
+// Cache keys of a stage execution: hashes of its code, the params it reads, and its inputs.
+import ts from "typescript";
+import { canonicalJson } from "./codecs/canonicalJson.js";
+import { sha256 } from "./codecs/hash.js";
+
+const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+
+/**
+ * Hash of a stage's code (magic lines removed). Comments and formatting do not count: the code
+ * is parsed and printed back without comments, so re-indenting or commenting a stage keeps its
+ * cache. Code that does not parse is hashed as written (after trimming line ends).
+ */
+export function codeHash(code: string): string {
+  const sf = ts.createSourceFile("stage.ts", code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const diagnostics = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
+  const normal = diagnostics.length === 0 ? printer.printFile(sf) : code.split("\n").map((l) => l.trimEnd()).join("\n").trim();
+  return sha256(`mlnb-code-v1\0${normal}`);
+}
+
+/** Hash of the params a stage reads (`names`; all of `values` when omitted), order-independent. */
+export function paramsHash(values: Record<string, unknown>, names?: readonly string[]): string {
+  const picked = names ? Object.fromEntries(names.filter((n) => n in values).map((n) => [n, values[n]])) : values;
+  return sha256(`mlnb-params-v1\0${canonicalJson(picked)}`);
+}
+
+/** Hash of a stage's inputs (name -> content hash), order-independent. */
+export function inputsHash(inputs: Record<string, string>): string {
+  return sha256(`mlnb-inputs-v1\0${canonicalJson(inputs)}`);
+}

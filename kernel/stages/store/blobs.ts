@@ -1,0 +1,102 @@
+// Content-addressed blob files `blobs/ab/cdef...`: written to a temp file, fsynced, then renamed into place.
+//
+// A reader only ever opens a blob by its final name, and a final name appears only through
+// rename(2) after the bytes are on disk, so a crash (kill -9, power loss) at any moment leaves
+// either the whole blob or no blob; at worst a `.tmp-*` file that `sweepTemp` removes.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { sha256 } from "../codecs/hash.js";
+
+/** A blob whose bytes no longer match its name (disk corruption, manual edits). */
+export class BlobError extends Error {
+  constructor(message: string, readonly hash: string) {
+    super(message);
+    this.name = "BlobError";
+  }
+}
+
+export interface BlobStore {
+  readonly dir: string;
+  /** Write bytes under their sha256 (computed when not given); a blob already present is not rewritten. Returns the hash. */
+  put(bytes: Uint8Array, hash?: string): string;
+  /** The bytes of a blob; with `verify` (default) a blob whose content does not match its hash is an error. */
+  get(hash: string, verify?: boolean): Uint8Array;
+  has(hash: string): boolean;
+  /** Size in bytes of a stored blob. */
+  size(hash: string): number;
+  /** Remove temp files left by writers that died (only those older than `olderThanMs`). Returns how many. */
+  sweepTemp(olderThanMs?: number): number;
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/** A blob store in `dir` (created when missing). */
+export function createBlobStore(dir: string): BlobStore {
+  mkdirSync(dir, { recursive: true });
+  const pathOf = (hash: string) => {
+    if (!HASH.test(hash)) throw new BlobError(`not a blob hash: "${hash}"`, hash);
+    return join(dir, hash.slice(0, 2), hash.slice(2));
+  };
+  return {
+    dir,
+    put(bytes, hash = sha256(bytes)) {
+      const final = pathOf(hash);
+      if (existsSync(final)) return hash;
+      const folder = join(dir, hash.slice(0, 2));
+      mkdirSync(folder, { recursive: true });
+      const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+      const fd = openSync(temp, "wx", 0o644);
+      try {
+        let offset = 0;
+        while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
+        fsyncSync(fd);
+      } catch (e) {
+        closeSync(fd);
+        unlinkSync(temp);
+        throw e;
+      }
+      closeSync(fd);
+      renameSync(temp, final);
+      syncDir(folder);
+      return hash;
+    },
+    get(hash, verify = true) {
+      const path = pathOf(hash);
+      if (!existsSync(path)) throw new BlobError(`blob ${hash.slice(0, 12)} is missing from ${dir}`, hash);
+      const bytes = readFileSync(path);
+      if (verify && sha256(bytes) !== hash) throw new BlobError(`blob ${hash.slice(0, 12)} is corrupt (its content does not match its hash)`, hash);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    has: (hash) => HASH.test(hash) && existsSync(pathOf(hash)),
+    size: (hash) => statSync(pathOf(hash)).size,
+    sweepTemp(olderThanMs = 60_000) {
+      let removed = 0;
+      const now = Date.now();
+      for (const sub of readdirSync(dir)) {
+        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        for (const name of readdirSync(join(dir, sub))) {
+          const p = join(dir, sub, name);
+          if (name.startsWith(".tmp-") && now - statSync(p).mtimeMs >= olderThanMs) {
+            unlinkSync(p);
+            removed++;
+          }
+        }
+      }
+      return removed;
+    },
+  };
+}
+
+/** fsync a directory so the rename itself survives a power loss (not possible on every platform). */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open directories; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

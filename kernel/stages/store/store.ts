@@ -1,0 +1,151 @@
+// The run store: SQLite records of runs and stage executions plus content-addressed value blobs.
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { isEncoded, type Encoding } from "../codecs/types.js";
+import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
+import { inputsHash } from "../cacheKey.js";
+import { createBlobStore, type BlobStore } from "./blobs.js";
+import { createQueries } from "./queries.js";
+import { migrate } from "./schema.js";
+import type { CacheHit, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunRecord } from "./types.js";
+
+export interface StoreOptions {
+  /** The store folder (created when missing); see `storeDirFor`. */
+  dir: string;
+  /** Codecs for restoring values (default: the built-ins). */
+  codecs?: CodecRegistry;
+  /** Epoch ms now (injected in tests). */
+  clock?: () => number;
+}
+
+export interface RunStore {
+  readonly dir: string;
+  readonly blobs: BlobStore;
+  /** Start a run (a kernel session or one `mlnb run`); returns its id. */
+  beginRun(run: { notebook: string; seed?: number; params?: Record<string, unknown>; source?: string }): number;
+  /** Mark a run finished. */
+  endRun(runId: number, status: Exclude<RunStatus, "running">): void;
+  /**
+   * Record one stage execution. Blobs of encoded outputs are written first, then every row
+   * in one transaction, so a crash never leaves a record pointing at a missing blob.
+   * Returns the stage run id and the output records as stored.
+   */
+  recordStageRun(record: StageRunRecord): { stageRunId: number; outputs: OutputRecord[] };
+  /**
+   * The latest successful execution of `stage` with this exact code, params, seed and inputs
+   * (name -> hash) whose outputs are all stored (none opaque, every blob present).
+   */
+  findCached(stage: string, codeHash: string, paramsHash: string, seed: number, inputHashes: Record<string, string>): CacheHit | undefined;
+  /** Decode stored outputs back into values (blob contents are verified against their hashes). */
+  loadOutputs(outputs: readonly OutputRecord[]): Promise<Record<string, unknown>>;
+  /** Runs, newest first, optionally of one notebook (by file name). */
+  listRuns(options?: { notebook?: string; limit?: number }): RunSummary[];
+  /** One run with all its stage executions, or undefined. */
+  getRun(runId: number): RunDetail | undefined;
+  close(): void;
+}
+
+/** The default store folder of a notebook: `.mlnb/` beside it. */
+export function storeDirFor(notebookPath: string): string {
+  return join(dirname(notebookPath), ".mlnb");
+}
+
+/** The name runs are filed under for a notebook path (its file name: stores live beside notebooks). */
+export function notebookKey(notebookPath: string): string {
+  return basename(notebookPath);
+}
+
+/** Open (or create) the run store in `options.dir`. */
+export function openStore(options: StoreOptions): RunStore {
+  const { dir } = options;
+  const clock = options.clock ?? Date.now;
+  const codecs = options.codecs ?? createCodecRegistry();
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "runs.sqlite");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db, file);
+  const blobs = createBlobStore(join(dir, "blobs"));
+  const queries = createQueries(db, blobs);
+
+  const insertRun = db.prepare("INSERT INTO runs (notebook, started_at, seed, source) VALUES (?, ?, ?, ?)");
+  const insertParam = db.prepare("INSERT INTO params (run_id, stage_run_id, name, value, source) VALUES (?, ?, ?, ?, ?)");
+  const updateRun = db.prepare("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?");
+  const insertStageRun = db.prepare(`INSERT INTO stage_runs
+    (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable)
+    VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable)`);
+  const insertOutput = db.prepare("INSERT INTO outputs (stage_run_id, name, kind, shape, hash, reason, meta, parts, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const insertLineage = db.prepare("INSERT INTO lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES (?, ?, ?, ?, ?)");
+  const insertMetric = db.prepare("INSERT INTO metrics (run_id, stage_run_id, name, value, step) VALUES (?, ?, ?, ?, ?)");
+
+  const beginRun = db.transaction((run: { notebook: string; seed?: number; params?: Record<string, unknown>; source?: string }) => {
+    const id = Number(insertRun.run(run.notebook, clock(), run.seed ?? null, run.source ?? "kernel").lastInsertRowid);
+    for (const [name, value] of Object.entries(run.params ?? {})) insertParam.run(id, null, name, JSON.stringify(value) ?? "null", "notebook");
+    return id;
+  });
+
+  const writeStageRun = db.transaction((r: StageRunRecord, outputs: OutputRecord[]) => {
+    const inputs = r.inputs ?? [];
+    const stageRunId = Number(
+      insertStageRun.run({
+        runId: r.runId,
+        stage: r.stage,
+        codeHash: r.codeHash,
+        paramsHash: r.paramsHash,
+        seed: r.seed,
+        inputsHash: inputsHash(Object.fromEntries(inputs.map((i) => [i.name, i.hash]))),
+        status: r.status,
+        error: r.error ?? null,
+        startedAt: r.startedAt ?? clock() - r.durationMs,
+        durationMs: r.durationMs,
+        cachedFrom: r.cachedFrom ?? null,
+        cacheable: r.status === "ok" && outputs.every((o) => o.kind !== "opaque") ? 1 : 0,
+      }).lastInsertRowid,
+    );
+    for (const o of outputs) insertOutput.run(stageRunId, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size);
+    for (const i of inputs) insertLineage.run(stageRunId, i.name, i.hash, i.fromStage ?? null, i.fromStageRunId ?? null);
+    for (const m of r.metrics ?? []) insertMetric.run(r.runId, stageRunId, m.name, m.value, m.step ?? null);
+    for (const [name, value] of Object.entries(r.params ?? {})) insertParam.run(r.runId, stageRunId, name, JSON.stringify(value) ?? "null", "stage");
+    for (const [name, value] of Object.entries(r.loggedParams ?? {})) insertParam.run(r.runId, stageRunId, name, JSON.stringify(value) ?? "null", "logged");
+    return stageRunId;
+  });
+
+  const storeOutput = (name: string, value: Encoding | OutputRecord): OutputRecord => {
+    if (!("partHashes" in value) && "parts" in value) return { ...value, name };
+    const e = value as Encoding;
+    if (!isEncoded(e)) return { name, kind: "opaque", shape: e.shape, reason: e.reason, meta: {}, parts: [], size: 0 };
+    const parts = e.parts.map((p, i) => ({ name: p.name, hash: blobs.put(p.bytes, e.partHashes[i]), size: p.bytes.byteLength }));
+    return { name, kind: e.kind, shape: e.shape, hash: e.hash, meta: e.meta, parts, size: e.size };
+  };
+
+  return {
+    dir,
+    blobs,
+    beginRun: (run) => beginRun(run),
+    endRun(runId, status) {
+      updateRun.run(status, clock(), runId);
+    },
+    recordStageRun(record) {
+      const outputs = Object.entries(record.outputs).map(([name, v]) => storeOutput(name, v));
+      return { stageRunId: writeStageRun(record, outputs), outputs };
+    },
+    findCached: (stage, code, params, seed, inputHashes) => queries.findCached(stage, code, params, seed, inputsHash(inputHashes)),
+    async loadOutputs(outputs) {
+      const values: Record<string, unknown> = {};
+      for (const o of outputs) {
+        if (o.kind === "opaque") throw new Error(`output "${o.name}" is opaque (${o.reason ?? "no codec"}) and was not stored`);
+        values[o.name] = await codecs.decode({ kind: o.kind, meta: o.meta, parts: o.parts.map((p) => ({ name: p.name, bytes: blobs.get(p.hash) })) });
+      }
+      return values;
+    },
+    listRuns: (options) => queries.listRuns(options),
+    getRun: (runId) => queries.getRun(runId),
+    close() {
+      db.close();
+    },
+  };
+}
