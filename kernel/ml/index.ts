@@ -9,3 +9,4 @@ export { train, Model } from "./train/index.js";
 export { evaluate, GateError } from "./evaluate/index.js";
 export * as drift from "./drift/index.js";
 export * as deploy from "./deploy/index.js";
+export { tune } from "./tune/index.js";
