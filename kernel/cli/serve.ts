@@ -1,0 +1,92 @@
+// `mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T]`: serve a model bundle over HTTP until SIGTERM/SIGINT.
+import { parseArgs } from "node:util";
+import { load } from "../ml/deploy/load.js";
+import { createServer } from "../serve/server.js";
+
+const USAGE = `usage: mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS]
+
+Serves the bundle written by deploy.bundle: POST /predict (JSON rows or MLflow dataframe_split),
+GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given.
+The token may also come from the MLNB_SERVE_TOKEN environment variable.`;
+
+/** Entry point of `mlnb serve`; resolves with the exit code once the server has shut down. */
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: "string", default: "8080" },
+        host: { type: "string", default: "127.0.0.1" },
+        token: { type: "string" },
+        "max-body": { type: "string" },
+        window: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    console.error(`mlnb serve: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    console.error(`mlnb serve: expected one BUNDLE folder, got ${args.positionals.length}\n\n${USAGE}`);
+    return 2;
+  }
+  const port = Number(args.values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`mlnb serve: --port must be an integer 0-65535, got "${args.values.port}"`);
+    return 2;
+  }
+  const num = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+  let predictor;
+  let server;
+  try {
+    predictor = await load(args.positionals[0]);
+    server = createServer(predictor, {
+      token: args.values.token ?? process.env.MLNB_SERVE_TOKEN,
+      maxBodyBytes: num("max-body", args.values["max-body"]),
+      windowSize: num("window", args.values.window),
+      log: (line) => console.error(line),
+    });
+  } catch (e) {
+    console.error(`mlnb serve: ${(e as Error).message}`);
+    return 1;
+  }
+  let info;
+  try {
+    info = await server.listen(port, args.values.host);
+  } catch (e) {
+    console.error(`mlnb serve: cannot listen on ${args.values.host}:${port}: ${(e as Error).message}`);
+    predictor.dispose();
+    return 1;
+  }
+  console.log(`mlnb serve: ${predictor.manifest.kind} (${predictor.manifest.task}) from ${args.positionals[0]}`);
+  console.log(`listening on ${info.url}  (POST ${info.url}/predict, GET /health /metadata /metrics /drift)`);
+  const s = server;
+  const p = predictor;
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`mlnb serve: ${signal}, shutting down`);
+      process.off("SIGTERM", onTerm);
+      process.off("SIGINT", onInt);
+      s.close().then(() => {
+        p.dispose();
+        resolve(0);
+      });
+    };
+    const onTerm = () => stop("SIGTERM");
+    const onInt = () => stop("SIGINT");
+    process.on("SIGTERM", onTerm);
+    process.on("SIGINT", onInt);
+  });
+}

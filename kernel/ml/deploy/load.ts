@@ -1,0 +1,89 @@
+// deploy.load: read a bundle folder back into a predictor that takes JSON rows and returns predictions.
+
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import * as aq from "arquero";
+import { fromJSON, type Transformer } from "../prep/base.js";
+import "../prep/index.js";
+import { load as loadModel } from "../train/load.js";
+import type { Model } from "../train/trained.js";
+import { BUNDLE_VERSION, type BundleManifest } from "./bundle.js";
+import type { ReferenceData } from "./reference.js";
+import type { Schema } from "./schema.js";
+
+export interface Prediction {
+  predictions: (string | number | boolean)[];
+  /** Class probabilities per row, columns in `labels` order (classifiers only). */
+  probabilities?: number[][];
+  labels?: (string | number | boolean)[];
+}
+
+/** A loaded bundle: its schema and metadata, the drift reference, and predict on plain rows. */
+export interface Predictor {
+  schema: Schema;
+  manifest: BundleManifest;
+  metrics: Record<string, number>;
+  provenance: Record<string, unknown>;
+  reference: ReferenceData;
+  /** Predict rows that already passed schema validation. */
+  predict(rows: Record<string, unknown>[]): Prediction;
+  /** Free the model's tensors. */
+  dispose(): void;
+}
+
+async function readJson<T>(dir: string, file: string): Promise<T> {
+  const p = path.join(dir, file);
+  let text: string;
+  try {
+    text = await readFile(p, "utf8");
+  } catch (e) {
+    throw new Error(`deploy.load: cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new Error(`deploy.load: ${p} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Make a predictor from parts already in memory (what load does after reading the files). */
+export function predictor(parts: Omit<Predictor, "predict" | "dispose"> & { model: Model; preprocess?: Transformer }): Predictor {
+  const { model, preprocess, schema } = parts;
+  const names = schema.fields.map((f) => f.name);
+  return {
+    schema,
+    manifest: parts.manifest,
+    metrics: parts.metrics,
+    provenance: parts.provenance,
+    reference: parts.reference,
+    predict(rows) {
+      const cols: Record<string, unknown[]> = {};
+      for (const n of names) cols[n] = rows.map((r) => r[n] ?? null);
+      let table = aq.table(cols);
+      if (preprocess) table = preprocess.transform(table);
+      const predictions = model.predict(table);
+      if (model.task !== "classification") return { predictions };
+      return { predictions, probabilities: model.predictProba(table), labels: model.labels };
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
+
+/** Load the bundle written by deploy.bundle in `dir`. */
+export async function load(dir: string): Promise<Predictor> {
+  const manifest = await readJson<BundleManifest>(dir, "bundle.json");
+  if (manifest.mlnb !== "bundle") throw new Error(`deploy.load: ${path.join(dir, "bundle.json")} is not an mlnb bundle manifest`);
+  if (manifest.version > BUNDLE_VERSION) throw new Error(`deploy.load: bundle version ${manifest.version} is newer than this mlnb reads (${BUNDLE_VERSION})`);
+  const f = manifest.files;
+  const [schema, reference, metrics, provenance] = await Promise.all([
+    readJson<Schema>(dir, f.schema),
+    readJson<ReferenceData>(dir, f.reference),
+    readJson<Record<string, number>>(dir, f.metrics),
+    readJson<Record<string, unknown>>(dir, f.provenance),
+  ]);
+  const preprocess = f.preprocess ? fromJSON(await readJson(dir, f.preprocess)) : undefined;
+  const model = await loadModel(path.join(dir, path.dirname(f.model)));
+  return predictor({ schema, manifest, metrics, provenance, reference, model, preprocess });
+}

@@ -1,0 +1,93 @@
+// The input schema of a bundle: inferred from the reference table, and checked against incoming rows.
+
+/** One input field: its JSON type, whether null is allowed, and the allowed categories of string fields. */
+export interface FieldSchema {
+  name: string;
+  type: "number" | "string" | "boolean";
+  nullable: boolean;
+  /** Allowed values of a string field (absent: any string). */
+  categories?: string[];
+}
+
+export interface Schema {
+  fields: FieldSchema[];
+}
+
+/** One problem with one field of one row (what a 422 lists). */
+export interface FieldError {
+  row: number;
+  field: string;
+  message: string;
+}
+
+/** String columns with at most this many distinct values get an allowed-categories list. */
+const MAX_CATEGORIES = 100;
+
+type ColumnSource = { columnNames(): string[]; array(name: string): ArrayLike<unknown> };
+
+/** Infer the schema from a table: number/string/boolean per column, nullable if any value is missing. */
+export function inferSchema(table: ColumnSource, exclude: string[] = []): Schema {
+  const fields: FieldSchema[] = [];
+  for (const name of table.columnNames()) {
+    if (exclude.includes(name)) continue;
+    const values = table.array(name);
+    const kinds = new Set<string>();
+    const distinct = new Set<string>();
+    let nullable = false;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) {
+        nullable = true;
+        continue;
+      }
+      kinds.add(typeof v);
+      if (typeof v === "string" && distinct.size <= MAX_CATEGORIES) distinct.add(v);
+    }
+    if (kinds.size > 1) throw new Error(`deploy: column "${name}" mixes ${[...kinds].join(" and ")} values; give an explicit schema`);
+    const kind = kinds.size ? [...kinds][0] : "number";
+    if (kind !== "number" && kind !== "string" && kind !== "boolean") throw new Error(`deploy: column "${name}" has ${kind} values, which JSON requests cannot carry`);
+    const field: FieldSchema = { name, type: kind, nullable };
+    if (kind === "string" && distinct.size <= MAX_CATEGORIES) field.categories = [...distinct].sort();
+    fields.push(field);
+  }
+  return { fields };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "string" ? `"${v.length > 40 ? `${v.slice(0, 40)}...` : v}"` : typeof v === "object" ? "an object" : String(v);
+}
+
+/**
+ * Check rows against the schema; every bad field of every row is reported. `ignore` names fields
+ * that may be present but are not inputs (such as the model's target).
+ */
+export function validateRows(rows: unknown[], schema: Schema, ignore: string[] = []): FieldError[] {
+  const errors: FieldError[] = [];
+  const known = new Set(schema.fields.map((f) => f.name));
+  rows.forEach((row, r) => {
+    if (row === null || typeof row !== "object" || Array.isArray(row)) {
+      errors.push({ row: r, field: "", message: `row ${r} must be an object of field values, got ${describe(row)}` });
+      return;
+    }
+    const rec = row as Record<string, unknown>;
+    for (const f of schema.fields) {
+      const v = rec[f.name];
+      if (v === undefined || v === null) {
+        if (!f.nullable) errors.push({ row: r, field: f.name, message: v === null ? "must not be null" : "is missing" });
+        continue;
+      }
+      if (typeof v !== f.type || (f.type === "number" && !Number.isFinite(v))) {
+        errors.push({ row: r, field: f.name, message: `must be a ${f.type}, got ${describe(v)}` });
+        continue;
+      }
+      if (f.categories && !f.categories.includes(v as string)) {
+        const allowed = f.categories.slice(0, 10).map((c) => `"${c}"`).join(", ");
+        errors.push({ row: r, field: f.name, message: `${describe(v)} is not an allowed category (${allowed}${f.categories.length > 10 ? ", ..." : ""})` });
+      }
+    }
+    for (const k of Object.keys(rec)) if (!known.has(k) && !ignore.includes(k)) errors.push({ row: r, field: k, message: "is not an input field" });
+  });
+  return errors;
+}

@@ -1,0 +1,212 @@
+// The model server: node:http routes for predict, health, metadata, Prometheus metrics and live drift.
+
+import { createHash, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Prediction, Predictor } from "../ml/deploy/load.js";
+import { validateRows } from "../ml/deploy/schema.js";
+import { HttpError, readBody, sendJson, sendText } from "./http.js";
+import { driftLines, Metrics } from "./metrics.js";
+import { parseRows } from "./parse.js";
+import { DriftWindow } from "./window.js";
+
+export interface ServeOptions {
+  /** Require `Authorization: Bearer <token>` on every route but /health and /ping. */
+  token?: string;
+  /** Largest request body in bytes (default 1 MiB); larger ones get a 413. */
+  maxBodyBytes?: number;
+  /** Rows of recent inputs kept for live drift (default 1000). */
+  windowSize?: number;
+  /** Where to log one line per server error (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+export interface ModelServer {
+  server: http.Server;
+  metrics: Metrics;
+  window: DriftWindow;
+  /** Start listening (port 0 picks a free port); resolves with the URL. Loopback unless a host is given. */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number; host: string }>;
+  /** Stop accepting, let in-flight requests finish (up to `graceMs`), then close every socket. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const ROUTES = new Set(["/predict", "/invocations", "/health", "/ping", "/metadata", "/metrics", "/drift"]);
+const OPEN_ROUTES = new Set(["/health", "/ping"]);
+
+interface Pending {
+  rows: Record<string, unknown>[];
+  resolve(p: Prediction): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Micro-batching: requests that arrive in the same event-loop turn are predicted in one call,
+ * which amortises the per-call cost of the tensors. A failing batch is retried request by
+ * request so one bad request cannot fail its neighbours.
+ */
+function batcher(predict: (rows: Record<string, unknown>[]) => Prediction): (rows: Record<string, unknown>[]) => Promise<Prediction> {
+  let queue: Pending[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    if (batch.length === 1) {
+      try {
+        batch[0].resolve(predict(batch[0].rows));
+      } catch (e) {
+        batch[0].reject(e);
+      }
+      return;
+    }
+    let all: Prediction;
+    try {
+      all = predict(batch.flatMap((p) => p.rows));
+    } catch {
+      for (const p of batch) {
+        try {
+          p.resolve(predict(p.rows));
+        } catch (e) {
+          p.reject(e);
+        }
+      }
+      return;
+    }
+    let offset = 0;
+    for (const p of batch) {
+      const end = offset + p.rows.length;
+      p.resolve({
+        predictions: all.predictions.slice(offset, end),
+        ...(all.probabilities ? { probabilities: all.probabilities.slice(offset, end), labels: all.labels } : {}),
+      });
+      offset = end;
+    }
+  };
+  return (rows) =>
+    new Promise<Prediction>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ rows, resolve, reject });
+    });
+}
+
+function digest(s: string): Buffer {
+  return createHash("sha256").update(s).digest();
+}
+
+/** Create (but do not start) the HTTP server for a loaded bundle. */
+export function createServer(predictor: Predictor, opts: ServeOptions = {}): ModelServer {
+  const metrics = new Metrics();
+  const window = new DriftWindow(predictor.reference, opts.windowSize ?? 1000);
+  const limit = opts.maxBodyBytes ?? 1024 * 1024;
+  const tokenDigest = opts.token ? digest(opts.token) : null;
+  const predict = batcher((rows) => predictor.predict(rows));
+  const ignore = [predictor.manifest.target];
+
+  function authorised(req: http.IncomingMessage): boolean {
+    if (!tokenDigest) return true;
+    const h = req.headers.authorization ?? "";
+    const m = /^Bearer\s+(.+)$/i.exec(h);
+    return !!m && timingSafeEqual(digest(m[1].trim()), tokenDigest);
+  }
+
+  function metadata() {
+    const m = predictor.manifest;
+    return {
+      task: m.task,
+      kind: m.kind,
+      target: m.target,
+      features: m.features,
+      labels: m.labels,
+      schema: predictor.schema,
+      metrics: predictor.metrics,
+      provenance: predictor.provenance,
+      reference: { rows: predictor.reference.rows, sampled: predictor.reference.sampled },
+    };
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    if (!OPEN_ROUTES.has(path) && !authorised(req)) {
+      throw new HttpError(401, req.headers.authorization ? "wrong token" : "missing token: send Authorization: Bearer <token>");
+    }
+    const method = req.method ?? "GET";
+    const want = path === "/predict" || path === "/invocations" ? "POST" : "GET";
+    if (method !== want && !(want === "GET" && method === "HEAD")) throw new HttpError(405, `${path} accepts ${want}, not ${method}`);
+    switch (path) {
+      case "/health":
+      case "/ping":
+        return sendJson(res, 200, { status: "ok" });
+      case "/metadata":
+        return sendJson(res, 200, metadata());
+      case "/metrics": {
+        const drift = window.drift();
+        return sendText(res, 200, metrics.render(driftLines(drift.report, window.rows)), "text/plain; version=0.0.4; charset=utf-8");
+      }
+      case "/drift": {
+        const drift = window.drift();
+        return sendJson(res, 200, { windowRows: window.rows, windowSize: window.size, referenceRows: predictor.reference.sampled, report: drift.report, ...(drift.error ? { message: drift.error } : {}) });
+      }
+      default: {
+        const rows = parseRows(await readBody(req, limit));
+        const errors = validateRows(rows, predictor.schema, ignore);
+        if (errors.length) throw new HttpError(422, `${errors.length} field${errors.length > 1 ? "s do" : " does"} not fit the input schema`, errors);
+        const valid = rows as Record<string, unknown>[];
+        const out = await predict(valid);
+        window.push(valid);
+        metrics.predictedRows += valid.length;
+        return sendJson(res, 200, out);
+      }
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const start = process.hrtime.bigint();
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const name = ROUTES.has(path) ? path : "other";
+    res.on("finish", () => metrics.observe(name, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9));
+    const fail = (e: unknown) => {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (status === 500) opts.log?.(`mlnb serve: ${req.method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const body: Record<string, unknown> = { error: e instanceof Error ? e.message : String(e) };
+      if (e instanceof HttpError && e.details !== undefined) body.errors = e.details;
+      // A refused body may still be arriving: close the connection rather than parse its rest.
+      sendJson(res, status, body, status === 413 ? { connection: "close" } : {});
+    };
+    if (name === "other") return fail(new HttpError(404, `no route ${path} (routes: ${[...ROUTES].join(", ")})`));
+    route(req, res, path).catch(fail);
+  });
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+
+  return {
+    server,
+    metrics,
+    window,
+    listen(port = 8080, host = "127.0.0.1") {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const a = server.address() as AddressInfo;
+          const shown = a.family === "IPv6" ? `[${a.address}]` : a.address;
+          resolve({ url: `http://${shown}:${a.port}`, port: a.port, host: a.address });
+        });
+      });
+    },
+    close(graceMs = 5000) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

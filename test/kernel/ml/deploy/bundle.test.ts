@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { deploy } from "../../../../kernel/ml/index.js";
+import { penguinBundle } from "./penguins.js";
+
+const made = penguinBundle();
+
+test("bundle writes preprocessing, model, schema, reference, metrics and provenance, and nothing else", async () => {
+  const { dir } = await made;
+  assert.deepEqual((await readdir(dir)).sort(), ["bundle.json", "metrics.json", "model", "preprocess.json", "provenance.json", "reference.json", "schema.json"]);
+  assert.deepEqual((await readdir(path.join(dir, "model"))).sort(), ["model.json", "weights.bin"]);
+  const leftovers = (await readdir(path.dirname(dir))).filter((f) => f.startsWith("."));
+  assert.deepEqual(leftovers, []);
+});
+
+test("the schema is inferred from the reference table without the target", async () => {
+  const { dir } = await made;
+  const schema = JSON.parse(await readFile(path.join(dir, "schema.json"), "utf8"));
+  assert.deepEqual(schema.fields.map((f: { name: string }) => f.name), ["Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)", "Sex"]);
+  assert.deepEqual(schema.fields[0], { name: "Island", type: "string", nullable: false, categories: ["Biscoe", "Dream", "Torgersen"] });
+  assert.equal(schema.fields[1].type, "number");
+  assert.equal(schema.fields[1].nullable, true);
+});
+
+test("a loaded bundle predicts exactly what the notebook's pipeline predicts", async () => {
+  const { dir, rows, preprocess, model, table } = await made;
+  const p = await deploy.load(dir);
+  const inputs = rows.map(({ Species: _s, ...rest }) => rest);
+  const got = p.predict(inputs);
+  const want = model.predict(preprocess.transform(table));
+  assert.deepEqual(got.predictions, want);
+  assert.deepEqual(got.labels, ["Adelie", "Chinstrap", "Gentoo"]);
+  assert.deepEqual(got.probabilities, model.predictProba(preprocess.transform(table)));
+  assert.equal(p.reference.rows, rows.length);
+  assert.deepEqual(p.metrics, { accuracy: 0.97 });
+  assert.equal(p.provenance.notebook, "penguins.mlnb");
+  p.dispose();
+});
+
+test("bundling again replaces the folder atomically", async () => {
+  const { dir, preprocess, model, table } = await made;
+  await deploy.bundle(dir, { preprocess, model, reference: table, metrics: { accuracy: 0.5 } });
+  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "metrics.json"), "utf8")), { accuracy: 0.5 });
+  assert.deepEqual((await readdir(path.dirname(dir))).filter((f) => f.startsWith(".")), []);
+});
+
+test("loading a folder that is not a bundle names the missing file", async () => {
+  const { dir } = await made;
+  await assert.rejects(deploy.load(path.dirname(dir)), /cannot read .*bundle\.json: ENOENT/);
+});
