@@ -1,0 +1,49 @@
+// Registry of the files `read` opened, with their sha256, for the export lock; and path resolution.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+
+/** One file read: path as given (relative to the cwd when possible) and its content hash. */
+export interface InputRead { path: string; sha256: string; format: string; bytes: number }
+
+const inputs = new Map<string, InputRead>();
+
+/** Absolute path of a source: relative paths resolve against process.cwd() (the notebook folder in the kernel). */
+export function resolvePath(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}
+
+/** The path to show and record: relative to the cwd when the file is inside it. */
+export function displayPath(path: string): string {
+  const abs = resolvePath(path);
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
+}
+
+/** Record a file read (later reads of the same path replace the entry: the lock wants what the last run saw). */
+export function recordInput(path: string, sha256: string, format: string, bytes: number): InputRead {
+  const entry = { path: displayPath(path), sha256, format, bytes };
+  inputs.set(entry.path, entry);
+  return entry;
+}
+
+/** sha256 (hex) of a whole file, for readers whose library reads the file itself. */
+export function hashFile(path: string): { sha256: string; bytes: number } {
+  const data = readFileSync(resolvePath(path));
+  return { sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
+}
+
+/**
+ * Every file `read` has opened since the last `resetInputs()`, as `{ path, sha256, format, bytes }`,
+ * in first-read order. The export writes these into the pipeline's lock file, and the exported
+ * script checks them before it runs (`file changed: data/x.csv, expected sha256 ...`). Paths are
+ * relative to process.cwd() (the notebook's folder) when the file lies inside it.
+ */
+export function inputsRead(): InputRead[] {
+  return [...inputs.values()];
+}
+
+/** Forget the recorded inputs (the kernel calls this when a run starts). */
+export function resetInputs(): void {
+  inputs.clear();
+}
