@@ -1,6 +1,6 @@
 // Cache keys of a stage execution: hashes of its code, the params it reads, and its inputs.
+export { inputsHash, paramsHash } from "./keys.js";
 import ts from "typescript";
-import { canonicalJson } from "./codecs/canonicalJson.js";
 import { sha256 } from "./codecs/hash.js";
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
@@ -15,15 +15,4 @@ export function codeHash(code: string): string {
   const diagnostics = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
   const normal = diagnostics.length === 0 ? printer.printFile(sf) : code.split("\n").map((l) => l.trimEnd()).join("\n").trim();
   return sha256(`mlnb-code-v1\0${normal}`);
-}
-
-/** Hash of the params a stage reads (`names`; all of `values` when omitted), order-independent. */
-export function paramsHash(values: Record<string, unknown>, names?: readonly string[]): string {
-  const picked = names ? Object.fromEntries(names.filter((n) => n in values).map((n) => [n, values[n]])) : values;
-  return sha256(`mlnb-params-v1\0${canonicalJson(picked)}`);
-}
-
-/** Hash of a stage's inputs (name -> content hash), order-independent. */
-export function inputsHash(inputs: Record<string, string>): string {
-  return sha256(`mlnb-inputs-v1\0${canonicalJson(inputs)}`);
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isEncoded, type Encoding } from "../codecs/types.js";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
-import { inputsHash } from "../cacheKey.js";
+import { inputsHash } from "../keys.js";
 import { createBlobStore, type BlobStore } from "./blobs.js";
 import { createQueries } from "./queries.js";
 import { migrate } from "./schema.js";
