@@ -10,3 +10,4 @@ export { evaluate, GateError } from "./evaluate/index.js";
 export * as drift from "./drift/index.js";
 export * as deploy from "./deploy/index.js";
 export { tune } from "./tune/index.js";
+export { read, inputsRead, resetInputs, ReadError, type InputRead } from "./read/index.js";
