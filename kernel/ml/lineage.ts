@@ -82,12 +82,14 @@ export function ensureLineage(table: Table): Lineage {
  * Mark a table as a root read from a source; `key` identifies its rows across re-reads
  * (e.g. path + sha256), so re-reading the same file gives the same row ids.
  */
-export function setRoot(table: Table, source: NonNullable<Lineage["source"]>, key: string, id = nextId++): Lineage {
+export function setRoot(table: Table, source: NonNullable<Lineage["source"]>, key: string, id = nextId++, rowOffset?: number): Lineage {
   const filtered = table.isFiltered() || table.isOrdered();
+  // a batch of a stream holds rows rowOffset.. of the stream's rows
+  const range = rowOffset === undefined ? undefined : Uint32Array.from({ length: table.totalRows() }, (_, i) => rowOffset + i);
   const lin: Lineage = {
     id, op: source.kind === "table" ? "table" : "read", parents: [], source, partitions: [],
-    rows: new Map([[key, filtered ? Uint32Array.from(table.indices()) : "all"]]),
-    phys: { root: key, map: "identity" },
+    rows: new Map([[key, range ?? (filtered ? Uint32Array.from(table.indices()) : "all")]]),
+    phys: { root: key, map: range ?? "identity" },
   };
   lineages.set(table, lin);
   return lin;
