@@ -11,3 +11,4 @@ export * as drift from "./drift/index.js";
 export * as deploy from "./deploy/index.js";
 export { tune } from "./tune/index.js";
 export { read, inputsRead, resetInputs, ReadError, type InputRead } from "./read/index.js";
+export * as features from "./features/index.js";
