@@ -1,5 +1,7 @@
 // Turning column values into what the drift tests consume: sorted Float64Arrays and category counts.
 
+import { sortFloat64 } from "./radix.js";
+
 /** Numbers as any array-like; null, undefined, NaN and ±Infinity count as missing (Evidently drops them). */
 export type NumericInput = ArrayLike<number | null | undefined>;
 /** Category values; null, undefined and NaN count as missing. */
@@ -14,7 +16,7 @@ export function sortedNumbers(values: NumericInput): Float64Array {
     if (typeof v === "number" && Number.isFinite(v)) out[k++] = v;
   }
   if (k < out.length) out = out.slice(0, k);
-  return out.sort();
+  return sortFloat64(out);
 }
 
 /** Number of distinct values in the union of two sorted arrays. */
