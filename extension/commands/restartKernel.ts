@@ -1,0 +1,22 @@
+// The "mlnb: Restart Kernel" command.
+import * as vscode from "vscode";
+import type { StartOptionsFor } from "../controller.js";
+import type { KernelManager } from "../kernelManager.js";
+import { targetNotebook } from "./notebookArg.js";
+
+/** Register Restart Kernel: stops the notebook's kernel and starts a fresh one (variables and counters reset). */
+export function registerRestartKernel(kernels: KernelManager, startOptions: StartOptionsFor): vscode.Disposable {
+  return vscode.commands.registerCommand("mlnb.restartKernel", async (arg?: unknown) => {
+    const notebook = targetNotebook(arg);
+    if (!notebook) return;
+    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage("mlnb: the kernel does not run in an untrusted workspace.");
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "mlnb: restarting kernel" }, () =>
+        kernels.restart(notebook.uri.toString(), () => startOptions(notebook)),
+      );
+      void vscode.window.setStatusBarMessage("mlnb: kernel restarted", 3000);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`mlnb: the kernel did not restart: ${(e as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,137 @@
+// The notebook controller: an adapter from VS Code cell executions to the notebook's kernel (queue, one execution per cell).
+import * as vscode from "vscode";
+import { dirname } from "node:path";
+import type { ExecuteOptions, Reply, TypeCheckMode } from "../kernel/protocol.js";
+import type { KernelStartOptions } from "./kernel.js";
+import type { KernelManager } from "./kernelManager.js";
+import { CellOutputState, type OutputOp } from "./outputState.js";
+import { errorItem } from "./outputs.js";
+import { NOTEBOOK_TYPE, toCellOutput } from "./serializer.js";
+
+export const CONTROLLER_ID = "mlnb-kernel";
+
+/** Kernel start options for a notebook, read from settings when a kernel is started. */
+export type StartOptionsFor = (notebook: vscode.NotebookDocument) => KernelStartOptions;
+
+/** Per-cell stage info from the kernel, shown in the cell's status bar. */
+export type StageListener = (cell: vscode.NotebookCell, info: Record<string, unknown>) => void;
+
+/** Runs cells of .mlnb notebooks, in order, one notebook's cells at a time, in that notebook's kernel. */
+export class MlnbController implements vscode.Disposable {
+  readonly controller: vscode.NotebookController;
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly kernels: KernelManager,
+    private readonly startOptions: StartOptionsFor,
+    private readonly onStage: StageListener = () => {},
+  ) {
+    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, "MLNB Kernel");
+    this.controller.supportedLanguages = ["typescript"];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = "TypeScript pipeline stages in a Node kernel";
+    this.controller.executeHandler = (cells, notebook) => this.run(notebook, cells);
+  }
+
+  /**
+   * Queue cells of a notebook. Every cell gets its execution now (so it shows as pending) and
+   * is run after the cells queued before it; after a failed cell the rest of the batch is skipped,
+   * as in Jupyter's "run all".
+   */
+  run(notebook: vscode.NotebookDocument, cells: readonly vscode.NotebookCell[], extra: ExecuteOptions = {}): Promise<void> {
+    const executions = cells
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code)
+      .map((cell) => ({ cell, execution: this.controller.createNotebookCellExecution(cell) }));
+    const key = notebook.uri.toString();
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.runBatch(notebook, executions, extra));
+    const tail = next.catch(() => {});
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return next;
+  }
+
+  private async runBatch(notebook: vscode.NotebookDocument, batch: { cell: vscode.NotebookCell; execution: vscode.NotebookCellExecution }[], extra: ExecuteOptions): Promise<void> {
+    let skipRest = false;
+    for (const { cell, execution } of batch) {
+      if (skipRest || execution.token.isCancellationRequested) {
+        // Never started: ending without start leaves the cell as it was.
+        execution.end(undefined);
+        continue;
+      }
+      const ok = await this.runCell(notebook, cell, execution, extra);
+      if (!ok) skipRest = true;
+    }
+  }
+
+  private async runCell(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, extra: ExecuteOptions): Promise<boolean> {
+    execution.start(Date.now());
+    let success = false;
+    const shown: vscode.NotebookCellOutput[] = [];
+    let outputs: Promise<unknown> = Promise.resolve(execution.clearOutput());
+    const show = (work: () => Thenable<void>) => {
+      // Output edits are async; chaining keeps them in reply order.
+      outputs = outputs.then(work, work) as Promise<unknown>;
+    };
+    let cancel: vscode.Disposable | undefined;
+    try {
+      if (!vscode.workspace.isTrusted) {
+        show(() => execution.appendOutput(toCellOutput({ items: [errorItem({ name: "UntrustedWorkspace", message: "mlnb runs no cell in an untrusted workspace. Trust the folder to run this notebook." })], metadata: { outputType: "error" } })));
+        return false;
+      }
+      const options = this.startOptions(notebook);
+      const kernel = await this.kernels.get(notebook.uri.toString(), () => options);
+      cancel = execution.token.onCancellationRequested(() => kernel.interrupt());
+      if (execution.token.isCancellationRequested) return false;
+      const state = new CellOutputState();
+      const onReply = (reply: Reply) => {
+        if (reply.type === "stage") this.onStage(cell, reply.info);
+        const op = state.apply(reply);
+        if (op) show(() => applyOp(execution, shown, op));
+      };
+      const typeCheck = vscode.workspace.getConfiguration("mlnb", notebook.uri).get<TypeCheckMode>("typeCheck", "error");
+      const outcome = await kernel.execute(cell.document.getText(), { cellId: cell.document.uri.toString(), options: { typeCheck, ...extra } }, onReply);
+      execution.executionOrder = outcome.executionCount;
+      success = outcome.status === "ok";
+      return success;
+    } catch (e) {
+      const err = e as Error;
+      show(() => execution.appendOutput(toCellOutput({ items: [errorItem({ name: err.name || "Error", message: `The kernel could not run this cell: ${err.message}`, stack: err.stack })], metadata: { outputType: "error" } })));
+      return false;
+    } finally {
+      cancel?.dispose();
+      await outputs.catch(() => {});
+      execution.end(success, Date.now());
+    }
+  }
+
+  dispose(): void {
+    this.controller.dispose();
+  }
+}
+
+/** Mirror one output operation in VS Code. */
+async function applyOp(execution: vscode.NotebookCellExecution, shown: vscode.NotebookCellOutput[], op: OutputOp): Promise<void> {
+  switch (op.op) {
+    case "append": {
+      const output = toCellOutput(op.output);
+      shown.push(output);
+      await execution.appendOutput(output);
+      return;
+    }
+    case "appendItems":
+      await execution.appendOutputItems(op.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)), shown[op.index]);
+      return;
+    case "replaceItems":
+      await execution.replaceOutputItems(op.output.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)), shown[op.index]);
+      return;
+  }
+}
+
+/** The folder a notebook's kernel runs in (its file's folder; the workspace for untitled ones). */
+export function notebookFolder(notebook: vscode.NotebookDocument): string {
+  if (notebook.uri.scheme === "file") return dirname(notebook.uri.fsPath);
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+}

@@ -1,0 +1,64 @@
+// Pure conversion between the .mlnb notebook model and the plain shape of VS Code's NotebookData (no `vscode` import).
+import type { Notebook, NotebookCell } from "../kernel/notebook/format.js";
+import { notebookOutputToPlain, plainToNotebookOutput, type PlainOutput } from "./outputs.js";
+
+/** A cell as VS Code holds it, minus the classes. */
+export interface PlainCell {
+  kind: "code" | "markdown";
+  value: string;
+  languageId: string;
+  outputs: PlainOutput[];
+  executionOrder?: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface PlainNotebook {
+  cells: PlainCell[];
+  metadata: Record<string, unknown>;
+}
+
+/** The notebook model as VS Code cells, outputs mapped to items. */
+export function toPlainNotebook(nb: Notebook): PlainNotebook {
+  return {
+    metadata: nb.metadata,
+    cells: nb.cells.map((c) => ({
+      kind: c.kind,
+      value: c.source,
+      languageId: c.kind === "markdown" ? "markdown" : c.language || "typescript",
+      outputs: c.kind === "code" ? c.outputs.map(notebookOutputToPlain) : [],
+      ...(c.executionCount !== null ? { executionOrder: c.executionCount } : {}),
+      metadata: c.metadata,
+    })),
+  };
+}
+
+/** VS Code's cells back to the notebook model for saving. */
+export function fromPlainNotebook(data: PlainNotebook): Notebook {
+  return {
+    metadata: data.metadata ?? {},
+    cells: data.cells.map((c): NotebookCell => {
+      const executionCount = c.kind === "code" && typeof c.executionOrder === "number" ? c.executionOrder : null;
+      return {
+        kind: c.kind,
+        language: c.kind === "markdown" ? "markdown" : c.languageId || "typescript",
+        source: c.value,
+        outputs: c.kind === "code" ? c.outputs.map((o) => plainToNotebookOutput(o, executionCount)) : [],
+        executionCount,
+        metadata: c.metadata ?? {},
+      };
+    }),
+  };
+}
+
+/**
+ * The message VS Code shows when a file cannot be opened. VS Code does not tell the serializer
+ * which file it reads, so the position is given as "line L, column C" rather than file:line:col.
+ */
+export function openErrorMessage(error: unknown): string {
+  const e = error as { name?: string; message?: string; line?: number; column?: number };
+  if (e?.name !== "NotebookFormatError") return `Cannot open this .mlnb notebook: ${e?.message ?? String(error)}`;
+  // Drop the "file:line:col: " or "file: " prefix: the file name is not known here.
+  const detail = (e.message ?? "").replace(e.line !== undefined ? /^[^:]*:\d+:\d+: / : /^[^:]*: /, "");
+  const where = e.line !== undefined ? ` at line ${e.line}, column ${e.column ?? 1}` : "";
+  return `Cannot open this .mlnb notebook${where}: ${detail}. The file is left as it is.`;
+}

@@ -1,0 +1,161 @@
+// The extension's tests inside a real VS Code: open .mlnb notebooks, run cells in the kernel, check outputs and saved files.
+import * as assert from "node:assert/strict";
+import Mocha from "mocha";
+import * as vscode from "vscode";
+import { parseNotebook } from "../../../kernel/notebook/format.js";
+import { VEGALITE_MIME } from "../../../kernel/protocol.js";
+import { cellError, closeAll, exists, EXTENSION_ID, openNotebook, outputMimes, outputText, runAll, runCell, scratchNotebook, waitFor, workspaceUri } from "./helpers.js";
+
+type Body = (this: Mocha.Context) => Promise<void>;
+
+function suite(parent: Mocha.Suite, title: string, define: (test: (name: string, body: Body) => void) => void): Mocha.Suite {
+  const s = Mocha.Suite.create(parent, title);
+  define((name, body) => s.addTest(new Mocha.Test(name, body)));
+  s.afterEach(closeAll);
+  return s;
+}
+
+const decoder = new TextDecoder();
+
+/** Register every e2e test on the root suite. */
+export function registerTests(root: Mocha.Suite): void {
+  suite(root, "the mlnb extension", (test) => {
+    test("activates and contributes its commands", async () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(ext, `extension ${EXTENSION_ID} is loaded`);
+      await ext.activate();
+      const commands = await vscode.commands.getCommands(true);
+      for (const c of ["mlnb.restartKernel", "mlnb.newNotebook", "mlnb.runCellIgnoringCache", "mlnb.runStaleStages", "mlnb.runStageWithUpstream", "mlnb.exportPipeline", "mlnb.serveModel"]) {
+        assert.ok(commands.includes(c), `command ${c} is registered`);
+      }
+    });
+
+    test("opens a .mlnb file as an mlnb notebook with its cells and saved chart", async () => {
+      const doc = await vscode.workspace.openNotebookDocument(workspaceUri("fixtures", "sample.mlnb"));
+      assert.equal(doc.notebookType, "mlnb");
+      assert.deepEqual(
+        doc.getCells().map((c) => c.kind),
+        [vscode.NotebookCellKind.Markup, vscode.NotebookCellKind.Code, vscode.NotebookCellKind.Code, vscode.NotebookCellKind.Code, vscode.NotebookCellKind.Code],
+      );
+      const chart = doc.cellAt(4).outputs[0];
+      assert.deepEqual(chart.items.map((i) => i.mime), [VEGALITE_MIME, "text/plain"], "the vega-lite spec comes before its text fallback");
+      assert.equal(JSON.parse(decoder.decode(chart.items[0].data)).mark, "bar");
+    });
+
+    test("refuses a malformed file with its line and column and leaves the file as it is", async () => {
+      const uri = workspaceUri("fixtures", "broken.mlnb");
+      const before = await vscode.workspace.fs.readFile(uri);
+      await assert.rejects(async () => {
+        await vscode.workspace.openNotebookDocument(uri);
+      }, /line 3, column 1\b[^]*Expected double-quoted property name/);
+      assert.deepEqual(await vscode.workspace.fs.readFile(uri), before);
+    });
+
+    test("runs all cells of the sample notebook and saves their outputs", async () => {
+      const editor = await openNotebook(workspaceUri("fixtures", "sample.mlnb"));
+      const cells = await runAll(editor.notebook);
+      assert.match(outputText(cells[0]), /RESULT: hello from the mlnb kernel/);
+      assert.match(outputText(cells[1]), /\b42\b/);
+      assert.match(outputText(cells[2]), /line 1\nline 2\nline 3/);
+      assert.match(outputText(cells[2]), /to stderr/);
+      const orders = cells.map((c) => c.executionSummary?.executionOrder);
+      assert.ok(orders.every((o) => typeof o === "number"), `every cell has an execution order: ${orders}`);
+      assert.deepEqual([...orders].sort((a, b) => a! - b!), orders, "execution order follows the run");
+
+      await editor.notebook.save();
+      const saved = parseNotebook(decoder.decode(await vscode.workspace.fs.readFile(editor.notebook.uri)), "sample.mlnb");
+      const code = saved.cells.filter((c) => c.kind === "code");
+      assert.deepEqual(code.map((c) => c.executionCount), orders);
+      const first = code[0].outputs[0];
+      assert.ok(first.output_type === "stream" && first.text.includes("RESULT: hello from the mlnb kernel"), JSON.stringify(first));
+      assert.ok(code[2].outputs.some((o) => o.output_type === "stream" && o.name === "stderr"), "stderr is saved as its own stream");
+    });
+
+    test("runs the penguins example notebook end to end and saves it", async function () {
+      const uri = workspaceUri("notebooks", "penguins.mlnb");
+      if (!(await exists(uri))) return this.skip();
+      this.timeout(300_000);
+      const editor = await openNotebook(uri);
+      const cells = await runAll(editor.notebook, 280_000);
+      for (const c of cells) assert.equal(cellError(c), undefined, `cell ${c.index} shows no error`);
+      const mimes = cells.flatMap(outputMimes).flat();
+      assert.ok(mimes.length > 0, "the notebook shows outputs");
+      await editor.notebook.save();
+      const saved = parseNotebook(decoder.decode(await vscode.workspace.fs.readFile(uri)), "penguins.mlnb");
+      const code = saved.cells.filter((c) => c.kind === "code");
+      assert.ok(code.every((c) => typeof c.executionCount === "number"), "every code cell saved its execution count");
+      assert.equal(code.flatMap((c) => c.outputs).length, cells.flatMap((c) => c.outputs).length, "every output is saved");
+    });
+  });
+
+  suite(root, "the mlnb kernel in VS Code", (test) => {
+    test("shows a runtime error with its name and message in the cell", async () => {
+      const editor = await scratchNotebook('throw new RangeError("epochs must be positive")');
+      const cell = await runCell(editor.notebook.cellAt(0));
+      assert.equal(cell.executionSummary?.success, false);
+      const err = cellError(cell);
+      assert.equal(err?.name, "RangeError");
+      assert.match(err?.message ?? "", /epochs must be positive/);
+    });
+
+    test("shows a dead kernel in the cell and starts a fresh kernel on the next run", async () => {
+      // SIGKILL stands for any crash the kernel cannot report itself (out of memory, a native fault).
+      const editor = await scratchNotebook("let before = 1;\nbefore", 'process.kill(process.pid, "SIGKILL");', "typeof before");
+      await runCell(editor.notebook.cellAt(0));
+      const died = await runCell(editor.notebook.cellAt(1));
+      assert.equal(died.executionSummary?.success, false);
+      assert.equal(cellError(died)?.name, "KernelDied");
+      const after = await runCell(editor.notebook.cellAt(2));
+      assert.match(outputText(after), /Cannot find name 'before'|undefined/, "the new kernel has none of the old kernel's variables");
+      assert.equal(after.executionSummary?.executionOrder, 1, "a fresh kernel counts from 1");
+    });
+
+    test("Restart Kernel gives the notebook a fresh kernel", async () => {
+      const editor = await scratchNotebook("let kept = 41;\nkept + 1", "typeof kept");
+      const first = await runCell(editor.notebook.cellAt(0));
+      assert.match(outputText(first), /\b42\b/);
+      await vscode.commands.executeCommand("mlnb.restartKernel");
+      const after = await runCell(editor.notebook.cellAt(1));
+      assert.match(outputText(after), /Cannot find name 'kept'|undefined/, "the new kernel has none of the old kernel's variables");
+      assert.equal(after.executionSummary?.executionOrder, 1, "a fresh kernel counts from 1");
+    });
+
+    test("interrupting a running cell stops it", async () => {
+      const editor = await scratchNotebook('await new Promise((r) => setTimeout(r, 60_000));\n"finished"');
+      const cell = editor.notebook.cellAt(0);
+      const started = Date.now();
+      const running = runCell(cell, 30_000);
+      await new Promise((r) => setTimeout(r, 2500));
+      await vscode.commands.executeCommand("notebook.cell.cancelExecution", { ranges: [{ start: 0, end: 1 }], document: editor.notebook.uri });
+      await running;
+      assert.ok(Date.now() - started < 20_000, "the cell stopped long before its timer");
+      assert.notEqual(cell.executionSummary?.success, true);
+      assert.doesNotMatch(outputText(cell), /finished/);
+    });
+
+    test("the mlnb.typeCheck setting reaches the kernel", async () => {
+      const config = vscode.workspace.getConfiguration("mlnb");
+      const editor = await scratchNotebook('const wrong: number = "text";\ntypeof wrong');
+      try {
+        await config.update("typeCheck", "error", vscode.ConfigurationTarget.Global);
+        const strict = await runCell(editor.notebook.cellAt(0));
+        assert.equal(strict.executionSummary?.success, false, "a type error stops the cell when typeCheck is error");
+        assert.match(outputText(strict), /not assignable|TS2322/);
+        await config.update("typeCheck", "off", vscode.ConfigurationTarget.Global);
+        const loose = await runCell(editor.notebook.cellAt(0));
+        assert.equal(loose.executionSummary?.success, true, outputText(loose));
+        assert.match(outputText(loose), /string/);
+      } finally {
+        await config.update("typeCheck", undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
+    test("New ML Notebook opens an untitled mlnb notebook", async () => {
+      await vscode.commands.executeCommand("mlnb.newNotebook");
+      const editor = await waitFor("the new notebook", () => vscode.window.activeNotebookEditor);
+      assert.equal(editor.notebook.notebookType, "mlnb");
+      assert.ok(editor.notebook.isUntitled);
+      assert.match(editor.notebook.getCells().map((c) => c.document.getText()).join("\n"), /%%stage ingest/);
+    });
+  });
+}
