@@ -106,3 +106,20 @@ test("metadata carries the schema, metrics and provenance", async () => {
   assert.equal(m.provenance.notebook, "penguins.mlnb");
   assert.equal(m.schema.fields.length, 6);
 });
+
+test("a chunked body that grows past the limit is cut off with a 413 without harming later requests", async () => {
+  const { url } = await setup;
+  const http = await import("node:http");
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = http.request(`${url}/predict`, { method: "POST", headers: { authorization: "Bearer s3cret", "transfer-encoding": "chunked" } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    const chunk = "x".repeat(8 * 1024);
+    for (let i = 0; i < 12; i++) req.write(chunk);
+    req.end();
+  });
+  assert.equal(status, 413);
+  assert.equal((await fetch(`${url}/health`)).status, 200);
+});
