@@ -1,5 +1,6 @@
 // arquero tables <-> Arrow IPC (stream format) via arquero's toArrowIPC / fromArrow.
 import * as aq from "arquero";
+import { utf8 } from "@uwdata/flechette";
 import type { Codec, CodecOutput } from "./types.js";
 
 type Table = aq.ColumnTable;
@@ -11,6 +12,37 @@ function isTable(value: unknown): value is Table {
   return typeof v === "object" && v !== null && [v.numRows, v.numCols, v.columnNames, v.scan, v.reify].every((f) => typeof f === "function");
 }
 
+const SAMPLE = 10_000;
+
+/**
+ * Arrow types for string columns whose values are mostly distinct (ids, free text): plain utf8.
+ * arquero infers a dictionary for every string column, which costs a hash lookup per value and
+ * is 3-4x slower to build for a million distinct strings; low-cardinality columns keep it.
+ * Decided from the first rows only, so the choice (and the hash) depends on the data alone.
+ */
+function stringTypes(table: Table): Record<string, ReturnType<typeof utf8>> {
+  const types: Record<string, ReturnType<typeof utf8>> = {};
+  const rows = Math.min(table.numRows(), SAMPLE);
+  if (rows < 100) return types;
+  for (const name of table.columnNames()) {
+    const get = table.getter(name);
+    const seen = new Set<string>();
+    let strings = 0;
+    for (let i = 0; i < rows; i++) {
+      const v = get(i);
+      if (typeof v === "string") {
+        strings++;
+        seen.add(v);
+      } else if (v !== null && v !== undefined) {
+        strings = -1;
+        break;
+      }
+    }
+    if (strings > 0 && seen.size > strings / 2) types[name] = utf8();
+  }
+  return types;
+}
+
 /**
  * Tables are stored as Arrow IPC. Filters and row order are applied (the stored table holds
  * the visible rows in order); groupings are kept by name and restored with `groupby`.
@@ -20,7 +52,7 @@ export const tableCodec: Codec<Table> = {
   accepts: isTable,
   encode(table): CodecOutput {
     const groups = table.isGrouped() ? [...(table.groups() as { names: string[] }).names] : [];
-    const bytes = aq.toArrowIPC(table, { format: "stream" });
+    const bytes = aq.toArrowIPC(table, { format: "stream", types: stringTypes(table) });
     return {
       shape: `${table.numRows()}×${table.numCols()}`,
       parts: [{ name: "table.arrow", bytes }],

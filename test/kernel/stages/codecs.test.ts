@@ -146,3 +146,12 @@ test("asks registered codecs before the built-in ones", async () => {
   assert.equal(encoded.kind, "set");
   assert.deepEqual(await registry.decode(encoded as EncodedValue), new Set([1, 2]));
 });
+
+test("round trips a table with many distinct strings and a categorical column", async () => {
+  const n = 500;
+  const table = aq.table({ id: Array.from({ length: n }, (_, i) => `row-${i}`), species: Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : ["Adelie", "Gentoo"][i % 2]!)) });
+  const { back } = await roundTrip(table.filter((d: { id: string }) => d.id !== "row-3"));
+  const t = back as aq.ColumnTable;
+  assert.equal(t.numRows(), n - 1);
+  assert.deepEqual(t.objects(), table.filter((d: { id: string }) => d.id !== "row-3").objects());
+});
