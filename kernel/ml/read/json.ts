@@ -1,7 +1,7 @@
 // read.json: a JSON array of records (or {columns: arrays}) into a table; ISO date strings become dates.
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { ReadError, lineColumn } from "./errors.js";
+import { ReadError, jsonErrorOffset, lineColumn } from "./errors.js";
 import { finishFile, loadFile } from "./source.js";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -12,8 +12,9 @@ export function parseJSONText(text: string, source: string, lineOffset = 0): unk
     return JSON.parse(text);
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
-    const at = m ? lineColumn(text, Number(m[1])) : undefined;
-    const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
+    const offset = m ? Number(m[1]) : jsonErrorOffset(text);
+    const at = offset >= 0 ? lineColumn(text, offset) : undefined;
+    const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/s, "").replace(/\s*\(line \d+ column \d+\)$/, "");
     throw new ReadError(source, `invalid JSON: ${reason}`, at ? at.line + lineOffset : lineOffset || undefined, at?.column);
   }
 }
