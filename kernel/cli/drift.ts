@@ -1,32 +1,19 @@
 // `mlnb drift --reference A --current B`: print the drift report of two data files; exit 1 on dataset drift.
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { read } from "../ml/read/index.js";
 import { report, type DriftOptions } from "../ml/drift/report.js";
 import { toHTML, toText } from "../ml/drift/render.js";
 
 const USAGE = `usage: mlnb drift --reference A --current B [--columns a,b] [--drift-share 0.5] [--json | --html]
 
-Compares two CSV or JSON (array of rows) files column by column with Evidently's default tests.
+Compares two data files (.csv .tsv .json .ndjson .parquet .arrow) column by column with Evidently's default tests.
 Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.`;
 
-/** Read a CSV or JSON rows file as an arquero table. */
-async function readTable(file: string): Promise<aq.ColumnTable> {
-  const text = await readFile(file, "utf8");
-  const ext = path.extname(file).toLowerCase();
-  if (ext === ".json") {
-    let rows: unknown;
-    try {
-      rows = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${file}: not valid JSON: ${(e as Error).message}`);
-    }
-    if (!Array.isArray(rows)) throw new Error(`${file}: expected a JSON array of row objects`);
-    return aq.from(rows as object[]);
-  }
-  if (ext === ".csv" || ext === ".tsv") return aq.fromCSV(text, ext === ".tsv" ? { delimiter: "\t" } : {});
-  throw new Error(`${file}: unsupported file type "${ext}" (use .csv, .tsv or .json)`);
+/** Read a data file with the library's reader (by extension), resolving it against the working directory. */
+function readTable(file: string): Promise<ColumnTable> {
+  return read(path.resolve(file));
 }
 
 /** Entry point of `mlnb drift`. */

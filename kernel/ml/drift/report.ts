@@ -16,7 +16,7 @@ export type StatTest = "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon
 export type Columns = { columnNames(): string[]; array(name: string): ArrayLike<unknown> } | Record<string, ArrayLike<unknown>>;
 
 export interface DriftOptions {
-  /** Columns to compare (default: every column present in both). */
+  /** Columns to compare (default: every column present in both, except date-time columns). */
   columns?: string[];
   /** Force a column's kind; by default numbers are "num" and anything else "cat". */
   kinds?: Record<string, "num" | "cat">;
@@ -77,6 +77,14 @@ function column(t: Columns, name: string): ArrayLike<unknown> {
 function rowCount(t: Columns): number {
   const n = names(t);
   return n.length ? column(t, n[0]).length : 0;
+}
+
+function isDateColumn(values: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined) return v instanceof Date;
+  }
+  return false;
 }
 
 /** Evidently's default test: by kind, reference size (<= 1000 rows) and number of distinct values. */
@@ -179,7 +187,8 @@ function categoricalColumn(
  */
 export function report(reference: Columns, current: Columns, opts: DriftOptions = {}): DriftReport {
   const currentNames = new Set(names(current));
-  const cols = opts.columns ?? names(reference).filter((c) => currentNames.has(c));
+  // Like Evidently, date-time columns are not compared unless asked for.
+  const cols = opts.columns ?? names(reference).filter((c) => currentNames.has(c) && !isDateColumn(column(reference, c)));
   const results: ColumnDrift[] = [];
   for (const name of cols) {
     if (!names(reference).includes(name)) throw new Error(`drift.report: column "${name}" is not in the reference data`);

@@ -68,3 +68,9 @@ test("the report renders as text, an HTML table and one vega-lite chart per colu
 test("a column missing from the current data is named in the error", () => {
   assert.throws(() => report({ a: [1, 2] }, { b: [1, 2] }, { columns: ["a"] }), /column "a" is not in the current data/);
 });
+
+test("date columns are left out unless named, as in Evidently", () => {
+  const days = (n: number) => Array.from({ length: n }, (_, i) => new Date(Date.UTC(2020, 0, i + 1)));
+  const r = report({ day: days(8), a: [1, 2, 3, 4, 5, 6, 7, 8] }, { day: days(8), a: [1, 2, 3, 4, 5, 6, 7, 9] });
+  assert.deepEqual(r.columns.map((c) => c.column), ["a"]);
+});
