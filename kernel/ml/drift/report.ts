@@ -9,6 +9,8 @@ import { psiShares } from "./psi.js";
 import { alignedCounts, alignedNumericCounts, distinctSorted, sortedNumbers } from "./values.js";
 import { wassersteinSorted } from "./wasserstein.js";
 import { zTestCounts } from "./ztest.js";
+import { MIME_BUNDLE } from "../display.js";
+import { toHTML, toText } from "./render.js";
 
 export type StatTest = "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon" | "psi";
 
@@ -214,7 +216,7 @@ export function report(reference: Columns, current: Columns, opts: DriftOptions 
   const nDrifted = results.filter((r) => r.drifted).length;
   const share = results.length ? nDrifted / results.length : 0;
   const driftShare = opts.driftShare ?? 0.5;
-  return {
+  const out: DriftReport = {
     columns: results,
     nDrifted,
     share,
@@ -223,4 +225,7 @@ export function report(reference: Columns, current: Columns, opts: DriftOptions 
     referenceRows: rowCount(reference),
     currentRows: rowCount(current),
   };
+  // Shown as the HTML table when a notebook cell ends with a report (not part of its JSON).
+  Object.defineProperty(out, MIME_BUNDLE, { value: () => ({ "text/html": toHTML(out), "text/plain": toText(out) }), enumerable: false });
+  return out;
 }

@@ -74,3 +74,12 @@ test("date columns are left out unless named, as in Evidently", () => {
   const r = report({ day: days(8), a: [1, 2, 3, 4, 5, 6, 7, 8] }, { day: days(8), a: [1, 2, 3, 4, 5, 6, 7, 9] });
   assert.deepEqual(r.columns.map((c) => c.column), ["a"]);
 });
+
+test("a report shows itself as its HTML table in a notebook cell", async () => {
+  const { richBundle } = await import("../../../../kernel/ml/display.js");
+  const r = report({ a: [1, 2, 3, 4, 5, 6] }, { a: [1, 2, 3, 4, 5, 7] });
+  const bundle = await richBundle(r);
+  assert.equal(bundle["text/html"], toHTML(r));
+  assert.match(String(bundle["text/plain"]), /No dataset drift/);
+  assert.ok(!JSON.stringify(r).includes("mimeBundle"));
+});
