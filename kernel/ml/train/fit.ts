@@ -4,7 +4,7 @@ import { checkLeakage } from "../lineage.js";
 import { context, mulberry32 } from "../context.js";
 import { initTf, tf } from "../tf.js";
 import { distinctLabels, featureMatrix, featureNames, labelCodes, numericTarget, oneHot, takeRows, type ColumnSpec, type Label } from "./data.js";
-import { runLoop, type EarlyStopping, type Forward, type LossKind, type TrainData } from "./loop.js";
+import { runLoop, type EarlyStopping, type Forward, type LossKind, type Stepper, type TrainData } from "./loop.js";
 import { progress } from "./progress.js";
 import { Model, type ModelKind } from "./trained.js";
 
@@ -29,6 +29,11 @@ export interface FitOptions extends ColumnSpec {
   classWeights?: Record<string, number> | "balanced";
   /** Show epoch progress and the loss chart in the cell (default true). */
   progress?: boolean;
+  /**
+   * "auto" (default) trains dense stacks with the hand-written fast step when the optimizer is adam
+   * or sgd and the activation relu/tanh/sigmoid/linear; "autograd" always uses optimizer.minimize.
+   */
+  engine?: "auto" | "autograd";
 }
 
 /** What a verb builds once it knows the input width and the number of outputs. */
@@ -39,6 +44,8 @@ export interface Built {
   /** Kernels for the alpha penalty (dense stacks only). */
   kernels?: tf.Variable[];
   alpha?: number;
+  /** A fast stepper for this network, if it has one for these settings. */
+  fast?: (o: { optimizer: OptimizerName; learningRate: number; random: () => number; classifier: boolean }) => Stepper | undefined;
 }
 
 export interface FitDefaults { epochs: number; batchSize: number | "sklearn"; optimizer: OptimizerName; learningRate: number }
@@ -83,8 +90,14 @@ export async function fitTable(
   const outputs = labels ? labels.length : 1;
   const built = build(features.length, outputs, seed, labels);
   const yDim = built.loss === "binaryProbs" || built.loss === "mse" ? 1 : outputs;
-  const optimizer = makeOptimizer(opts.optimizer ?? defaults.optimizer, opts.learningRate ?? defaults.learningRate, verb);
+  const optimizerName = opts.optimizer ?? defaults.optimizer;
+  const learningRate = opts.learningRate ?? defaults.learningRate;
+  let stepper: Stepper | undefined;
+  let optimizer: tf.Optimizer | undefined;
   try {
+    if (!(learningRate > 0)) throw new Error(`${verb}: learningRate must be > 0, got ${learningRate}`);
+    if (opts.engine !== "autograd") stepper = built.fast?.({ optimizer: optimizerName, learningRate, random, classifier: !!labels });
+    if (!stepper) optimizer = makeOptimizer(optimizerName, learningRate, verb);
     let data = encode(table, verb, yDim);
     let val: TrainData | undefined;
     if (opts.validationData) {
@@ -101,7 +114,7 @@ export async function fitTable(
     const bar = show ? progress(`${verb} (${opts.target})`, epochs) : undefined;
     const vars = built.network.trainableWeights.map((w) => w.read() as tf.Variable);
     const { history, stoppedEpoch } = await runLoop(data, {
-      forward: built.forward, vars, kernels: built.kernels ?? [], alpha: built.alpha ?? 0, loss: built.loss,
+      forward: built.forward, stepper, vars, kernels: built.kernels ?? [], alpha: built.alpha ?? 0, loss: built.loss,
       classifier: !!labels, optimizer, epochs, batchSize, random, earlyStopping, val,
       onEpoch: bar ? (e, logs) => bar.epoch(e, logs) : undefined,
     });
@@ -109,8 +122,11 @@ export async function fitTable(
     return new Model(built.network, { kind, task: labels ? "classification" : "regression", target: opts.target, features, labels, history, seed, stoppedEpoch }, optimizer);
   } catch (err) {
     built.network.dispose();
-    optimizer.dispose();
+    optimizer?.dispose();
     throw err;
+  } finally {
+    // the fast step's flat parameters and Adam moments are only needed while training
+    stepper?.dispose();
   }
 }
 

@@ -35,16 +35,31 @@ export interface EarlyStopping {
 /** A forward pass: inputs to outputs (training=true enables dropout, seeded by `seed()`). */
 export type Forward = (x: tf.Tensor2D, training: boolean, seed: () => number) => tf.Tensor2D;
 
+/**
+ * A training step that replaces optimizer.minimize (the fast dense path): returns the batch's
+ * summed row loss and, for classifiers, the number of correct predictions.
+ */
+export interface Stepper {
+  step(xb: tf.Tensor2D, yb: tf.Tensor2D, wb: tf.Tensor1D | undefined, rows: number): [tf.Scalar, tf.Scalar | undefined];
+  /** Copy the trained parameters into the model's variables (before evaluation and at the end). */
+  sync(): void;
+  /** Take the model's variables back as the trained parameters (after restoring best weights). */
+  reload(): void;
+  dispose(): void;
+}
+
 export interface LoopOptions {
   forward: Forward;
+  /** When set, used instead of optimizer.minimize on `forward`. */
+  stepper?: Stepper;
   vars: tf.Variable[];
   /** Kernels penalised by `alpha`. */
   kernels: tf.Variable[];
-  /** L2 penalty as scikit-learn's MLP alpha: alpha / (2 * batch rows) * sum of squared kernel weights. */
+  /** L2 penalty as scikit-learn's MLP alpha: alpha / (2 * batch rows) * sum of squared kernel weights (not in the reported loss). */
   alpha: number;
   loss: LossKind;
   classifier: boolean;
-  optimizer: tf.Optimizer;
+  optimizer?: tf.Optimizer;
   epochs: number;
   batchSize: number;
   random: () => number;
@@ -87,7 +102,8 @@ export async function runLoop(data: TrainData, o: LoopOptions): Promise<{ histor
         costs.push(cost);
         if (correct) corrects.push(correct);
       }
-      const logs = readEpoch(costs, corrects, sizes, data.n);
+      o.stepper?.sync();
+      const logs = readEpoch(costs, corrects, o.stepper ? undefined : sizes, data.n);
       if (o.val) Object.assign(logs, evaluateRows(o.val, o));
       for (const [k, v] of Object.entries(logs)) history[k]?.push(v);
       o.onEpoch?.(epoch, logs);
@@ -108,7 +124,10 @@ export async function runLoop(data: TrainData, o: LoopOptions): Promise<{ histor
         }
       }
     }
-    if (bestWeights && stoppedEpoch !== undefined) o.vars.forEach((v, i) => v.assign(bestWeights![i]));
+    if (bestWeights && stoppedEpoch !== undefined) {
+      o.vars.forEach((v, i) => v.assign(bestWeights![i]));
+      o.stepper?.reload();
+    }
   } finally {
     bestWeights?.forEach((t) => t.dispose());
   }
@@ -119,15 +138,21 @@ function step(data: TrainData, idx: Uint32Array, o: LoopOptions): [tf.Scalar, tf
   const xb = tf.tensor2d(takeRows(data.x, data.d, idx), [idx.length, data.d]);
   const yb = tf.tensor2d(takeRows(data.y, data.yDim, idx), [idx.length, data.yDim]);
   const wb = data.w ? tf.tensor1d(takeRows(data.w, 1, idx)) : undefined;
+  if (o.stepper) {
+    const [sum, right] = o.stepper.step(xb, yb, wb, idx.length);
+    return [tf.keep(sum), right && tf.keep(right)];
+  }
+  if (!o.optimizer) throw new Error("training loop: no optimizer and no stepper");
   let correct: tf.Scalar | undefined;
-  const cost = o.optimizer.minimize(() => {
+  const { value, grads } = tf.variableGrads(() => {
     const out = o.forward(xb, true, o.random);
     if (o.classifier) correct = tf.keep(countCorrect(out, yb, o.loss));
-    let loss = batchLoss(out, yb, o.loss, wb);
-    if (o.alpha > 0) for (const k of o.kernels) loss = tf.add(loss, tf.mul(o.alpha / (2 * idx.length), tf.sum(tf.square(k))));
-    return loss as tf.Scalar;
-  }, true, o.vars)!;
-  return [cost, correct];
+    return batchLoss(out, yb, o.loss, wb);
+  }, o.vars);
+  // the L2 penalty enters as its gradient, so the reported loss is the data loss on both paths
+  if (o.alpha > 0) for (const k of o.kernels) grads[k.name] = tf.add(grads[k.name], tf.mul(k, o.alpha / idx.length));
+  o.optimizer.applyGradients(grads);
+  return [value, correct];
 }
 
 /** Mean (optionally weighted) per-row loss of a batch. */
@@ -157,14 +182,14 @@ function countCorrect(out: tf.Tensor2D, y: tf.Tensor2D, kind: LossKind): tf.Scal
   return tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), tf.argMax(y, 1)), "float32"));
 }
 
-/** Read an epoch's device-side batch losses in one sync (batch means weighted by batch size). */
-function readEpoch(costs: tf.Scalar[], corrects: tf.Scalar[], sizes: number[], n: number): Record<string, number> {
+/** Read an epoch's device-side batch losses in one sync (batch means weighted by batch size, or sums). */
+function readEpoch(costs: tf.Scalar[], corrects: tf.Scalar[], sizes: number[] | undefined, n: number): Record<string, number> {
   const c = tf.tidy(() => tf.stack(costs).dataSync());
   const a = corrects.length ? tf.tidy(() => tf.stack(corrects).dataSync()) : undefined;
   costs.forEach((t) => t.dispose());
   corrects.forEach((t) => t.dispose());
   let loss = 0;
-  for (let i = 0; i < sizes.length; i++) loss += c[i] * sizes[i];
+  for (let i = 0; i < c.length; i++) loss += sizes ? c[i] * sizes[i] : c[i];
   const logs: Record<string, number> = { loss: loss / n };
   if (a) {
     let correct = 0;

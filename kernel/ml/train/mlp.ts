@@ -1,5 +1,6 @@
 // Options and the builder shared by the dense-stack verbs (MLPs, and linear/logistic as zero hidden layers).
 import { buildDense, checkActivation, denseForward, denseVariables, type Activation } from "./dense.js";
+import { fastDenseStepper } from "./fastDense.js";
 import type { Built, FitOptions } from "./fit.js";
 
 /** Options of the MLP verbs (scikit-learn's names where it has them, in camelCase). */
@@ -28,6 +29,12 @@ export function denseBuilder(opts: MlpOptions, hidden: number[], output: "softma
       loss: output === "softmax" ? "logits" : "mse",
       kernels: denseVariables(network).map((l) => l.kernel),
       alpha: opts.alpha ?? defaultAlpha,
+      fast: (o) => o.optimizer === "adam" || o.optimizer === "sgd"
+        ? fastDenseStepper({
+          layers: denseVariables(network), activation, dropout, output, optimizer: o.optimizer, learningRate: o.learningRate,
+          alpha: opts.alpha ?? defaultAlpha, classifier: o.classifier, random: o.random,
+        })
+        : undefined,
     };
   };
 }

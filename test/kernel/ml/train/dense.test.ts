@@ -38,3 +38,30 @@ describe("dense stack", () => {
     });
   }
 });
+
+describe("fast dense step", () => {
+  before(async () => { await initTf(); });
+
+  const cases = [
+    { name: "a relu classifier with class weights and alpha", verb: "mlpClassifier", target: "label", extra: { activation: "relu", classWeights: { right: 3 }, alpha: 0.01 } },
+    { name: "a tanh regressor", verb: "mlpRegressor", target: "x2", extra: { activation: "tanh" } },
+    { name: "a sigmoid classifier", verb: "mlpClassifier", target: "label", extra: { activation: "sigmoid" } },
+  ] as const;
+  for (const c of cases) {
+    it(`makes the same sgd updates as autograd for ${c.name}`, async () => {
+      const { train } = await import("../../../../kernel/ml/train/index.js");
+      const { blobs } = await import("./data.js");
+      const t = blobs(40);
+      const opts = { target: c.target, layers: [6, 5], optimizer: "sgd" as const, learningRate: 0.5, epochs: 3, batchSize: 16, seed: 9, progress: false, ...c.extra };
+      const fit = (train as unknown as Record<string, (t: unknown, o: unknown) => Promise<{ network: tf.LayersModel; history: Record<string, number[]>; dispose(): void }>>)[c.verb];
+      const fast = await fit(t, opts);
+      const slow = await fit(t, { ...opts, engine: "autograd" });
+      const a = fast.network.getWeights().flatMap((w) => Array.from(w.dataSync()));
+      const b = slow.network.getWeights().flatMap((w) => Array.from(w.dataSync()));
+      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-4, `weight ${i}: ${v} vs ${b[i]}`));
+      fast.history.loss.forEach((l, i) => assert.ok(Math.abs(l - slow.history.loss[i]) < 1e-4, `loss ${i}: ${l} vs ${slow.history.loss[i]}`));
+      fast.dispose();
+      slow.dispose();
+    });
+  }
+});

@@ -38,15 +38,17 @@ describe("Model", () => {
     await assert.rejects(train.load(path.join(tmpdir(), "mlnb-no-such-model")), /model\.json/);
   });
 
-  it("frees every tensor of the network and of its Adam optimiser on dispose", async () => {
-    const before = tf.memory().numTensors;
-    const m = await train.mlpClassifier(blobs(), { target: "label", layers: [8], epochs: 2, optimizer: "adam", seed: 1, progress: false });
-    assert.ok(tf.memory().numTensors > before);
-    m.predict(blobs());
-    m.dispose();
-    assert.equal(tf.memory().numTensors, before);
-    assert.throws(() => m.predict(blobs()), /was disposed/);
-  });
+  for (const engine of ["auto", "autograd"] as const) {
+    it(`frees every tensor of the network and of its Adam optimiser on dispose (engine ${engine})`, async () => {
+      const before = tf.memory().numTensors;
+      const m = await train.mlpClassifier(blobs(), { target: "label", layers: [8], dropout: 0.1, epochs: 2, optimizer: "adam", seed: 1, progress: false, engine, validationSplit: 0.2, earlyStopping: true });
+      assert.ok(tf.memory().numTensors > before);
+      m.predict(blobs());
+      m.dispose();
+      assert.equal(tf.memory().numTensors, before);
+      assert.throws(() => m.predict(blobs()), /was disposed/);
+    });
+  }
 
   it("updates one display in place every epoch and ends with a vega-lite loss chart", async () => {
     const ctx = recordingContext(5);
