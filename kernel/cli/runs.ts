@@ -1,6 +1,7 @@
 // `mlnb runs`: list a notebook's runs with params and metrics; `mlnb runs diff A B` compares two runs.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { formatTime } from "../stages/format.js";
 import { diffRuns, notebookKey, openStore, storeDirFor, type Change, type RunDiff, type RunSummary } from "../stages/store/index.js";
 
 const USAGE = `usage: mlnb runs [NB.mlnb] [--store DIR] [--limit N] [--json]
@@ -130,10 +131,4 @@ export function formatDiff(diff: RunDiff): string[] {
 function formatValue(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
   return typeof v === "string" ? v : JSON.stringify(v);
-}
-
-function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }

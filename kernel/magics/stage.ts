@@ -58,3 +58,15 @@ export const stageMagic: MagicSpec<MagicArgsMap["cell:stage"]> = {
     return { ok: true, args: { stage, needs, noCache: options.has("no-cache"), gates } };
   },
 };
+
+/**
+ * The gates a stage run fails, as messages ("gate f1>=0.8 failed: f1 = 0.75"); empty when all
+ * pass. A gate on a metric the stage did not log fails too: a gate that cannot fail is no gate.
+ */
+export function checkGates(gates: readonly Gate[], metrics: Record<string, number>): string[] {
+  return gates.flatMap((g) => {
+    const value = metrics[g.metric];
+    if (value === undefined) return [`gate ${g.text} failed: metric "${g.metric}" was not logged (log.metric("${g.metric}", value))`];
+    return passesGate(g, value) ? [] : [`gate ${g.text} failed: ${g.metric} = ${value}`];
+  });
+}

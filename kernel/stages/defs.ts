@@ -14,7 +14,11 @@ export interface CellNames {
   refs: string[];
   /** Free names used only in type positions (and `typeof x` in types), sorted. */
   typeRefs: string[];
+  /** How each of `defs` is declared: only variables hold data; the rest is code. */
+  kinds: Record<string, DefKind>;
 }
+
+export type DefKind = "variable" | "function" | "class" | "enum" | "namespace" | "import";
 
 class Scope {
   readonly names = new Set<string>();
@@ -42,7 +46,27 @@ export function analyzeCell(code: string): CellNames {
   for (const s of sf.statements) visit(s, root);
   for (const r of refs) typeRefs.delete(r);
   for (const d of typeDefs) typeRefs.delete(d);
-  return { defs: [...root.names].sort(), typeDefs: [...typeDefs].sort(), refs: [...refs].sort(), typeRefs: [...typeRefs].sort() };
+  const defs = [...root.names].sort();
+  const kinds = declarationKinds(sf);
+  return { defs, typeDefs: [...typeDefs].sort(), refs: [...refs].sort(), typeRefs: [...typeRefs].sort(), kinds: Object.fromEntries(defs.map((d) => [d, kinds.get(d) ?? "variable"])) };
+}
+
+function declarationKinds(sf: ts.SourceFile): Map<string, DefKind> {
+  const kinds = new Map<string, DefKind>();
+  for (const s of sf.statements) {
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) kinds.set(s.name.text, ts.isClassDeclaration(s) ? "class" : "function");
+    else if (ts.isEnumDeclaration(s)) kinds.set(s.name.text, "enum");
+    else if (ts.isModuleDeclaration(s) && ts.isIdentifier(s.name)) kinds.set(s.name.text, "namespace");
+    else if (ts.isImportEqualsDeclaration(s)) kinds.set(s.name.text, "import");
+    else if (ts.isImportDeclaration(s) && s.importClause) {
+      const c = s.importClause;
+      if (c.name) kinds.set(c.name.text, "import");
+      const nb = c.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) kinds.set(nb.name.text, "import");
+      if (nb && ts.isNamedImports(nb)) nb.elements.forEach((el) => kinds.set(el.name.text, "import"));
+    }
+  }
+  return kinds;
 }
 
 /** Names bound by a binding name (identifier or destructuring pattern). */

@@ -105,3 +105,10 @@ test("accepts magics registered by others", () => {
   assert.deepEqual(r.lineMagics[0]!.args, { words: ["hello there", "you"] });
   assert.throws(() => registry.register(shout), /already registered/);
 });
+
+test("fails a gate whose metric is below the threshold or was never logged", async () => {
+  const { checkGates, parseGate } = await import("../../../kernel/magics/index.js");
+  const gates = [parseGate("f1>=0.8")!, parseGate("loss < 0.5")!];
+  assert.deepEqual(checkGates(gates, { f1: 0.8, loss: 0.2 }), []);
+  assert.deepEqual(checkGates(gates, { f1: 0.75 }), ["gate f1>=0.8 failed: f1 = 0.75", 'gate loss < 0.5 failed: metric "loss" was not logged (log.metric("loss", value))']);
+});

@@ -21,6 +21,7 @@ test("defines every kind of top-level name", () => {
   assert.deepEqual(r.defs, ["E", "K", "L", "a", "aq", "c", "f", "hoisted", "others", "rest", "tf", "x", "y", "z"]);
   assert.deepEqual(r.typeDefs, ["I", "T", "Table", "Tensor"]);
   assert.deepEqual(r.refs, ["obj"]);
+  assert.deepEqual(r.kinds, { E: "enum", K: "class", L: "import", a: "variable", aq: "import", c: "variable", f: "function", hoisted: "variable", others: "variable", rest: "variable", tf: "import", x: "variable", y: "variable", z: "variable" });
 });
 
 test("reads free names but not locals, parameters or property names", () => {
