@@ -96,3 +96,24 @@ test("gives the same split for the same seed", () => {
   const b = split.trainTestSplit(table(), { seed: 42 }).test.array("x");
   assert.deepEqual(a, b);
 });
+
+test("follows lineage through join and concat", () => {
+  const lookup = aq.table({ y: [0, 1], label: ["even", "odd"] });
+  const t = table();
+  const fitted = checkLeakage(t.join(lookup, "y"), "fit on joined full table");
+  const { train, test: held } = split.trainTestSplit(t, { seed: 10 });
+  checkTransform(fitted, train.join(lookup, "y"), "transform");
+  assert.throws(() => checkTransform(fitted, held.join(lookup, "y").select("x", "label"), "transform"), DataLeakageError);
+  assert.throws(() => checkLeakage(train.concat(held), "fit on train + test"), /fit on train \+ test was fitted on rows of the test partition "test"/);
+  checkLeakage(train.join(lookup, "y").orderby("x").slice(0, 5), "fit on a slice of train");
+});
+
+test("keeps exact rows through slice, sample and dedupe of the train partition", () => {
+  const t = table();
+  const { train, test: held } = split.trainTestSplit(t, { seed: 11 });
+  const sliced = train.slice(0, 3);
+  const rows = [...(lineageOf(sliced)!.rows.values().next().value as Uint32Array)];
+  assert.deepEqual(rows, (sliced.array("x") as number[]).map(Number));
+  const fitted = checkLeakage(train.sample(5).dedupe("y"), "fit");
+  checkTransform(fitted, held, "transform");
+});
