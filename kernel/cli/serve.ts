@@ -70,6 +70,9 @@ export async function main(argv: string[]): Promise<number> {
     predictor.dispose();
     return 1;
   }
+  const loopback = /^(127\.|::1$|localhost$)/.test(args.values.host);
+  const token = args.values.token ?? process.env.MLNB_SERVE_TOKEN;
+  if (!loopback && !token) console.error(`mlnb serve: warning: listening on ${args.values.host} without --token; anyone who can reach this host can use the model`);
   console.log(`mlnb serve: ${predictor.manifest.kind} (${predictor.manifest.task}) from ${args.positionals[0]}`);
   console.log(`listening on ${info.url}  (POST ${info.url}/predict, GET /health /metadata /metrics /drift)`);
   const s = server;

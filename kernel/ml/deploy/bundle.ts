@@ -1,8 +1,10 @@
 // deploy.bundle: write a self-contained model folder (preprocessing, tfjs model, schema, reference, metrics, provenance).
 
+import { readFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ColumnTable } from "arquero";
+import { context } from "../context.js";
 import type { Transformer } from "../prep/base.js";
 import type { Model } from "../train/trained.js";
 import { referenceSample } from "./reference.js";
@@ -39,6 +41,17 @@ export interface BundleManifest {
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/** The given provenance, plus the running stage and the mlnb version when not given (no clock time: bundles stay reproducible). */
+function provenance(given: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...given };
+  const stage = context().stage;
+  if (stage && out.stage === undefined) out.stage = stage;
+  if (out.mlnb === undefined) out.mlnb = MLNB_VERSION;
+  return out;
+}
+
+const MLNB_VERSION = (JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /**
  * Write the bundle to `dir` atomically: everything goes to a temporary sibling folder which is
@@ -80,7 +93,7 @@ export async function bundle(dir: string, opts: BundleOptions): Promise<BundleMa
     await writeFile(path.join(tmp, "schema.json"), json(schema));
     await writeFile(path.join(tmp, "reference.json"), JSON.stringify(referenceSample(reference, inputs, opts.referenceRows)));
     await writeFile(path.join(tmp, "metrics.json"), json(opts.metrics ?? {}));
-    await writeFile(path.join(tmp, "provenance.json"), json(opts.provenance ?? {}));
+    await writeFile(path.join(tmp, "provenance.json"), json(provenance(opts.provenance)));
     await writeFile(path.join(tmp, "bundle.json"), json(manifest));
     const old = path.join(parent, `.${path.basename(target)}.old-${process.pid}-${Date.now()}`);
     let replaced = false;

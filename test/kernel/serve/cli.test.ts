@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,4 +52,5 @@ test("mlnb drift prints the report and exits 1 on dataset drift, 0 without", asy
   const missing = run(["drift", "--reference", adelie]);
   assert.equal(await missing.done, 2);
   assert.match(missing.err(), /--reference and --current are required/);
+  await rm(dir, { recursive: true, force: true });
 });

@@ -36,6 +36,7 @@ test("a loaded bundle predicts exactly what the notebook's pipeline predicts", a
   assert.equal(p.reference.rows, rows.length);
   assert.deepEqual(p.metrics, { accuracy: 0.97 });
   assert.equal(p.provenance.notebook, "penguins.mlnb");
+  assert.match(String(p.provenance.mlnb), /^\d+\.\d+\.\d+/);
   p.dispose();
 });
 

@@ -1,5 +1,5 @@
 // A real trained pipeline for the deploy and serve tests: prep + logistic regression on the penguins data.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,7 +29,9 @@ export async function penguinBundle() {
   ]);
   const prepared = preprocess.fitTransform(table);
   const model = await train.logisticRegression(prepared, { target: "Species", epochs: 15, seed: 1, progress: false });
-  const dir = path.join(await mkdtemp(path.join(tmpdir(), "mlnb-bundle-")), "penguins");
+  const parent = await mkdtemp(path.join(tmpdir(), "mlnb-bundle-"));
+  process.once("exit", () => rmSync(parent, { recursive: true, force: true }));
+  const dir = path.join(parent, "penguins");
   await bundle(dir, { preprocess, model, reference: table, metrics: { accuracy: 0.97 }, provenance: { notebook: "penguins.mlnb", stage: "train" } });
   return { dir, rows, table, preprocess, model, prepared };
 }
