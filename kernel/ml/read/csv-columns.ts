@@ -87,15 +87,19 @@ export class NumberBuilder extends Float64Builder {
         continue;
       }
       if (s === e) { data[n++] = NaN; continue; }
-      let i = s, neg = false, m = 0, digits = 0, frac = 0, dot = false, ok = true;
+      let i = s, neg = false, m = 0;
       const c0 = buf[i];
       if (c0 === 45) { neg = true; i++; } else if (c0 === 43) i++;
-      for (; i < e; i++) {
-        const c = buf[i] - 48;
-        if (c >= 0 && c <= 9) { m = m * 10 + c; digits++; if (dot) frac++; }
-        else if (c === -2 && !dot) dot = true;
-        else { ok = false; break; }
+      const intStart = i;
+      for (; i < e; i++) { const c = buf[i] - 48; if ((c >>> 0) > 9) break; m = m * 10 + c; }
+      let digits = i - intStart, frac = 0;
+      if (i < e && buf[i] === 46) {
+        const fracStart = ++i;
+        for (; i < e; i++) { const c = buf[i] - 48; if ((c >>> 0) > 9) break; m = m * 10 + c; }
+        frac = i - fracStart;
+        digits += frac;
       }
+      const ok = i === e;
       if (ok && digits > 0 && digits <= 15) {
         const v = frac ? m / POW10[frac] : m;
         data[n++] = neg ? -v : v;
@@ -111,6 +115,20 @@ export class NumberBuilder extends Float64Builder {
   finish(): Float64Array { return this.data.subarray(0, this.n); }
 }
 
+function daysIn(y: number, m: number): number {
+  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm; integer math, no Date). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** ISO dates: "YYYY-MM-DD" (UTC midnight, as JS parses it) on a fast path, date-times through Date.parse. */
 export class DateBuilder extends Float64Builder {
   pushBatch(buf: Buffer, batch: Batch, col: number): number {
@@ -122,7 +140,7 @@ export class DateBuilder extends Float64Builder {
       if (s >= 0 && e - s === 10 && buf[s + 4] === 45 && buf[s + 7] === 45) {
         const y = (buf[s] - 48) * 1000 + (buf[s + 1] - 48) * 100 + (buf[s + 2] - 48) * 10 + (buf[s + 3] - 48);
         const mo = (buf[s + 5] - 48) * 10 + (buf[s + 6] - 48), day = (buf[s + 8] - 48) * 10 + (buf[s + 9] - 48);
-        if (y >= 0 && y <= 9999 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31) v = Date.UTC(y, mo - 1, day);
+        if (y >= 0 && y <= 9999 && mo >= 1 && mo <= 12 && day >= 1 && day <= daysIn(y, mo)) v = daysFromCivil(y, mo, day) * 86400000;
       }
       if (v === undefined) v = dateText(s < 0 ? batch.texts[-s - 1] : buf.toString("latin1", s, e));
       if (v === undefined) { this.n = n; return r; }
@@ -180,6 +198,7 @@ export class StringBuilder implements Builder {
   private dictionary: (string | null)[] = [];
   private dictBytes: Uint8Array[] = [];
   private byHash = new Map<number, number>();
+  private recent = new Int32Array(256).fill(-1);
   constructor(capacity: number) { this.codes = new Int32Array(Math.max(16, capacity)); }
 
   private code(value: string | null, bytes: Uint8Array | undefined, h: number): number {
@@ -214,7 +233,10 @@ export class StringBuilder implements Builder {
       }
       let k = -1;
       if (s < 0) k = this.code(batch.texts[-s - 1], undefined, -1);
-      else {
+      else if (s < e && (k = this.recent[((e - s) * 31 + buf[s] * 7 + buf[e - 1]) & 255]) >= 0 && sameBytes(this.dictBytes[k], buf, s, e)) {
+        // a recently seen value with the same length, first and last byte: no hashing needed
+      } else {
+        k = -1;
         let h = 0x811c9dc5, ascii = true;
         for (let i = s; i < e; i++) { const c = buf[i]; h = Math.imul(h ^ c, 0x01000193); if (c > 127) ascii = false; }
         h = (h ^ (e - s)) & 0x3fffffff; // small-integer keys keep the Map lookup cheap
@@ -231,6 +253,7 @@ export class StringBuilder implements Builder {
           const text = s === e ? null : nullIfMissing(buf.toString(ascii ? "latin1" : "utf8", s, e));
           k = this.code(text, Uint8Array.prototype.slice.call(buf, s, e), h);
         }
+        if (s < e) this.recent[((e - s) * 31 + buf[s] * 7 + buf[e - 1]) & 255] = k;
       }
       this.codes[this.n++] = k;
       if (this.dictionary.length > INTERN_LIMIT) this.toPlain();
@@ -241,6 +264,12 @@ export class StringBuilder implements Builder {
   finish(): DictColumn | (string | null)[] {
     return this.plain ?? new DictColumn(this.codes.subarray(0, this.n), this.dictionary);
   }
+}
+
+function sameBytes(bytes: Uint8Array, buf: Buffer, s: number, e: number): boolean {
+  if (bytes.length !== e - s) return false;
+  for (let j = 0; j < bytes.length; j++) if (bytes[j] !== buf[s + j]) return false;
+  return true;
 }
 
 function nullIfMissing(text: string): string | null {
