@@ -208,19 +208,22 @@ install();
 
 // --- the guard ---------------------------------------------------------------------------
 
-interface SplitRecord { split: number; of: string; root: string; sourceRows: RootRows; test: Map<string, RootRows>; name: string }
+interface SplitRecord { split: number; of: string; root: string; level: string; test: Map<string, RootRows>; name: string }
 const splits: SplitRecord[] = [];
 
 /**
  * Register the test rows of a train/test split, so a later fit on the unsplit table (which
- * contains them) is caught. A new split of the same rows replaces the older one (a re-run cell).
+ * contains them) is caught. A new split of the same root at the same nesting level replaces the
+ * older one: a notebook cell that is re-run (other seed, changed filter) must not leave a stale
+ * split behind that would flag the new train rows.
  */
 export function registerSplit(split: number, of: string, source: Lineage, test: Lineage, name = "test"): void {
-  const [root, sourceRows] = [...source.rows][0] ?? ["", "all"];
+  const root = [...source.rows.keys()].sort().join("|");
+  const level = source.partitions.map((t) => `${t.split}:${t.name}`).join(",");
   for (let i = splits.length - 1; i >= 0; i--) {
-    if (splits[i].root === root && splits[i].sourceRows === sourceRows) splits.splice(i, 1);
+    if (splits[i].root === root && splits[i].level === level) splits.splice(i, 1);
   }
-  splits.push({ split, of, root, sourceRows, test: test.rows, name });
+  splits.push({ split, of, root, level, test: test.rows, name });
   if (splits.length > 64) splits.shift();
 }
 

@@ -117,3 +117,10 @@ test("keeps exact rows through slice, sample and dedupe of the train partition",
   const fitted = checkLeakage(train.sample(5).dedupe("y"), "fit");
   checkTransform(fitted, held, "transform");
 });
+
+test("forgets a split that a re-run cell replaced, so the new train rows are not flagged", () => {
+  const t = table();
+  split.trainTestSplit(t.filter((d: any) => d.x < 18), { seed: 12 });
+  const again = split.trainTestSplit(t.filter((d: any) => d.x < 19), { seed: 13 });
+  checkLeakage(again.train, "fit after re-running the split cell");
+});
