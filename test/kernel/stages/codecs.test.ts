@@ -155,3 +155,14 @@ test("round trips a table with many distinct strings and a categorical column", 
   assert.equal(t.numRows(), n - 1);
   assert.deepEqual(t.objects(), table.filter((d: { id: string }) => d.id !== "row-3").objects());
 });
+
+test("gives identical hashes for the same table and seeded model in two fresh processes", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const script = new URL("./hashWriter.js", import.meta.url).pathname;
+  const run = () => JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Record<string, string>;
+  const first = run();
+  const second = run();
+  assert.deepEqual(Object.keys(first), ["table", "model", "json", "typed"]);
+  for (const h of Object.values(first)) assert.match(h, /^[0-9a-f]{64}$/);
+  assert.deepEqual(second, first);
+});
