@@ -157,3 +157,15 @@ test("ignores comments and formatting in code hashes but not real edits", () => 
   assert.equal(inputsHash({ x: "1", y: "2" }), inputsHash({ y: "2", x: "1" }));
   assert.equal(storeDirFor(join("notebooks", "penguins.mlnb")), join("notebooks", ".mlnb"));
 });
+
+test("refuses a store written by a newer schema version instead of damaging it", async () => {
+  const { SCHEMA_VERSION } = await import("../../../kernel/stages/store/index.js");
+  const Database = (await import("better-sqlite3")).default;
+  const { store, dir } = freshStore();
+  store.close();
+  const db = new Database(join(dir, "runs.sqlite"));
+  assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+  db.close();
+  assert.throws(() => openStore({ dir }), new RegExp(`run store schema version ${SCHEMA_VERSION + 1} is newer than this mlnb understands \\(${SCHEMA_VERSION}\\); upgrade mlnb`));
+});
