@@ -123,3 +123,14 @@ test("raises nothing on the correct pipeline: split, fit on train, transform bot
   const out = pipe.transform(te.filter((d: any) => d.Species !== "Gentoo"));
   assert.ok(out.numRows() > 0);
 });
+
+test("catches the classic leak on a table read from a file and passes the correct version", async () => {
+  const { read } = await import("../../../kernel/ml/read/index.js");
+  const { datePart } = await import("../../../kernel/ml/features/datePart.js");
+  const weather = datePart(await read("node_modules/vega-datasets/data/seattle-weather.csv"), "date", { parts: ["month"] });
+  const leaky = prep.standardScaler({ columns: ["temp_max", "temp_min"] }).fit(weather);
+  const { train: tr, test: te } = split.trainTestSplit(weather, { stratify: "weather", seed: 7 });
+  assert.throws(() => leaky.transform(te), /seattle-weather\.csv/);
+  const good = prep.pipeline([prep.standardScaler({ columns: ["temp_max", "temp_min"] }), prep.oneHotEncoder({ columns: ["weather"] })]).fit(tr);
+  assert.equal(good.transform(te).numRows(), te.numRows());
+});

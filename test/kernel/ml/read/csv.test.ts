@@ -96,3 +96,17 @@ test("records each file read with its sha256, relative to the working directory"
 test("reports a missing file by name", async () => {
   await assert.rejects(read("no/such/file.csv"), /no\/such\/file\.csv: file not found/);
 });
+
+test("reads a field longer than the read chunk", async () => {
+  const long = "x".repeat(5 << 20);
+  const t = await read.csv(file("long.csv", `a,b\n1,${long}\n2,short\n`));
+  assert.equal((t.get("b", 0) as string).length, 5 << 20);
+  assert.equal(t.get("b", 1), "short");
+});
+
+test("round-trips its dictionary and date columns through Arrow IPC", async () => {
+  const t = await read(SEATTLE);
+  const back = aq.fromArrow(t.toArrowIPC());
+  assert.deepEqual(back.array("weather"), t.array("weather"));
+  assert.equal((back.get("date", 1460) as Date).toISOString(), "2015-12-31T00:00:00.000Z");
+});
