@@ -46,6 +46,12 @@ async function readJson<T>(dir: string, file: string): Promise<T> {
   }
 }
 
+function firstMax(row: number[]): number {
+  let best = 0;
+  for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
+  return best;
+}
+
 /** Make a predictor from parts already in memory (what load does after reading the files). */
 export function predictor(parts: Omit<Predictor, "predict" | "dispose"> & { model: Model; preprocess?: Transformer }): Predictor {
   const { model, preprocess, schema } = parts;
@@ -61,9 +67,12 @@ export function predictor(parts: Omit<Predictor, "predict" | "dispose"> & { mode
       for (const n of names) cols[n] = rows.map((r) => r[n] ?? null);
       let table = aq.table(cols);
       if (preprocess) table = preprocess.transform(table);
-      const predictions = model.predict(table);
-      if (model.task !== "classification") return { predictions };
-      return { predictions, probabilities: model.predictProba(table), labels: model.labels };
+      if (model.task !== "classification") return { predictions: model.predict(table) };
+      // One pass through the network: labels are the first most probable class, as Model.predict picks them.
+      const probabilities = model.predictProba(table);
+      const labels = model.labels!;
+      const predictions = probabilities.map((row) => labels[firstMax(row)]);
+      return { predictions, probabilities, labels };
     },
     dispose() {
       model.dispose();
