@@ -83,3 +83,13 @@ test("a report shows itself as its HTML table in a notebook cell", async () => {
   assert.match(String(bundle["text/plain"]), /No dataset drift/);
   assert.ok(!JSON.stringify(r).includes("mimeBundle"));
 });
+
+test("every column chart is a vega-lite spec that compiles", async () => {
+  const vl = await import("vega-lite");
+  const r = report({ a: [1, 2, 3, 4, 5, 6, 7], c: ["x", "y", "x", "z", "x", "y", "z"] }, { a: [5, 6, 7, 8, 9, 10, 11], c: ["x", "y", "x", "z", "y", "y", "z"] });
+  for (const spec of charts(r)) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const out = vl.compile(spec as any);
+    assert.equal((out.spec.marks as unknown[]).length > 0, true);
+  }
+});
