@@ -5,7 +5,7 @@
 // blob to the store (temp file + fsync + rename). Two tables: numeric only, and numeric + strings.
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as aq from "arquero";
 import { mulberry32 } from "../kernel/ml/context.js";
@@ -31,19 +31,16 @@ function makeTable(withStrings: boolean): aq.ColumnTable {
   return aq.table(cols);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function time(fn: () => unknown): Promise<number> {
+/** Median and best wall time (ms) of RUNS runs; the best shows the speed when the shared box lets us run. */
+async function time(fn: () => unknown): Promise<{ median: number; best: number }> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
   }
-  return median(times);
+  times.sort((x, y) => x - y);
+  return { median: times[Math.floor(times.length / 2)]!, best: times[0]! };
 }
 
 /** Print the throughput table (median of RUNS runs each). */
@@ -57,11 +54,12 @@ export async function run(): Promise<void> {
       const label = withStrings ? "4 numeric + 2 string columns" : "4 numeric columns";
       const ipc = aq.toArrowIPC(table);
       const mb = ipc.byteLength / 1e6;
-      const row = (step: string, ms: number, note = "") =>
-        rows.push(`| ${label} | ${step} | ${mb.toFixed(1)} | ${ms.toFixed(1)} | ${Math.round(mb / (ms / 1000)).toLocaleString("en-US")} | ${note} |`);
+      const rate = (ms: number) => Math.round(mb / (ms / 1000)).toLocaleString("en-US");
+      const row = (step: string, t: { median: number; best: number }, note = "") =>
+        rows.push(`| ${label} | ${step} | ${mb.toFixed(1)} | ${t.median.toFixed(1)} | ${rate(t.median)} | ${rate(t.best)} | ${note} |`);
       row("encode: toArrowIPC", await time(() => aq.toArrowIPC(table)));
       const hashMs = await time(() => createHash("sha256").update(ipc).digest("hex"));
-      row("hash: sha256 (node:crypto)", hashMs, mb / (hashMs / 1000) >= 1000 ? "meets >= 1 GB/s" : "below 1 GB/s target");
+      row("hash: sha256 (node:crypto)", hashMs, mb / (hashMs.median / 1000) >= 1000 ? "meets >= 1 GB/s" : mb / (hashMs.best / 1000) >= 1000 ? "median below 1 GB/s, best meets it (shared CPU)" : "below 1 GB/s target");
       row("codec encode (IPC + hash)", await time(() => codecs.encode(table)));
       const encoded = await codecs.encode(table);
       if (!isEncoded(encoded)) throw new Error(`bench table is opaque: ${encoded.reason}`);
@@ -77,9 +75,9 @@ export async function run(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`\n### Stage store: 1,000,000-row arquero table (median of ${RUNS})\n`);
-  console.log("| table | step | MB | ms | MB/s | note |");
-  console.log("|---|---|---:|---:|---:|---|");
+  console.log(`\n### Stage store: 1,000,000-row arquero table (median of ${RUNS}; load average ${loadavg()[0]!.toFixed(1)} at the end)\n`);
+  console.log("| table | step | MB | median ms | MB/s (median) | MB/s (best) | note |");
+  console.log("|---|---|---:|---:|---:|---:|---|");
   rows.forEach((r) => console.log(r));
 }
 

@@ -3,6 +3,7 @@ import { analyzeCell, type CellNames } from "./defs.js";
 import { computeEdges, type Edge, type GraphDiagnostic } from "./edges.js";
 import { findCycles } from "./cycles.js";
 import { topoOrder } from "./topo.js";
+import { isMagic, type ParsedCell } from "../magics/parse.js";
 
 export type { Edge, GraphDiagnostic } from "./edges.js";
 
@@ -45,6 +46,13 @@ export interface StageGraph {
   diagnostics: GraphDiagnostic[];
   /** Value name -> the stage that defines it (first one, when two do). */
   definedBy: ReadonlyMap<string, string>;
+}
+
+/** The graph's view of a cell whose magics parsed (`parseMagics`): its code, stage name and needs, params flag. */
+export function cellInput(id: string, parsed: ParsedCell): CellInput {
+  const magic = parsed.cellMagic;
+  if (isMagic(magic, "cell", "stage")) return { id, code: parsed.code, stage: { name: magic.args.stage, needs: magic.args.needs } };
+  return { id, code: parsed.code, ...(isMagic(magic, "cell", "params") ? { params: true } : {}) };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Pipeline stage machinery for the kernel: graph, staleness, codecs, run store, cache, views.
 export { analyzeCell, bindingNames, type CellNames, type DefKind } from "./defs.js";
-export { buildGraph, descendants, ancestors, inRunOrder, withUpstream, type CellInput, type StageGraph, type StageNode, type Edge, type GraphDiagnostic } from "./graph.js";
+export { buildGraph, cellInput, descendants, ancestors, inRunOrder, withUpstream, type CellInput, type StageGraph, type StageNode, type Edge, type GraphDiagnostic } from "./graph.js";
 export { markStale, markFinished, staleStages, type StageState, type StageStates } from "./state.js";
 export { codeHash, paramsHash, inputsHash } from "./cacheKey.js";
 export { stageKey, lookupCache, recordExecution, restoreFromCache, cachedMessage, outputsChanged, trackedOutputs, type StageKey, type ValueSource, type ExecutionResult } from "./cache.js";

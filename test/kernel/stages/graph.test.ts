@@ -1,7 +1,8 @@
 // Tests of the stage graph: edges from defs/refs, duplicate names, cycles, order, staleness.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ancestors, buildGraph, descendants, withUpstream, type CellInput } from "../../../kernel/stages/graph.js";
+import { ancestors, buildGraph, cellInput, descendants, withUpstream, type CellInput } from "../../../kernel/stages/graph.js";
+import { parseMagics } from "../../../kernel/magics/index.js";
 import { markFinished, markStale, staleStages } from "../../../kernel/stages/state.js";
 
 const stage = (name: string, code: string, needs?: string[]): CellInput => ({ id: name, code, stage: { name, ...(needs ? { needs } : {}) } });
@@ -114,4 +115,18 @@ test("marks dependents of a failed stage stale without throwing", () => {
 test("counts never-run stages as needing a run", () => {
   const g = buildGraph(PIPELINE);
   assert.deepEqual(staleStages(g, new Map([["ingest", "fresh"], ["clean", "cached"]])), ["features", "train", "evaluate", "report"]);
+});
+
+test("builds the graph from cells whose magics were parsed", () => {
+  const sources = ["%%params\nconst k = 3;", "%%stage load\nconst rows = [1, 2];", "%%stage top --needs load\n%seed 1\nconst best = rows.slice(0, k);", "console.log(best);"];
+  const cells = sources.map((s, i) => {
+    const parsed = parseMagics(s);
+    assert.ok(parsed.ok);
+    return cellInput(`c${i}`, parsed);
+  });
+  assert.deepEqual(cells.map((c) => [c.stage?.name, c.params ?? false]), [[undefined, true], ["load", false], ["top", false], [undefined, false]]);
+  const g = buildGraph(cells);
+  assert.deepEqual(g.diagnostics, []);
+  assert.deepEqual(g.stages.get("top")!.params, ["k"]);
+  assert.deepEqual(g.stages.get("top")!.inputs, [{ name: "rows", stage: "load" }]);
 });
