@@ -11,23 +11,30 @@ export function regression(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): 
   const what = "evaluate.regression";
   checkLengths(yTrue, yPred, what);
   const n = yTrue.length;
+  // monomorphic Float64Array loops are several times faster than indexing arbitrary array-likes
+  const t = toFloat64(yTrue, "yTrue", what);
+  const p = toFloat64(yPred, "yPred", what);
   let sq = 0;
   let abs = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const t = yTrue[i];
-    const p = yPred[i];
-    if (typeof t !== "number" || Number.isNaN(t)) throw new TypeError(`${what}: yTrue[${i}] is not a number`);
-    if (typeof p !== "number" || Number.isNaN(p)) throw new TypeError(`${what}: yPred[${i}] is not a number`);
-    const e = t - p;
+    const e = t[i] - p[i];
     sq += e * e;
     abs += Math.abs(e);
-    sum += t;
+    sum += t[i];
   }
   const meanTrue = sum / n;
   let ssTot = 0;
-  for (let i = 0; i < n; i++) { const d = yTrue[i] - meanTrue; ssTot += d * d; }
+  for (let i = 0; i < n; i++) { const d = t[i] - meanTrue; ssTot += d * d; }
   const mse = sq / n;
   const r2 = ssTot === 0 ? (sq === 0 ? 1 : 0) : 1 - sq / ssTot;
   return { mse, rmse: Math.sqrt(mse), mae: abs / n, r2, n };
+}
+
+function toFloat64(values: ArrayLike<number>, name: string, what: string): Float64Array {
+  const out = values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>, (v) => (typeof v === "number" ? v : NaN));
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] !== out[i]) throw new TypeError(`${what}: ${name}[${i}] is not a number`);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 // ROC AUC and ROC curve of binary scores (scikit-learn's roc_auc_score / roc_curve semantics).
+import { sortFloat64 } from "./sort.js";
 
 /** A ROC curve: false/true positive rates per distinct threshold (collinear points dropped, as sklearn). */
 export interface RocCurve {
@@ -8,7 +9,7 @@ export interface RocCurve {
   thresholds: number[];
 }
 
-/** Scores of positives and negatives, each sorted descending, with the counts. */
+/** Scores of positives and negatives, each sorted ascending (walked from the end: descending). */
 function splitSorted(isPos: Uint8Array, scores: ArrayLike<number>, what: string): { pos: Float64Array; neg: Float64Array } {
   let nPos = 0;
   for (let i = 0; i < isPos.length; i++) nPos += isPos[i];
@@ -23,21 +24,18 @@ function splitSorted(isPos: Uint8Array, scores: ArrayLike<number>, what: string)
     else neg[b++] = s;
   }
   if (pos.length === 0 || neg.length === 0) throw new RangeError(`${what}: only one class present in yTrue; ROC AUC is not defined`);
-  // typed-array sort is numeric and native; reversing gives descending order
-  pos.sort().reverse();
-  neg.sort().reverse();
-  return { pos, neg };
+  return { pos: sortFloat64(pos), neg: sortFloat64(neg) };
 }
 
 /** Walk the distinct thresholds from the highest: calls `at(fps, tps, threshold)` after each. */
 function walk(pos: Float64Array, neg: Float64Array, at: (fps: number, tps: number, threshold: number) => void): void {
-  let i = 0;
-  let j = 0;
-  while (i < pos.length || j < neg.length) {
-    const s = i < pos.length && (j >= neg.length || pos[i] >= neg[j]) ? pos[i] : neg[j];
-    while (i < pos.length && pos[i] === s) i++;
-    while (j < neg.length && neg[j] === s) j++;
-    at(j, i, s);
+  let i = pos.length - 1;
+  let j = neg.length - 1;
+  while (i >= 0 || j >= 0) {
+    const s = i >= 0 && (j < 0 || pos[i] >= neg[j]) ? pos[i] : neg[j];
+    while (i >= 0 && pos[i] === s) i--;
+    while (j >= 0 && neg[j] === s) j--;
+    at(neg.length - 1 - j, pos.length - 1 - i, s);
   }
 }
 

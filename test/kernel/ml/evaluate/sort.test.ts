@@ -1,0 +1,25 @@
+// The float64 radix sort behind ROC AUC: same order as a numeric sort, negatives and zeros included.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mulberry32 } from "../../../../kernel/ml/context.js";
+import { sortFloat64 } from "../../../../kernel/ml/evaluate/sort.js";
+
+describe("sortFloat64", () => {
+  it("orders 100,000 mixed-sign values with ties exactly as a numeric sort", () => {
+    const r = mulberry32(1);
+    const v = Float64Array.from({ length: 100_000 }, (_, i) => (i % 10 === 0 ? Math.round(r() * 4) / 4 : (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4)));
+    v[5] = -0;
+    v[6] = Infinity;
+    v[7] = -Infinity;
+    const want = Float64Array.from(v).sort();
+    const got = sortFloat64(v);
+    assert.equal(got.length, want.length);
+    for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i]) && got[i] !== want[i]) assert.fail(`index ${i}: ${got[i]} vs ${want[i]}`);
+  });
+
+  it("leaves its input untouched", () => {
+    const v = Float64Array.from({ length: 5000 }, (_, i) => 5000 - i);
+    sortFloat64(v);
+    assert.equal(v[0], 5000);
+  });
+});
