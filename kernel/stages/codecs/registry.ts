@@ -19,6 +19,12 @@ export interface CodecRegistry {
    * This is how the ML library's fitted transformers are cached.
    */
   registerJsonKind<T>(kind: string, fromJSON: (json: any) => T): void;
+  /**
+   * Handle values that `accepts` picks and that have `toJSON()`: stored as kind `json:<kind>`
+   * (canonical JSON of `toJSON()`), rebuilt with `fromJSON`. For a family of classes sharing one
+   * reviver, e.g. `registerJsonCodec("transformer", (v) => v instanceof Fitted, prep.fromJSON)`.
+   */
+  registerJsonCodec<T>(kind: string, accepts: (value: unknown) => boolean, fromJSON: (json: any) => T): void;
   /** The codec for `value`, or undefined when only "opaque" fits. */
   codecFor(value: unknown): Codec<any> | undefined;
   /** Encode and hash `value`; values no codec takes are `{ kind: "opaque", reason }` (never throws for those). */
@@ -38,16 +44,23 @@ interface WithToJson {
   toJSON(): unknown;
 }
 
+/** A JSON-kind value's shape: its `type` or kind tag (a transformer says "StandardScaler"). */
+function shapeOf(value: unknown, kind: string): string {
+  const type = (value as { type?: unknown }).type;
+  return typeof type === "string" ? type : kind;
+}
+
 /** A registry with the built-in codecs; extend it with `register` / `registerJsonKind`. */
 export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRegistry {
   const custom: Codec<any>[] = [];
   const builtins: Codec<any>[] = options.builtins === false ? [] : [tableCodec, createModelCodec(options.loadTf), typedArrayCodec, undefinedCodec, jsonCodec];
   const jsonKinds = new Map<string, Codec<any>>();
+  const tagged = new Set<string>();
 
   const kindTag = (value: unknown): string | undefined => {
     if (value === null || typeof value !== "object" || typeof (value as WithToJson).toJSON !== "function") return undefined;
     const tag = (value as Record<symbol, unknown>)[KIND] ?? (value as { kind?: unknown }).kind;
-    return typeof tag === "string" && jsonKinds.has(`json:${tag}`) ? tag : undefined;
+    return typeof tag === "string" && tagged.has(tag) ? tag : undefined;
   };
   const byKind = (kind: string): Codec<any> | undefined => jsonKinds.get(kind) ?? [...custom, ...builtins].find((c) => c.kind === kind);
 
@@ -56,21 +69,24 @@ export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRe
       custom.unshift(codec);
     },
     registerJsonKind(kind, fromJSON) {
+      tagged.add(kind);
+      registry.registerJsonCodec(kind, (value) => kindTag(value) === kind, fromJSON);
+    },
+    registerJsonCodec(kind, accepts, fromJSON) {
       jsonKinds.set(`json:${kind}`, {
         kind: `json:${kind}`,
-        accepts: (value): value is WithToJson => kindTag(value) === kind,
+        accepts: (value): value is WithToJson => value !== null && typeof value === "object" && typeof (value as WithToJson).toJSON === "function" && accepts(value),
         encode(value: WithToJson) {
           const json = value.toJSON();
           const inner = jsonCodec.encode(json);
           if ("opaque" in inner) return { opaque: `${kind}.toJSON(): ${inner.opaque.replace(/^value/, "result")}`, shape: describe(value) };
-          return { ...inner, shape: kind };
+          return { ...inner, shape: shapeOf(value, kind) };
         },
         decode: (parts) => fromJSON(JSON.parse(new TextDecoder().decode(parts.get("value.json")))),
       });
     },
     codecFor(value) {
-      const tag = kindTag(value);
-      if (tag) return jsonKinds.get(`json:${tag}`);
+      for (const codec of jsonKinds.values()) if (codec.accepts(value)) return codec;
       return custom.find((c) => c.accepts(value)) ?? builtins.find((c) => c.accepts(value));
     },
     async encode(value) {

@@ -134,6 +134,24 @@ test("handles values with toJSON and a registered kind tag generically", async (
   assert.equal((await registry.encode(new Tagged())).kind, "json:tagged");
 });
 
+test("handles a family of classes sharing one reviver", async () => {
+  class Base {
+    constructor(readonly type: string, readonly state: number[]) {}
+    toJSON() {
+      return { type: this.type, state: this.state };
+    }
+  }
+  const revive = (j: { type: string; state: number[] }) => new Base(j.type, j.state);
+  const registry = createCodecRegistry();
+  registry.registerJsonCodec("transformer", (v) => v instanceof Base, revive);
+  const encoded = (await registry.encode(new Base("MinMaxScaler", [0, 10]))) as EncodedValue;
+  assert.deepEqual([encoded.kind, encoded.shape], ["json:transformer", "MinMaxScaler"]);
+  const back = (await registry.decode(encoded)) as Base;
+  assert.ok(back instanceof Base);
+  assert.deepEqual(back.toJSON(), { type: "MinMaxScaler", state: [0, 10] });
+  assert.equal((await registry.encode({ type: "x", state: [] })).kind, "json", "plain objects are not the family");
+});
+
 test("asks registered codecs before the built-in ones", async () => {
   const registry = createCodecRegistry();
   registry.register({
