@@ -102,12 +102,20 @@ export async function recordExecution(store: RunStore, codecs: CodecRegistry, ke
 
 /**
  * Load a cache hit's values and record the restore as a "cached" stage run of `runId`. The
- * caller assigns `values` in the kernel (after running `declarationsOnly(code)`).
+ * caller assigns `values` in the kernel (after running `declarationsOnly(code)`). Outputs the
+ * kernel already holds with the same hash (`current`, e.g. a no-op re-run in one session) are
+ * not read again: they are listed in `kept` and left out of `values`.
  */
-export async function restoreFromCache(store: RunStore, key: StageKey, hit: CacheHit, options: { runId: number; clock?: () => number }): Promise<{ values: Record<string, unknown>; stageRunId: number; sources: Map<string, ValueSource>; message: string }> {
+export async function restoreFromCache(
+  store: RunStore,
+  key: StageKey,
+  hit: CacheHit,
+  options: { runId: number; clock?: () => number; current?: ReadonlyMap<string, ValueSource> },
+): Promise<{ values: Record<string, unknown>; kept: string[]; stageRunId: number; sources: Map<string, ValueSource>; message: string }> {
   const clock = options.clock ?? Date.now;
   const started = clock();
-  const values = await store.loadOutputs(hit.outputs);
+  const kept = hit.outputs.filter((o) => o.hash !== undefined && options.current?.get(o.name)?.hash === o.hash).map((o) => o.name);
+  const values = await store.loadOutputs(hit.outputs.filter((o) => !kept.includes(o.name)));
   const durationMs = clock() - started;
   const { stageRunId } = store.recordStageRun({
     runId: options.runId,
@@ -125,7 +133,7 @@ export async function restoreFromCache(store: RunStore, key: StageKey, hit: Cach
     cachedFrom: hit.stageRunId,
   });
   // Downstream keys keep pointing at the original execution, so they match the stored ones.
-  return { values, stageRunId, sources: sourcesOf(key.stage, hit.stageRunId, hit.outputs), message: cachedMessage(hit, durationMs) };
+  return { values, kept, stageRunId, sources: sourcesOf(key.stage, hit.stageRunId, hit.outputs), message: cachedMessage(hit, durationMs) };
 }
 
 /** "cached: from run 3 at 2026-11-26 09:01:05, saved 12.3 s" (local time; restore time subtracted when given). */

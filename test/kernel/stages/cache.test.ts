@@ -119,6 +119,22 @@ test("does not cache a stage that reads an opaque value", async () => {
   store.close();
 });
 
+test("does not reread outputs the kernel already holds with the same hash", async () => {
+  const store = freshStore();
+  const graph = buildGraph([{ id: "a", code: "const x = [1, 2];\nconst y = 'k';", stage: { name: "a" } }]);
+  const node = graph.stages.get("a")!;
+  const runId = store.beginRun({ notebook: "t.mlnb" });
+  const key = stageKey(node, "const x = [1, 2];\nconst y = 'k';", { params: {}, seed: 0, values: new Map() });
+  const rec = await recordExecution(store, codecs, key, { runId, values: { x: [1, 2], y: "k" }, status: "ok", durationMs: 10 });
+  const current = new Map(rec.sources);
+  current.set("y", { hash: "0".repeat(64), stage: "a" });
+  const hit = lookupCache(store, key).hit!;
+  const restored = await restoreFromCache(store, key, hit, { runId, current });
+  assert.deepEqual(restored.kept, ["x"]);
+  assert.deepEqual(restored.values, { y: "k" });
+  store.close();
+});
+
 test("tells when a rerun changed a stage's outputs", () => {
   const before = new Map([["x", { hash: "1", stage: "s" }]]);
   assert.equal(outputsChanged(before, new Map([["x", { hash: "1", stage: "s" }]]), ["x"]), false);
