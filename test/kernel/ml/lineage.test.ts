@@ -124,3 +124,14 @@ test("forgets a split that a re-run cell replaced, so the new train rows are not
   const again = split.trainTestSplit(t.filter((d: any) => d.x < 19), { seed: 13 });
   checkLeakage(again.train, "fit after re-running the split cell");
 });
+
+test("draws the split from the stage context's seeded random when no seed is given", async () => {
+  const { withContext, stageRandom } = await import("../../../kernel/ml/context.js");
+  const ctx = (seed: number) => {
+    const random = stageRandom(seed, "split");
+    return { display() {}, metric() {}, param() {}, random, seed: () => 1 };
+  };
+  const once = (seed: number) => withContext(ctx(seed), async () => split.trainTestSplit(table()).test.array("x"));
+  assert.deepEqual(await once(1), await once(1));
+  assert.notDeepEqual(await once(1), await once(2));
+});
