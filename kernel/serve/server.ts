@@ -119,7 +119,7 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
       schema: predictor.schema,
       metrics: predictor.metrics,
       provenance: predictor.provenance,
-      reference: { rows: predictor.reference.rows, sampled: predictor.reference.sampled },
+      reference: { rows: predictor.reference.rows, sampled: predictor.reference.sampled, summary: predictor.reference.summary },
     };
   }
 

@@ -2,4 +2,4 @@
 export { bundle, BUNDLE_VERSION, type BundleOptions, type BundleManifest } from "./bundle.js";
 export { load, predictor, type Predictor, type Prediction } from "./load.js";
 export { inferSchema, validateRows, type Schema, type FieldSchema, type FieldError } from "./schema.js";
-export { referenceSample, REFERENCE_SAMPLE, type ReferenceData } from "./reference.js";
+export { referenceSample, REFERENCE_SAMPLE, type ReferenceData, type ColumnSummary } from "./reference.js";

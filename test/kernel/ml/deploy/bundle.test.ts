@@ -34,6 +34,10 @@ test("a loaded bundle predicts exactly what the notebook's pipeline predicts", a
   assert.deepEqual(got.labels, ["Adelie", "Chinstrap", "Gentoo"]);
   assert.deepEqual(got.probabilities, model.predictProba(preprocess.transform(table)));
   assert.equal(p.reference.rows, rows.length);
+  assert.deepEqual(p.reference.summary["Island"], { count: 344, missing: 0, counts: { Biscoe: 168, Dream: 124, Torgersen: 52 } });
+  assert.equal(p.reference.summary["Body Mass (g)"].missing, 2);
+  assert.equal(p.reference.summary["Body Mass (g)"].min, 2700);
+  assert.equal(p.reference.columns["Island"].length, 344);
   assert.deepEqual(p.metrics, { accuracy: 0.97 });
   assert.equal(p.provenance.notebook, "penguins.mlnb");
   assert.match(String(p.provenance.mlnb), /^\d+\.\d+\.\d+/);
