@@ -24,8 +24,18 @@ export function featureNames(table: ColumnTable, spec: ColumnSpec, verb: string)
   return numeric;
 }
 
+/**
+ * A column's values in logical row order. Unfiltered, unordered tables hand out the backing array
+ * itself: arquero's table.array() calls a closure per row, the main cost of encoding 1M cells.
+ */
+export function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
+  const col = table.column(name) as unknown;
+  if ((Array.isArray(col) || ArrayBuffer.isView(col)) && !table.isFiltered() && !table.isOrdered()) return col as ArrayLike<unknown>;
+  return table.array(name) as ArrayLike<unknown>;
+}
+
 function isNumericColumn(table: ColumnTable, name: string): boolean {
-  const values = table.array(name) as ArrayLike<unknown>;
+  const values = columnValues(table, name);
   if (ArrayBuffer.isView(values)) return true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -43,7 +53,7 @@ export function featureMatrix(table: ColumnTable, features: string[], verb: stri
   for (let j = 0; j < d; j++) {
     const name = features[j];
     if (!table.column(name)) throw new Error(`${verb}: the table has no feature column "${name}" (columns: ${table.columnNames().join(", ")})`);
-    const values = table.array(name) as ArrayLike<unknown>;
+    const values = columnValues(table, name);
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (typeof v !== "number" || Number.isNaN(v)) {
@@ -110,9 +120,15 @@ export function numericTarget(values: ArrayLike<unknown>, target: string, verb: 
 /** Rows `idx` of a row-major matrix with `width` columns. */
 export function takeRows(m: Float32Array, width: number, idx: ArrayLike<number>): Float32Array {
   const out = new Float32Array(idx.length * width);
+  if (width > 32) {
+    for (let k = 0; k < idx.length; k++) out.set(m.subarray(idx[k] * width, idx[k] * width + width), k * width);
+    return out;
+  }
+  // narrow rows: a plain loop beats a subarray + set call per row
+  let at = 0;
   for (let k = 0; k < idx.length; k++) {
-    const r = idx[k];
-    out.set(m.subarray(r * width, r * width + width), k * width);
+    const from = idx[k] * width;
+    for (let j = 0; j < width; j++) out[at++] = m[from + j];
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { ColumnTable } from "arquero";
 import { checkLeakage } from "../lineage.js";
 import { context, mulberry32 } from "../context.js";
 import { initTf, tf } from "../tf.js";
-import { distinctLabels, featureMatrix, featureNames, labelCodes, numericTarget, oneHot, takeRows, type ColumnSpec, type Label } from "./data.js";
+import { columnValues, distinctLabels, featureMatrix, featureNames, labelCodes, numericTarget, oneHot, takeRows, type ColumnSpec, type Label } from "./data.js";
 import { runLoop, type EarlyStopping, type Forward, type LossKind, type Stepper, type TrainData } from "./loop.js";
 import { progress } from "./progress.js";
 import { Model, type ModelKind } from "./trained.js";
@@ -66,7 +66,7 @@ export async function fitTable(
   const seed = (opts.seed ?? context().seed()) >>> 0;
   const random = mulberry32(seed ^ 0x5bd1e995);
   const features = featureNames(table, opts, verb);
-  const targetValues = table.array(opts.target) as ArrayLike<unknown>;
+  const targetValues = columnValues(table, opts.target);
   const labels = classifier ? distinctLabels(targetValues, opts.target, verb) : undefined;
   if (labels && labels.length < 2) throw new Error(`${verb}: target column "${opts.target}" has a single class (${String(labels[0])}); a classifier needs at least two`);
   const n = table.numRows();
@@ -74,7 +74,7 @@ export async function fitTable(
 
   const encode = (t: ColumnTable, what: string, yDim: number): TrainData => {
     const x = featureMatrix(t, features, what);
-    const values = t.array(opts.target) as ArrayLike<unknown>;
+    const values = columnValues(t, opts.target);
     let y: Float32Array;
     let w: Float32Array | undefined;
     if (labels) {
