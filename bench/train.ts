@@ -1,8 +1,10 @@
 // Benchmark: MLP (64-64, batch 256) training samples/s on 50,000 x 20 rows per tfjs backend, vs scikit-learn.
 //
-// Rows compared: tfjs's own model.fit on the same network (the naive way), mlnb's train.mlpClassifier
-// (seeded loop, dense layers with a hand-written gradient), and scikit-learn's MLPClassifier run by
-// Debian's python3 as a child process on the same data (skipped when python3-sklearn is missing).
+// Rows compared: tfjs's own model.fit on the same network (the naive way); mlnb's seeded loop with
+// autograd and tfjs's Adam (engine "autograd": dense layers with an untransposed-matMul gradient);
+// mlnb's default fast step (hand-written backward, host-side Adam, ~50 kernels a step); and
+// scikit-learn's MLPClassifier run by Debian's python3 as a child process on the same data
+// (skipped when python3-sklearn is missing). The machine is shared: compare rows of one run.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
