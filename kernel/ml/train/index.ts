@@ -26,4 +26,5 @@ function ready(): Promise<BackendName> {
   return initTf();
 }
 
+/** `train.mlpClassifier(table, { target })` and the other verbs; `train.load(dir)`, `train.backend()`. */
 export const train = { logisticRegression, linearRegression, mlpClassifier, mlpRegressor, model, load, backend, ready };
