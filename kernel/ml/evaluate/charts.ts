@@ -28,7 +28,7 @@ export function confusionChart(metrics: Pick<ClassificationMetrics, "labels" | "
  * The ROC curve of binary scores (positive: the given label, else the greater one, as sklearn's
  * roc_curve default), same points as sklearn's roc_curve with drop_intermediate.
  */
-export function rocCurve(yTrue: ArrayLike<Label>, scores: ArrayLike<number>, options: { positive?: Label } = {}): RocCurve {
+export function rocCurve(yTrue: ArrayLike<unknown>, scores: ArrayLike<number>, options: { positive?: Label } = {}): RocCurve {
   const what = "evaluate.rocCurve";
   checkLengths(yTrue, scores, what, ["yTrue", "scores"]);
   const { labels, t } = encode(yTrue, yTrue, what);
@@ -41,7 +41,7 @@ export function rocCurve(yTrue: ArrayLike<Label>, scores: ArrayLike<number>, opt
 }
 
 /** Line chart of a ROC curve with the chance diagonal. */
-export function rocChart(yTrue: ArrayLike<Label>, scores: ArrayLike<number>, options: { positive?: Label; title?: string } = {}): Spec {
+export function rocChart(yTrue: ArrayLike<unknown>, scores: ArrayLike<number>, options: { positive?: Label; title?: string } = {}): Spec {
   const curve = rocCurve(yTrue, scores, options);
   const values = curve.fpr.map((fpr, i) => ({ fpr, tpr: curve.tpr[i] }));
   return {
@@ -61,9 +61,9 @@ export function rocChart(yTrue: ArrayLike<Label>, scores: ArrayLike<number>, opt
 }
 
 /** Residuals (truth - prediction) against predictions, with a rule at zero. */
-export function residualChart(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, title = "residuals"): Spec {
+export function residualChart(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unknown>, title = "residuals"): Spec {
   checkLengths(yTrue, yPred, "evaluate.residualChart");
-  const values = Array.from({ length: yTrue.length }, (_, i) => ({ predicted: yPred[i], residual: yTrue[i] - yPred[i] }));
+  const values = Array.from({ length: yTrue.length }, (_, i) => ({ predicted: Number(yPred[i]), residual: Number(yTrue[i]) - Number(yPred[i]) }));
   return {
     $schema: SCHEMA, title, width: 360, height: 240,
     layer: [

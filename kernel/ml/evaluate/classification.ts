@@ -46,7 +46,7 @@ const EPS = 2.220446049250313e-16; // float64 machine epsilon: sklearn's log_los
  * with zero_division=0, roc_auc_score (multi_class "ovr"), log_loss, confusion_matrix). Pure: it
  * records nothing; pass what you want to keep to `log.metric`.
  */
-export function classification(yTrue: ArrayLike<Label>, yPred: ArrayLike<Label>, options: ClassificationOptions = {}): ClassificationMetrics {
+export function classification(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unknown>, options: ClassificationOptions = {}): ClassificationMetrics {
   const what = "evaluate.classification";
   checkLengths(yTrue, yPred, what);
   const { labels, t, p } = encode(yTrue, yPred, what, options.labels);
@@ -105,7 +105,7 @@ export function classification(yTrue: ArrayLike<Label>, yPred: ArrayLike<Label>,
 }
 
 /** rocAuc and logLoss from scores, against the labels of yTrue (or the given labels), as sklearn. */
-function scored(yTrue: ArrayLike<Label>, options: ClassificationOptions, average: Average, what: string): { rocAuc: number; logLoss: number } {
+function scored(yTrue: ArrayLike<unknown>, options: ClassificationOptions, average: Average, what: string): { rocAuc: number; logLoss: number } {
   const scores = options.scores!;
   if (scores.length !== yTrue.length) throw new RangeError(`${what}: scores has ${scores.length} rows but yTrue has ${yTrue.length}`);
   const { labels, t } = encode(yTrue, yTrue, what, options.labels);

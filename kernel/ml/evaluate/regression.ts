@@ -7,7 +7,7 @@ export interface RegressionMetrics { mse: number; rmse: number; mae: number; r2:
  * Regression metrics equal to scikit-learn's mean_squared_error (and squared=False), mean_absolute_error
  * and r2_score (1 when truth is constant and predictions exact, 0 when constant and not). Pure.
  */
-export function regression(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): RegressionMetrics {
+export function regression(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unknown>): RegressionMetrics {
   const what = "evaluate.regression";
   checkLengths(yTrue, yPred, what);
   const n = yTrue.length;
@@ -31,8 +31,8 @@ export function regression(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): 
   return { mse, rmse: Math.sqrt(mse), mae: abs / n, r2, n };
 }
 
-function toFloat64(values: ArrayLike<number>, name: string, what: string): Float64Array {
-  const out = values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>, (v) => (typeof v === "number" ? v : NaN));
+function toFloat64(values: ArrayLike<unknown>, name: string, what: string): Float64Array {
+  const out = values instanceof Float64Array ? values : Float64Array.from(values, (v) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN));
   for (let i = 0; i < out.length; i++) {
     if (out[i] !== out[i]) throw new TypeError(`${what}: ${name}[${i}] is not a number`);
   }

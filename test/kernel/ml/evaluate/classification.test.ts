@@ -1,6 +1,7 @@
 // evaluate.classification against scikit-learn's numbers on the committed fixtures, plus its input errors.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as aq from "arquero";
 import { evaluate } from "../../../../kernel/ml/evaluate/index.js";
 import { close, fixtures } from "./fixtures.js";
 
@@ -50,6 +51,12 @@ describe("evaluate.classification", () => {
     assert.equal(m.precision, 1);
     assert.equal(m.recall, 2 / 3);
     assert.equal(m.f1, 0.8);
+  });
+
+  it("takes arquero column arrays as they come (plain and typed)", () => {
+    const t = aq.table({ y: ["a", "b", "b"], p: ["a", "b", "a"], v: Float64Array.from([1, 2, 3]), w: Int32Array.from([1, 2, 5]) });
+    assert.equal(evaluate.classification(t.array("y"), t.array("p"), { positive: "b" }).recall, 0.5);
+    assert.equal(evaluate.regression(t.array("v"), t.array("w")).mae, 2 / 3);
   });
 
   it("asks for a positive label when two string labels are averaged as binary", () => {
