@@ -79,6 +79,20 @@ describe("train", () => {
     m.dispose();
   });
 
+  for (const engine of ["auto", "autograd"] as const) {
+    it(`restores the weights of the best epoch when early stopping ends training (engine ${engine})`, async () => {
+      const t = blobs();
+      const m = await train.mlpClassifier(t, { target: "label", layers: [4], epochs: 20, learningRate: 0.05, seed: 1, validationData: t, earlyStopping: { monitor: "val_loss", patience: 2, minDelta: 10 }, engine, ...quiet });
+      assert.equal(m.stoppedEpoch, 2);
+      const labels = t.array("label") as string[];
+      const proba = m.predictProba(t);
+      const loss = -proba.reduce((s, p, i) => s + Math.log(p[labels[i] === "left" ? 0 : 1]), 0) / labels.length;
+      assert.ok(Math.abs(loss - m.history.val_loss[0]) < 1e-5, `restored loss ${loss} vs best ${m.history.val_loss[0]}`);
+      assert.ok(Math.abs(m.history.val_loss[2] - m.history.val_loss[0]) > 1e-3, "training moved the weights");
+      m.dispose();
+    });
+  }
+
   it("holds out a seeded validation split and reports val_loss and val_acc", async () => {
     const m = await train.mlpClassifier(blobs(), { target: "label", layers: [4], epochs: 4, seed: 1, validationSplit: 0.25, ...quiet });
     assert.equal(m.history.val_loss.length, 4);
