@@ -34,6 +34,23 @@ describe("Model", () => {
     }
   });
 
+  it("saves and restores a user-built network trained with train.model", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mlnb-model-"));
+    try {
+      const t = blobs();
+      const net = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: "tanh", inputShape: [2] }), tf.layers.dropout({ rate: 0.1 }), tf.layers.dense({ units: 2, activation: "softmax" })] });
+      const m = await train.model(net, t, { target: "label", task: "classification", epochs: 2, seed: 1, progress: false });
+      await m.save(dir);
+      const back = await train.load(dir);
+      assert.equal(back.kind, "model");
+      assert.deepEqual(back.predictProba(t), m.predictProba(t));
+      m.dispose();
+      back.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("explains that a directory without an mlnb model cannot be loaded", async () => {
     await assert.rejects(train.load(path.join(tmpdir(), "mlnb-no-such-model")), /model\.json/);
   });
