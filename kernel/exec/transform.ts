@@ -151,8 +151,10 @@ export function compileCell(source: string, filename: string): CompiledCell {
   const last = [...body].reverse().find((s) => s.type !== "EmptyStatement");
   const hasResult = !!last && last.type === "ExpressionStatement" && !last.directive;
   if (hasResult) {
-    insert(last!.expression.start, "return (");
-    insert(last!.expression.end, ")");
+    // acorn's expression range excludes wrapping parentheses: use the statement's range.
+    const end = js[last!.end - 1] === ";" ? last!.end - 1 : last!.end;
+    insert(last!.start, "return (");
+    insert(end, ")");
   }
 
   const rewritten = applyEdits(js, edits);

@@ -1,0 +1,204 @@
+// Executor conformance suite: cells run in a real kernel process, as the extension and CLI run them.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { KernelClient } from "../../../kernel/client.js";
+import type { ErrorInfo, MimeBundle, Reply } from "../../../kernel/protocol.js";
+
+interface Ran {
+  status: string;
+  stdout: string;
+  stderr: string;
+  result?: MimeBundle;
+  displays: MimeBundle[];
+  error?: ErrorInfo;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "mlnb-conf-"));
+const notebook = join(dir, "t.mlnb");
+writeFileSync(join(dir, "local.mjs"), "export const fromLocal = 41;\n");
+
+async function run(kernel: KernelClient, code: string): Promise<Ran> {
+  const ran: Ran = { status: "", stdout: "", stderr: "", displays: [] };
+  const r = await kernel.execute(code, {}, (reply: Reply) => {
+    if (reply.type === "stream") ran[reply.name] += reply.text;
+    if (reply.type === "result") ran.result = reply.data;
+    if (reply.type === "display") ran.displays.push(reply.data);
+    if (reply.type === "error") ran.error = reply.error;
+  });
+  ran.status = r.status;
+  return ran;
+}
+
+const text = (r: Ran) => r.result?.["text/plain"];
+
+describe("executor conformance (cells in a kernel process)", () => {
+  let k: KernelClient;
+  before(async () => {
+    k = await KernelClient.start({ notebookPath: notebook, typeCheck: "error" });
+  });
+  after(async () => k.shutdown());
+
+  it("shares top-level variables between cells", async () => {
+    await run(k, "const a = 20;");
+    assert.equal(text(await run(k, "a + 1")), "21");
+  });
+
+  it("lets a later cell redeclare a const, with a new type", async () => {
+    await run(k, "const r1 = 1;");
+    const r = await run(k, 'const r1 = "now a string"; r1.toUpperCase()');
+    assert.equal(r.status, "ok");
+    assert.equal(text(r), "'NOW A STRING'");
+  });
+
+  it("reassigns a let declared in an earlier cell", async () => {
+    await run(k, "let counter = 1;");
+    await run(k, "counter += 41;");
+    assert.equal(text(await run(k, "counter")), "42");
+  });
+
+  it("reports reassigning a const of an earlier cell as a type error", async () => {
+    await run(k, "const fixed = 1;");
+    const r = await run(k, "fixed = 2;");
+    assert.equal(r.status, "error");
+    assert.match(r.error!.message, /Cannot assign to 'fixed'/);
+  });
+
+  it("keeps functions, classes, interfaces and enums across cells", async () => {
+    await run(k, "interface Shape { area(): number }\nenum Kind { Square = 2, Cube = 3 }\nclass Sq implements Shape { constructor(readonly s: number) {}\n  area() { return this.s ** Kind.Square } }\nfunction twice(x: number) { return 2 * x }");
+    const r = await run(k, "const shapes: Shape[] = [new Sq(3)];\ntwice(shapes[0].area()) + Kind.Cube");
+    assert.equal(r.status, "ok", r.error?.message);
+    assert.equal(text(r), "21");
+  });
+
+  it("calls a function declared below its first use in the same cell", async () => {
+    await run(k, "const viaHoist = hoisted(2);\nfunction hoisted(n: number) { return n * 10 }");
+    assert.equal(text(await run(k, "viaHoist")), "20");
+  });
+
+  it("binds destructured names at top level", async () => {
+    await run(k, "const { p, q: [q1, ...qs], ...others } = { p: 1, q: [2, 3, 4], z: 5 };");
+    assert.equal(text(await run(k, "[p, q1, qs, others]")), "[ 1, 2, [ 3, 4 ], { z: 5 } ]");
+  });
+
+  it("awaits at top level", async () => {
+    const r = await run(k, "const waited = await new Promise<number>((ok) => setTimeout(() => ok(7), 20));\nwaited * 6");
+    assert.equal(text(r), "42");
+  });
+
+  it("imports an ESM-only package (arquero) and a CommonJS one (@tensorflow/tfjs) statically", async () => {
+    const r = await run(k, 'import * as aq from "arquero";\nimport * as tf from "@tensorflow/tfjs";\nconst t = aq.table({ v: [1, 2, 3] });\n[t.numRows(), tf.tensor([1, 2, 3]).sum().dataSync()[0]]');
+    assert.equal(r.status, "ok", r.error?.message);
+    assert.equal(text(r), "[ 3, 6 ]");
+  });
+
+  it("imports mlnb itself and a file beside the notebook", async () => {
+    const r = await run(k, '// @ts-ignore: a plain .mjs file has no types\nimport { fromLocal } from "./local.mjs";\nimport { log } from "mlnb";\n[typeof log.metric, fromLocal + 1]');
+    assert.equal(r.status, "ok", r.error?.message);
+    assert.equal(text(r), "[ 'function', 42 ]");
+  });
+
+  it("reports a type error with the cell's line and column and does not run the cell", async () => {
+    const r = await run(k, 'let ranAnyway = true;\nconst wrong: number = "x";');
+    assert.equal(r.status, "error");
+    assert.equal(r.error!.line, 2);
+    assert.equal(r.error!.column, 7);
+    assert.match(r.error!.message, /2:7 - TS2322: Type 'string' is not assignable to type 'number'/);
+    const probe = await run(k, "// @ts-ignore: never declared, as the cell did not run\ntypeof ranAnyway");
+    assert.equal(text(probe), "'undefined'");
+  });
+
+  it("reports a syntax error with its position", async () => {
+    const r = await run(k, "const ok = 1;\nconst broken = ;");
+    assert.equal(r.status, "error");
+    assert.equal(r.error!.line, 2);
+    assert.match(r.error!.message, /Expression expected/);
+  });
+
+  it("maps a runtime error's stack to the cell's own line numbers", async () => {
+    const r = await run(k, "function inner(): never {\n  throw new RangeError('deep');\n}\n\ninner();");
+    assert.equal(r.status, "error");
+    assert.equal(r.error!.name, "RangeError");
+    assert.equal(r.error!.line, 2);
+    assert.match(r.error!.stack!, /at inner \(Cell\[\d+\], line 2\)/);
+  });
+
+  it("sends console output of the cell as its stdout and stderr", async () => {
+    const r = await run(k, 'console.log("out", 1);\nconsole.error("err");\nprocess.stdout.write("raw\\n");');
+    assert.equal(r.stdout, "out 1\nraw\n");
+    assert.equal(r.stderr, "err\n");
+  });
+
+  it("shows an arquero table as an HTML table with its size", async () => {
+    const r = await run(k, 'aq.table({ x: Array.from({ length: 25 }, (_, i) => i), y: Array(25).fill("a") })');
+    const html = r.result?.["text/html"] as string;
+    assert.match(html, /<table/);
+    assert.match(html, /25 rows × 2 columns \(first 10 shown\)/);
+    assert.equal((html.match(/<tr/g) ?? []).length, 11); // header + 10 rows
+  });
+
+  it("shows a returned vega-lite spec as a chart with an SVG fallback", async () => {
+    const r = await run(k, '({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", data: { values: [{ a: 1, b: 2 }, { a: 2, b: 3 }] }, mark: "bar", encoding: { x: { field: "a", type: "ordinal" }, y: { field: "b", type: "quantitative" } } })');
+    assert.equal((r.result?.["application/vnd.vegalite.v5+json"] as { mark: string }).mark, "bar");
+    assert.match(r.result?.["image/svg+xml"] as string, /^<svg[\s\S]*<\/svg>$/);
+  });
+
+  it("displays html, markdown, json and svg through display", async () => {
+    const r = await run(k, 'display.html("<b>bold</b>"); display.markdown("# t"); display.json({ a: 1 }); display.svg("<svg></svg>");');
+    assert.deepEqual(r.displays.map((d) => Object.keys(d)[0]), ["text/html", "text/markdown", "application/json", "image/svg+xml"]);
+    assert.equal(r.displays[0]["text/html"], "<b>bold</b>");
+  });
+
+  it("runs a notebook written for tslab unchanged", async () => {
+    const r = await run(k, 'import * as tslab from "tslab";\ntslab.display.html("<i>from tslab</i>");');
+    assert.equal(r.status, "ok", r.error?.message);
+    assert.equal(r.displays[0]["text/html"], "<i>from tslab</i>");
+  });
+
+  it("interrupts an endless loop within a second and keeps the variables", async () => {
+    await run(k, "const keep = 'kept';");
+    const started = Date.now();
+    const pending = run(k, "let spins = 0;\nwhile (true) { spins++; }");
+    setTimeout(() => k.interrupt(), 300);
+    const r = await pending;
+    assert.equal(r.status, "interrupted");
+    assert.ok(Date.now() - started < 300 + 1000, `took ${Date.now() - started} ms`);
+    assert.equal(text(await run(k, "[keep, spins > 0]")), "[ 'kept', true ]");
+  });
+
+  it("interrupts a loop that runs after an await, and an await that never settles", async () => {
+    const loop = run(k, "await null;\nfor (;;) {}");
+    setTimeout(() => k.interrupt(), 200);
+    assert.equal((await loop).status, "interrupted");
+    const hang = run(k, "await new Promise(() => {});");
+    setTimeout(() => k.interrupt(), 200);
+    assert.equal((await hang).status, "interrupted");
+    assert.equal(text(await run(k, "1 + 1")), "2");
+  });
+});
+
+describe("kernel death", () => {
+  it("reports that the kernel died when a cell calls process.exit, and a new kernel runs the next cell", async () => {
+    const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "off" });
+    const r = await run(k, "process.exit(1)");
+    assert.equal(r.status, "error");
+    assert.equal(r.error!.name, "KernelDied");
+    assert.match(r.error!.message, /exit code 1/);
+    assert.equal(k.alive, false);
+    const fresh = await KernelClient.start({ notebookPath: notebook, typeCheck: "off" });
+    assert.equal(text(await run(fresh, "6 * 7")), "42");
+    await fresh.shutdown();
+  });
+
+  it("reports that the kernel died when a timer throws after the cell finished", async () => {
+    const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "off" });
+    const first = await run(k, "setTimeout(() => { throw new Error('late boom') }, 50); 'scheduled'");
+    assert.equal(first.status, "ok");
+    await new Promise((ok) => k.once("exit", ok));
+    const r = await run(k, "1");
+    assert.equal(r.error!.name, "KernelDied");
+    assert.equal(k.alive, false);
+  });
+});
