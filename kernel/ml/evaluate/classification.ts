@@ -100,15 +100,19 @@ export function classification(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unkno
     labels, confusion: rows(cm, k), perClass, n,
   };
   if (positive !== undefined) out.positive = positive;
-  if (options.scores !== undefined) Object.assign(out, scored(yTrue, options, average, what));
+  if (options.scores !== undefined) {
+    // when every label occurs in yTrue, its codes are already the ones scores are read against
+    const reuse = options.labels !== undefined || trueSum.every((c) => c > 0) ? { labels, t } : undefined;
+    Object.assign(out, scored(yTrue, options, average, what, reuse));
+  }
   return out;
 }
 
 /** rocAuc and logLoss from scores, against the labels of yTrue (or the given labels), as sklearn. */
-function scored(yTrue: ArrayLike<unknown>, options: ClassificationOptions, average: Average, what: string): { rocAuc: number; logLoss: number } {
+function scored(yTrue: ArrayLike<unknown>, options: ClassificationOptions, average: Average, what: string, known?: { labels: Label[]; t: Int32Array }): { rocAuc: number; logLoss: number } {
   const scores = options.scores!;
   if (scores.length !== yTrue.length) throw new RangeError(`${what}: scores has ${scores.length} rows but yTrue has ${yTrue.length}`);
-  const { labels, t } = encode(yTrue, yTrue, what, options.labels);
+  const { labels, t } = known ?? encode(yTrue, yTrue, what, options.labels);
   const k = labels.length;
   if (k < 2) throw new RangeError(`${what}: yTrue has a single label (${String(labels[0])}); rocAuc and logLoss need two (pass { labels })`);
   const n = t.length;
