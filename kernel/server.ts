@@ -5,7 +5,7 @@
 import { writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
-import { createSession } from "./session.js";
+import { createSession } from "./session/session.js";
 import { packageVersion } from "./version.js";
 
 // The client says which descriptor carries replies (3, a pipe of its own); by hand, stdout.
@@ -46,13 +46,14 @@ watchdog.on("message", (msg: Request | { type: "garbage"; line: string }) => {
       session.interrupt();
       break;
     case "execute":
-      void session.execute(msg.id, msg.code, msg.options);
+      void session.execute(msg.id, msg.code, msg.options, msg.cellId);
       break;
     case "command":
       void session.command(msg.id, msg.command, msg.args);
       break;
     case "shutdown":
-      process.exit(0);
+      session.close();
+      setImmediate(() => process.exit(0));
       break;
     case "garbage":
       process.stderr.write(`kernel: ignored a request that is not JSON: ${msg.line.slice(0, 200)}\n`);

@@ -52,6 +52,8 @@ export interface Executor {
   reset(): void;
   /** The TypeScript module, loaded in the background at start. */
   typescript(): Promise<typeof TS>;
+  /** Teach the type checker a cell's declarations without running it (a stage restored from the cache). */
+  learn(code: string): Promise<void>;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
 }
@@ -156,6 +158,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
       checker?.reset();
     },
     typescript,
+    async learn(code) {
+      if (options.typeCheck === "off") return;
+      const ts = await typescript();
+      const c = await getChecker();
+      c.check(code, declaredNames(ts, code));
+      c.commit(code);
+    },
     async warmup() {
       if (options.typeCheck === "off") return void (await typescript());
       (await getChecker()).check("export {};", []);

@@ -2,23 +2,32 @@
 //
 // The transport (stdin/fd 3, or an in-process caller) is injected as `send`; this module owns
 // the execution counter, the stream attribution and the run context that library verbs use.
-import { setContext, type Mime } from "./ml/context.js";
-import { createExecutor, type Executor } from "./exec/executor.js";
-import type { ExecuteOptions, Reply, TypeCheckMode } from "./protocol.js";
+import { setContext, type Mime } from "../ml/context.js";
+import { createExecutor, type Executor } from "../exec/executor.js";
+import type { ExecuteOptions, Reply, TypeCheckMode } from "../protocol.js";
+import { loadStageModules, NotebookState, notebookPathFromEnv } from "./notebook.js";
+import { runCell } from "./runCell.js";
+import { runCommand } from "./commands.js";
 
 export interface SessionOptions {
   notebookDir: string;
   send: (reply: Reply) => void;
   typeCheck?: TypeCheckMode;
+  /** The notebook file (for the run store and export); default from MLNB_NOTEBOOK. */
+  notebookPath?: string;
+  /** Run store folder; default `.mlnb/` beside the notebook (MLNB_STORE). */
+  storeDir?: string;
 }
 
 export interface Session {
   readonly executor: Executor;
-  execute(id: string, code: string, options?: ExecuteOptions): Promise<void>;
+  execute(id: string, code: string, options?: ExecuteOptions, cellId?: string): Promise<void>;
   command(id: string, command: string, args?: Record<string, unknown>): Promise<void>;
   interrupt(): void;
-  /** Load the type checker ahead of the first cell. */
+  /** Load the type checker and the stage machinery ahead of the first cell. */
   warmup(): Promise<void>;
+  /** Close the run store (at shutdown). */
+  close(): void;
   /** Id of the execution that stream output belongs to (the running one, else the last). */
   readonly streamOwner: string | undefined;
 }
@@ -30,9 +39,16 @@ export function createSession(options: SessionOptions): Session {
   let streamOwner: string | undefined;
   let queue: Promise<void> = Promise.resolve();
   let running: { id: string; finish: (status: "interrupted") => void } | undefined;
+  let anonymous = 0;
+  let notebook: Promise<NotebookState> | undefined;
+  let loaded: NotebookState | undefined;
+  const getNotebook = () =>
+    (notebook ??= loadStageModules().then(
+      (mods) => (loaded = new NotebookState(options.notebookPath ?? notebookPathFromEnv(options.notebookDir), mods, options.storeDir ?? process.env.MLNB_STORE)),
+    ));
 
   /** Resolves when the execution is done, even if its code never settles (interrupted). */
-  function runOne(id: string, code: string, opts: ExecuteOptions = {}): Promise<void> {
+  function runOne(id: string, code: string, opts: ExecuteOptions = {}, cellId?: string): Promise<void> {
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const count = ++executionCount;
@@ -55,27 +71,38 @@ export function createSession(options: SessionOptions): Session {
         done(status);
       },
     };
+    const display = (data: Mime, displayId?: string) => send({ type: "display", id, data, displayId });
     setContext({
-      display: (data: Mime, displayId?: string) => send({ type: "display", id, data, displayId }),
+      display,
       metric: () => {},
       param: () => {},
       random: Math.random,
       seed: () => Math.floor(Math.random() * 2 ** 31),
     });
-    executor.run(code, { label: `Cell[${count}]`, typeCheck: opts.typeCheck }).then(
-      (outcome) => {
-        if (finished) return;
-        for (const w of outcome.warnings) send({ type: "stream", id, name: "stderr", text: `warning: line ${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
-        if (outcome.result) send({ type: "result", id, data: outcome.result });
-        if (outcome.error) send({ type: "error", id, error: outcome.error });
-        done(outcome.status);
-      },
-      (e) => {
-        if (finished) return;
-        send({ type: "error", id, error: { name: "KernelError", message: (e as Error).stack ?? String(e) } });
-        done("error");
-      },
-    );
+    const label = `Cell[${count}]`;
+    getNotebook()
+      .then((nb) => {
+        const cell = nb.setCell(cellId ?? `anonymous-${++anonymous}`, code);
+        return runCell(nb, executor, cell, { cellId: cell.id, label, options: opts }, {
+          display,
+          stream: (name, text) => send({ type: "stream", id, name, text }),
+          stage: (info) => send({ type: "stage", id, info }),
+        });
+      })
+      .then(
+        (outcome) => {
+          if (finished) return;
+          for (const w of outcome.warnings) send({ type: "stream", id, name: "stderr", text: `warning: ${label}:${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
+          if (outcome.result) send({ type: "result", id, data: outcome.result });
+          if (outcome.error) send({ type: "error", id, error: outcome.error });
+          done(outcome.status);
+        },
+        (e) => {
+          if (finished) return;
+          send({ type: "error", id, error: { name: "KernelError", message: (e as Error).stack ?? String(e) } });
+          done("error");
+        },
+      );
     return settled;
   }
 
@@ -84,15 +111,26 @@ export function createSession(options: SessionOptions): Session {
     get streamOwner() {
       return streamOwner;
     },
-    execute(id, code, opts) {
-      const next = queue.then(() => runOne(id, code, opts));
+    execute(id, code, opts, cellId) {
+      const next = queue.then(() => runOne(id, code, opts, cellId));
       queue = next.catch(() => {});
       return next;
     },
-    async command(id, command) {
-      send({ type: "commandResult", id, ok: false, error: `unknown command: ${command}` });
+    async command(id, command, args) {
+      try {
+        const result = await runCommand(await getNotebook(), executor, command, args ?? {});
+        send({ type: "commandResult", id, ok: true, result });
+      } catch (e) {
+        send({ type: "commandResult", id, ok: false, error: (e as Error).message });
+      }
     },
-    warmup: () => executor.warmup(),
+    async warmup() {
+      await executor.warmup();
+      await getNotebook();
+    },
+    close() {
+      loaded?.close();
+    },
     interrupt() {
       // Settle the run now: if its code is still busy, it was terminated or will never report.
       executor.interrupt();

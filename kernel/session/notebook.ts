@@ -1,0 +1,118 @@
+// What a kernel session knows of its notebook as a pipeline: cells, stage graph, states, values, store.
+//
+// The stage machinery (TypeScript-based analysis, SQLite store) is loaded on first use so the
+// kernel is ready before it has loaded TypeScript.
+import { basename, join } from "node:path";
+import type * as Magics from "../magics/index.js";
+import type * as Stages from "../stages/index.js";
+import type { CodecRegistry, RunStore, StageGraph, StageInfo, StageState, ValueSource } from "../stages/index.js";
+
+export type MagicsModule = typeof Magics;
+export type StagesModule = typeof Stages;
+
+/** One cell as the kernel last saw it. */
+export interface KnownCell {
+  id: string;
+  source: string;
+  /** Parsed magics (ok) or undefined when they failed to parse. */
+  parsed?: Magics.ParsedCell;
+}
+
+/** Loads the stage machinery and the library codecs (prep transformers, trained models). */
+export async function loadStageModules(): Promise<{ magics: MagicsModule; stages: StagesModule; codecs: CodecRegistry }> {
+  const [magics, stages, ml] = await Promise.all([import("../magics/index.js"), import("../stages/index.js"), import("../ml/index.js")]);
+  const codecs = stages.createCodecRegistry();
+  // A fitted transformer is stored as its JSON; prep.fromJSON revives any of them.
+  codecs.registerJsonCodec("transformer", (v) => typeof (v as { transform?: unknown }).transform === "function" && typeof (v as { fit?: unknown }).fit === "function", ml.prep.fromJSON);
+  return { magics, stages, codecs };
+}
+
+/** The notebook-as-pipeline state of one kernel session. */
+export class NotebookState {
+  readonly cells = new Map<string, KnownCell>();
+  /** Cell ids in notebook order (from a sync, else in order of first execution). */
+  order: string[] = [];
+  states = new Map<string, StageState>();
+  readonly info = new Map<string, StageInfo>();
+  readonly values = new Map<string, ValueSource>();
+  seed = 0;
+  params: Record<string, unknown> = {};
+  private graphCache: StageGraph | undefined;
+  private storeCache: RunStore | undefined;
+  private runIdCache: number | undefined;
+
+  constructor(
+    readonly notebookPath: string,
+    readonly mods: { magics: MagicsModule; stages: StagesModule; codecs: CodecRegistry },
+    private readonly storeDir?: string,
+  ) {}
+
+  /** Record a cell's source; an edited stage and everything downstream become stale. */
+  setCell(id: string, source: string): KnownCell {
+    const old = this.cells.get(id);
+    if (old && old.source === source) return old;
+    const parsed = this.mods.magics.parseMagics(source);
+    const cell: KnownCell = { id, source, parsed: parsed.ok ? parsed : undefined };
+    const oldStage = old?.parsed ? this.mods.magics.stageOf(old.parsed)?.stage : undefined;
+    this.cells.set(id, cell);
+    if (!this.order.includes(id)) this.order.push(id);
+    const before = this.graphCache;
+    this.graphCache = undefined;
+    if (old && oldStage && before?.stages.has(oldStage)) this.states = this.mods.stages.markStale(before, [oldStage], this.states);
+    return cell;
+  }
+
+  /** Replace the known cells with the notebook's (extension sync); returns removed stage names. */
+  sync(cells: { id: string; source: string }[]): void {
+    for (const c of cells) this.setCell(c.id, c.source);
+    const ids = new Set(cells.map((c) => c.id));
+    for (const id of [...this.cells.keys()]) if (!ids.has(id)) this.cells.delete(id);
+    this.order = cells.map((c) => c.id);
+    this.graphCache = undefined;
+  }
+
+  get graph(): StageGraph {
+    if (!this.graphCache) {
+      const { stages } = this.mods;
+      const inputs = this.order.map((id) => this.cells.get(id)).filter((c): c is KnownCell => !!c?.parsed).map((c) => stages.cellInput(c.id, c.parsed!));
+      this.graphCache = stages.buildGraph(inputs);
+    }
+    return this.graphCache;
+  }
+
+  get store(): RunStore {
+    return (this.storeCache ??= this.mods.stages.openStore({ dir: this.storeDir ?? this.mods.stages.storeDirFor(this.notebookPath), codecs: this.mods.codecs }));
+  }
+
+  /** The run this session records into (begun at the first stage). */
+  get runId(): number {
+    return (this.runIdCache ??= this.store.beginRun({ notebook: this.mods.stages.notebookKey(this.notebookPath), seed: this.seed, params: this.params, source: process.env.MLNB_RUN_SOURCE ?? "kernel" }));
+  }
+
+  /** End the run (status "ok" unless a stage failed) and close the store. */
+  close(status: "ok" | "error" = "ok"): void {
+    if (this.runIdCache !== undefined) this.storeCache?.endRun(this.runIdCache, [...this.states.values()].includes("failed") ? "error" : status);
+    this.storeCache?.close();
+    this.storeCache = undefined;
+    this.runIdCache = undefined;
+  }
+
+  /** Stage states for every stage in the graph ("stale" for never run), by cell id too. */
+  snapshot(): { stages: Record<string, { state: StageState; cellId: string; info?: StageInfo }> } {
+    const out: Record<string, { state: StageState; cellId: string; info?: StageInfo }> = {};
+    for (const [name, node] of this.graph.stages) out[name] = { state: this.states.get(name) ?? "stale", cellId: node.cellId, info: this.info.get(name) };
+    return { stages: out };
+  }
+
+  /** Forget values and states (after %reset). */
+  reset(): void {
+    this.values.clear();
+    this.states.clear();
+    this.info.clear();
+  }
+}
+
+/** The notebook path the kernel was started for (set by the client), else a name in its folder. */
+export function notebookPathFromEnv(cwd: string): string {
+  return process.env.MLNB_NOTEBOOK ?? join(cwd, `${basename(cwd)}.mlnb`);
+}
