@@ -20,11 +20,8 @@ export interface KnownCell {
 
 /** Loads the stage machinery and the library codecs (prep transformers, trained models). */
 export async function loadStageModules(): Promise<{ magics: MagicsModule; stages: StagesModule; codecs: CodecRegistry }> {
-  const [magics, stages, ml] = await Promise.all([import("../magics/index.js"), import("../stages/index.js"), import("../ml/index.js")]);
-  const codecs = stages.createCodecRegistry();
-  // A fitted transformer is stored as its JSON; prep.fromJSON revives any of them.
-  codecs.registerJsonCodec("transformer", (v) => typeof (v as { transform?: unknown }).transform === "function" && typeof (v as { fit?: unknown }).fit === "function", ml.prep.fromJSON);
-  return { magics, stages, codecs };
+  const [magics, stages, { createLibraryCodecs }] = await Promise.all([import("../magics/index.js"), import("../stages/index.js"), import("../stages/libraryCodecs.js")]);
+  return { magics, stages, codecs: createLibraryCodecs() };
 }
 
 /** The notebook-as-pipeline state of one kernel session. */
