@@ -1,0 +1,109 @@
+// Writing an export: the script and its lock beside the notebook (the only part of kernel/export that touches disk).
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { parseNotebook } from "../notebook/format.js";
+import { sortKeys } from "../notebook/format.js";
+import { writeFileAtomic } from "../notebook/write.js";
+import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import type { RunDetail } from "../stages/store/types.js";
+import { lockNameFor, type LockInput, type PipelineLock } from "../pipeline/types.js";
+import { defaultBackend, installedVersions } from "../pipeline/versions.js";
+import { packageVersion } from "../version.js";
+import { findInputFiles } from "./inputFiles.js";
+import { buildLock } from "./lock.js";
+import type { ExportPlan } from "./plan.js";
+import { exportScript } from "./script.js";
+
+export interface ExportResult {
+  /** Path of the written script. */
+  script: string;
+  /** Path of the written lock file. */
+  lock: string;
+  lockData: PipelineLock;
+  plan: ExportPlan;
+  /** Things the user should know (stages without expected hashes, input files not found...). */
+  warnings: string[];
+}
+
+/** The default script path of a notebook: `NB.pipeline.ts` beside it. */
+export function defaultScriptPath(notebookPath: string): string {
+  return join(dirname(notebookPath), `${basename(notebookPath, ".mlnb")}.pipeline.ts`);
+}
+
+/** The run store folder of a notebook: MLNB_STORE when set, else `.mlnb/` beside it. */
+export function storeDirOf(notebookPath: string): string {
+  return process.env.MLNB_STORE ? resolve(process.env.MLNB_STORE) : storeDirFor(notebookPath);
+}
+
+/** The notebook's latest run that ended "ok" and ran at least one stage, read from its store (undefined without a store). */
+export function lastSuccessfulRun(notebookPath: string, storeDir = storeDirOf(notebookPath)): RunDetail | undefined {
+  if (!existsSync(join(storeDir, "runs.sqlite"))) return undefined;
+  const store = openStore({ dir: storeDir });
+  try {
+    for (const summary of store.listRuns({ notebook: notebookKey(notebookPath) })) {
+      if (summary.status !== "ok" || summary.stages === 0) continue;
+      return store.getRun(summary.id);
+    }
+    return undefined;
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The files the plan's stages read (found statically, see inputFiles.ts), with sha256, paths
+ * relative to the notebook's folder. Files that do not exist are reported in `missing`.
+ */
+export function hashInputs(plan: ExportPlan, notebookDir: string): { inputs: LockInput[]; missing: string[] } {
+  const params = Object.fromEntries(plan.params.map((p) => [p.name, p.value]));
+  const byPath = new Map<string, LockInput>();
+  const missing: string[] = [];
+  for (const s of plan.stages) {
+    for (const written of findInputFiles(s.code, params)) {
+      const abs = resolve(notebookDir, written);
+      const path = relative(notebookDir, abs).split(sep).join("/");
+      const seen = byPath.get(path);
+      if (seen) {
+        if (!seen.stages.includes(s.name)) seen.stages.push(s.name);
+        continue;
+      }
+      if (!existsSync(abs)) {
+        missing.push(`stage "${s.name}" reads ${written}, which does not exist`);
+        continue;
+      }
+      const bytes = readFileSync(abs);
+      byPath.set(path, { path, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length, stages: [s.name] });
+    }
+  }
+  return { inputs: [...byPath.values()], missing };
+}
+
+/**
+ * Export `notebookPath` as a pipeline script plus `NB.pipeline.lock.json` beside the script
+ * (default `NB.pipeline.ts` beside the notebook). The expected hashes come from the notebook's
+ * last successful run in its store. Throws `ExportError` when the notebook cannot be exported;
+ * the `%export [path]` magic, `mlnb export` and the VS Code command all call this.
+ */
+export async function exportNotebookFiles(notebookPath: string, outPath?: string): Promise<ExportResult> {
+  const nbPath = resolve(notebookPath);
+  const scriptPath = resolve(outPath ?? defaultScriptPath(nbPath));
+  const nb = parseNotebook(readFileSync(nbPath, "utf8"), basename(nbPath));
+  const version = packageVersion();
+  const { text, plan } = exportScript(nb, { notebook: basename(nbPath), version, scriptName: basename(scriptPath) });
+  const notebookDir = dirname(nbPath);
+  const { inputs, missing } = hashInputs(plan, notebookDir);
+  const backend = /\.setBackend\(\s*["'`](\w+)["'`]/.exec(plan.stages.map((s) => s.code).join("\n"))?.[1] ?? defaultBackend();
+  const run = lastSuccessfulRun(nbPath);
+  const { lock, warnings } = buildLock(plan, {
+    notebook: basename(nbPath),
+    notebookDir: relative(dirname(scriptPath), notebookDir).split(sep).join("/") || ".",
+    ...(run ? { run } : {}),
+    inputs,
+    versions: installedVersions(backend),
+  });
+  const lockPath = join(dirname(scriptPath), lockNameFor(basename(scriptPath)));
+  writeFileAtomic(scriptPath, text);
+  writeFileAtomic(lockPath, JSON.stringify(sortKeys(lock), null, 2) + "\n");
+  return { script: scriptPath, lock: lockPath, lockData: lock, plan, warnings: [...plan.warnings, ...missing, ...warnings] };
+}
