@@ -68,6 +68,8 @@ export async function executeStages(o: ExecuteOptions): Promise<ExecuteResult> {
     if (!isSelected && hashedInputs && stage.outputs.length === stage.tracked.length) {
       const hit = o.store.findCached(stage.name, stage.codeHash, pHash, stage.seed, Object.fromEntries(inputs.map((i) => [i.name, i.hash])));
       if (hit) {
+        // Decoding a model builds tfjs layers: the backend must be ready first, as the library makes it.
+        if (hit.outputs.some((out) => /model/.test(out.kind))) await (await import("../ml/tf.js")).initTf();
         const values = await o.store.loadOutputs(hit.outputs);
         for (const out of hit.outputs) held.set(out.name, { value: values[out.name], stage: stage.name, ...(out.hash ? { hash: out.hash } : {}), stageRunId: hit.stageRunId });
         o.log(`${stage.name}: outputs restored from run ${hit.runId} (not selected)`);

@@ -1,5 +1,5 @@
 // `runPipeline`: the command line of an exported script: params, selection, input check, run store, --verify.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, UsageError } from "../cli/args.js";
@@ -110,12 +110,21 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
   process.chdir(workDir);
   let current: string | undefined;
   const started = performance.now();
+  const startedAt = Date.now();
   try {
     const { value: result, reads } = await recordFileReads(workDir, PACKAGE_ROOT, () => current, () =>
       executeStages({ stages: pipeline.stages, ...selection, params, store, runId, codecs, ...(verify && lock ? { verify: lock } : {}), log, onStage: (s) => (current = s) }),
     );
     const locked = new Set(lock?.inputs.map((i) => i.path) ?? []);
-    for (const r of reads) if (!locked.has(r.path)) err(`warning: stage ${r.stage} read ${r.path}, which is not in the lock (a path computed at run time?): its content is not checked`);
+    // A file written during this run (a model bundle read back) is an output, not an input.
+    const writtenNow = (path: string) => {
+      try {
+        return statSync(resolve(workDir, path)).mtimeMs >= startedAt;
+      } catch {
+        return false;
+      }
+    };
+    for (const r of reads) if (!locked.has(r.path) && !writtenNow(r.path)) err(`warning: stage ${r.stage} read ${r.path}, which is not in the lock (a path computed at run time?): its content is not checked`);
     store.endRun(runId, result.ok ? "ok" : "error");
     if (!result.ok) return err(`mlnb script: ${result.failure}`), 1;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
