@@ -22,14 +22,15 @@ export const PIPELINE_ENTRY = join(PACKAGE_ROOT, "out", "kernel", "pipeline", "i
 /**
  * Compile a pipeline script to an ES module (pure text in, text out): TypeScript types are
  * stripped, each import specifier becomes the URL a notebook in the script's folder would load
- * (`mlnb` and `mlnb/pipeline` from this mlnb), and `import.meta.url` stays the script's own URL,
+ * (`mlnb` and `mlnb/pipeline` from this mlnb); imports are kept as written, as the kernel keeps a
+ * cell's (verbatimModuleSyntax); and `import.meta.url` stays the script's own URL,
  * so paths relative to the script work wherever the compiled module is written.
  */
 export function compileScript(source: string, scriptPath: string): string {
   const js = transformSync(source, {
     filename: scriptPath,
     isModule: true,
-    jsc: { parser: { syntax: "typescript" }, target: "es2022", transform: { verbatimModuleSyntax: false } },
+    jsc: { parser: { syntax: "typescript" }, target: "es2022", transform: { verbatimModuleSyntax: true } },
   }).code;
   const program = parse(js, { ecmaVersion: "latest", sourceType: "module" }) as AnyNode;
   const dir = dirname(scriptPath);
