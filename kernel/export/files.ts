@@ -36,13 +36,17 @@ export function storeDirOf(notebookPath: string): string {
   return process.env.MLNB_STORE ? resolve(process.env.MLNB_STORE) : storeDirFor(notebookPath);
 }
 
-/** The notebook's latest run that ended "ok" and ran at least one stage, read from its store (undefined without a store). */
+/**
+ * The notebook's latest run that ended "ok", or is still open (a kernel session records into one
+ * run until it closes, so `%export` sees the stages run so far), and ran at least one stage.
+ * Undefined without a store.
+ */
 export function lastSuccessfulRun(notebookPath: string, storeDir = storeDirOf(notebookPath)): RunDetail | undefined {
   if (!existsSync(join(storeDir, "runs.sqlite"))) return undefined;
   const store = openStore({ dir: storeDir });
   try {
     for (const summary of store.listRuns({ notebook: notebookKey(notebookPath) })) {
-      if (summary.status !== "ok" || summary.stages === 0) continue;
+      if ((summary.status !== "ok" && summary.status !== "running") || summary.stages === 0) continue;
       return store.getRun(summary.id);
     }
     return undefined;

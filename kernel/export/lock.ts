@@ -22,7 +22,7 @@ export interface LockData {
 export function buildLock(plan: ExportPlan, data: LockData): { lock: PipelineLock; warnings: string[] } {
   const warnings: string[] = [];
   const latest = new Map<string, StageRunDetail>();
-  for (const s of data.run?.stageRuns ?? []) if (s.status === "ok" || s.status === "cached") latest.set(s.stage, s);
+  for (const s of data.run?.stageRuns ?? []) latest.set(s.stage, s);
   const stages: Record<string, LockStage> = {};
   for (const s of plan.stages) {
     const base: LockStage = { codeHash: s.codeHash, seed: s.seed, cell: s.cell };
@@ -30,6 +30,7 @@ export function buildLock(plan: ExportPlan, data: LockData): { lock: PipelineLoc
     let why: string | undefined;
     if (!data.run) why = "the notebook has no successful run in its store: run it (mlnb run) and export again";
     else if (!done) why = `run ${data.run.id} did not run stage "${s.name}": run the whole notebook and export again`;
+    else if (done.status === "error") why = `stage "${s.name}" failed in run ${data.run.id}: fix it, run the notebook and export again`;
     else if (done.codeHash !== s.codeHash) why = `stage "${s.name}" changed since run ${data.run.id}: run the notebook and export again`;
     else if (done.seed !== s.seed) why = `stage "${s.name}" ran with seed ${done.seed} in run ${data.run.id}, the notebook now says ${s.seed}: run it and export again`;
     if (why || !done) {

@@ -60,3 +60,10 @@ test("finds file paths given to node:fs readers and read.*, string params includ
   ].join("\n");
   assert.deepEqual(findInputFiles(code, { path: "data/d.parquet" }), ["a.json", "b.txt", "data/c.csv", "data/d.parquet", "g.ndjson"]);
 });
+
+test("does not vouch for a stage whose latest execution failed, even after an earlier success", () => {
+  const ok = stageRun("ingest", plan.stages[0]!.codeHash, []);
+  const failed = { ...stageRun("ingest", plan.stages[0]!.codeHash, []), status: "error" as const };
+  const { lock } = buildLock(plan, { ...data, run: run([ok, failed]) });
+  assert.match(lock.stages.ingest!.unverifiable!, /stage "ingest" failed in run 7/);
+});
