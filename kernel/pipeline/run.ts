@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, UsageError } from "../cli/args.js";
-import { applyParamOverrides, typeOfParam, type ParamDef, type ParamValue } from "../magics/paramValues.js";
+import type { ParamDef, ParamValue } from "../magics/paramValues.js";
 import { createLibraryCodecs } from "../stages/libraryCodecs.js";
 import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
 import { executeStages } from "./execute.js";
@@ -62,10 +62,15 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
   if (!lock) err(`warning: no lock file ${basename(lockPath)}: input files are not checked`);
   const workDir = resolve(scriptDir, lock?.notebookDir ?? ".");
 
-  const defs: ParamDef[] = Object.entries(pipeline.params).map(([name, value]) => ({ name, type: typeOfParam(value as ParamValue), value: value as ParamValue, line: 0, column: 0, start: 0, end: 0 }));
-  const applied = applyParamOverrides(defs, args.params);
-  if (!applied.ok) return err(`mlnb script: ${applied.errors.join("\n")}`), 2;
-  const params = applied.values;
+  let params = pipeline.params as Record<string, ParamValue>;
+  if (Object.keys(args.params).length) {
+    // The kernel's coercion rules; loaded only when needed, since it brings the TypeScript parser.
+    const { applyParamOverrides, typeOfParam } = await import("../magics/paramValues.js");
+    const defs: ParamDef[] = Object.entries(pipeline.params).map(([name, value]) => ({ name, type: typeOfParam(value as ParamValue), value: value as ParamValue, line: 0, column: 0, start: 0, end: 0 }));
+    const applied = applyParamOverrides(defs, args.params);
+    if (!applied.ok) return err(`mlnb script: ${applied.errors.join("\n")}`), 2;
+    params = applied.values;
+  }
 
   let selection: Selection;
   try {
