@@ -32,6 +32,8 @@ export function stageBody(parsed: ParsedCell, imports: readonly CellImport[], ou
   }
   for (const imp of imports) edits.push({ start: imp.start, end: imp.end, text: DROP });
   edits.push(...exportKeywordEdits(code));
+  const last = lastExpression(code);
+  if (last !== undefined) edits.push({ start: last.end, end: last.end, text: `${last.semicolon ? "" : ";"} // the cell's result in the notebook` });
 
   const sorted = edits.sort((a, b) => a.start - b.start || a.end - b.end);
   let text = "";
@@ -65,6 +67,14 @@ function lineMagicCode(name: string, raw: string, line: number, codeOnLine: stri
     default:
       return `// %${name}${raw ? ` ${raw}` : ""}: a notebook view; nothing to run in the script`;
   }
+}
+
+/** The end of the cell's last statement when it is an expression (the value a notebook cell shows). */
+function lastExpression(code: string): { end: number; semicolon: boolean } | undefined {
+  const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const last = sf.statements[sf.statements.length - 1];
+  if (!last || !ts.isExpressionStatement(last)) return undefined;
+  return { end: last.getEnd(), semicolon: code[last.getEnd() - 1] === ";" };
 }
 
 /** Cut `export` (and `export default`) modifiers and `export { ... }` statements: a stage body is no module. */

@@ -152,13 +152,14 @@ export function planExport(nb: Notebook): ExportPlan {
   }
   if (!graph.stages.size) problems.push("the notebook has no %%stage cells: nothing to export (mark the pipeline's cells with %%stage NAME)");
 
+  // Cells use the kernel's `display` global; a script imports it (merged with other mlnb imports).
+  const readsDisplay = cells.some((c) => c.stage && c.names.refs.includes("display") && !c.names.defs.includes("display"));
+  const importsDisplay = hoisted.some((h) => h.imp.bindings.some((b) => b.local === "display"));
+  if (readsDisplay && !importsDisplay) hoisted.unshift({ imp: { specifier: "mlnb", bindings: [{ imported: "display", local: "display", typeOnly: false }], sideEffect: false, start: 0, end: 0 }, from: "the display global" });
   const hoistedImports = hoistImports(hoisted);
   if (!hoistedImports.ok) problems.push(hoistedImports.message);
   if (problems.length) throw new ExportError(problems);
   const imports = hoistedImports.ok ? hoistedImports.lines : [];
-  const locals = hoistedImports.ok ? hoistedImports.locals : new Set<string>();
-  const readsDisplay = cells.some((c) => c.stage && c.names.refs.includes("display") && !c.names.defs.includes("display"));
-  if (readsDisplay && !locals.has("display")) imports.unshift(`import { display } from "mlnb";`);
 
   const skipped = cells.filter((c) => !c.stage).map((c) => ({ cell: c.index, reason: c.params ? "%%params: its values are `params` below" : "not a stage" }));
   for (const c of cells) if (!c.stage && !c.params && c.names.defs.some((d) => c.names.kinds[d] !== "import")) warnings.push(`cell ${c.index} is not a stage: left out of the script`);

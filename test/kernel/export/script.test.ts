@@ -24,6 +24,11 @@ test("writes one async function per stage in topological order with inputs and p
   assert.match(text, /return \{ acc \};/);
 });
 
+test("keeps the cell's last expression as a statement, marked as the notebook's shown result", () => {
+  const { text } = exportScript(notebook("%%stage a\nconst x = [1];\nx.length"), options);
+  assert.match(text, /  x\.length; \/\/ the cell's result in the notebook\n  return \{ x \};/);
+});
+
 test("hoists imports once to the top of the script", () => {
   const { text } = exportScript(demo, options);
   assert.equal(text.match(/import \* as aq from "arquero";/g)?.length, 1);
@@ -105,4 +110,6 @@ test("reports a bad magic with its cell, line and column", () => {
 test("imports display from mlnb when a stage uses the display global", () => {
   const { text } = exportScript(notebook('%%stage a\nconst x = 1;\ndisplay.text("hi");'), options);
   assert.match(text, /^import \{ display \} from "mlnb";$/m);
+  const merged = exportScript(notebook('%%stage a\nimport { log } from "mlnb";\ndisplay.text("hi");\nconst y = 1;'), options).text;
+  assert.match(merged, /^import \{ display, log \} from "mlnb";$/m);
 });
