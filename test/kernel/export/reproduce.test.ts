@@ -21,14 +21,6 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !==
 const work = mkdtempSync(join(tmpdir(), "mlnb-reproduce-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/**
- * Outputs known not to reproduce, with the reason found. The check still runs and is reported
- * (as a todo) so the day the cause is fixed it shows up as passing.
- */
-const KNOWN: Record<string, string> = {
-  "seattle-weather.mlnb": "tune.gridSearch's `results` table has a mean_fit_ms column (wall-clock time), so its hash differs on every run",
-};
-
 async function mlnb(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [MLNB, ...args], { cwd, maxBuffer: 64 << 20, env });
@@ -68,7 +60,7 @@ describe("every example notebook reproduces hash for hash", () => {
         throw e;
       }
     })();
-    test(`${file}: exported script --verify in a clean folder, and two notebook runs, give the same hashes`, { skip: hasStages ? false : "no %%stage cells", timeout: 600_000, ...(KNOWN[file] ? { todo: KNOWN[file] } : {}) }, async () => {
+    test(`${file}: exported script --verify in a clean folder, and two notebook runs, give the same hashes`, { skip: hasStages ? false : "no %%stage cells", timeout: 600_000 }, async () => {
       const base = file.replace(/\.mlnb$/, "");
       const nbDir = join(work, base, "notebook");
       mkdirSync(nbDir, { recursive: true });
