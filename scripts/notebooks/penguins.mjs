@@ -90,7 +90,8 @@ export const cells = [
     Two birds have no measurements and eleven no sex. The imputers learn their fill values (medians, the
     most frequent sex) from the **train rows only**, then fill both partitions; fitting on the whole table
     would leak test statistics into training. One-hot encoding turns island and sex into 0/1 columns;
-    \`handleUnknown: "ignore"\` lets the deployed model accept an island it never saw (all zeros).
+    \`handleUnknown: "ignore"\` encodes a category the train rows never had as all zeros instead of
+    failing (the served model's schema still admits only the islands it was trained on).
   `),
   code(`
     %%stage clean

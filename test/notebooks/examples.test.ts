@@ -73,6 +73,11 @@ function errors(nb: Notebook): string[] {
   return nb.cells.flatMap((c) => c.outputs.flatMap((o) => (o.output_type === "error" ? [`${o.ename}: ${o.evalue}`] : [])));
 }
 
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 function rowsOf(file: string): Record<string, unknown>[] {
   return JSON.parse(readFileSync(path.join(ROOT, "notebooks", "data", file), "utf8")) as Record<string, unknown>[];
 }
@@ -173,8 +178,21 @@ describe("cars.mlnb", () => {
   it("fills the missing horsepower of test cars with the train median and plots 80 residuals", async () => {
     const { executed } = await first;
     const shown = stageOutputs(executed, "clean").map((o) => (o.output_type === "execute_result" ? String(o.data["text/plain"]) : "")).join("");
+    // the test cars without horsepower, filled with the median of the train cars (the bundle's reference rows)
     assert.match(shown, /\|Name\|Horsepower\|/);
-    assert.doesNotMatch(shown, /null|NaN/);
+    assert.match(shown, /3 rows × 2 columns/);
+    const filled = [...shown.matchAll(/^\|[^|]+\|(\d+(?:\.\d+)?)\|$/gm)].map((m) => Number(m[1]));
+    const served = await deploy.load(path.join(dir, "models", "cars"));
+    try {
+      assert.equal(served.reference.rows, 318);
+      const trainHp = (served.reference.columns["Horsepower"] as (number | null)[]).filter((v): v is number => v !== null);
+      assert.equal(trainHp.length, 318 - 3);
+      assert.deepEqual(filled, [median(trainHp), median(trainHp), median(trainHp)]);
+      const all = rowsOf("cars.json").flatMap((r) => (typeof r.Horsepower === "number" && r.Miles_per_Gallon != null ? [r.Horsepower] : []));
+      assert.notEqual(median(all), median(trainHp), "the data set's median would not tell a train-only fit from a full-data fit");
+    } finally {
+      served.dispose();
+    }
     const [residuals] = charts(executed, "evaluate");
     const layers = residuals!.layer as { data: { values: unknown[] } }[];
     assert.equal(layers[0]!.data.values.length, 80);
