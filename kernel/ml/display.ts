@@ -41,7 +41,8 @@ export function tableBundle(t: TableLike): Mime {
 /** Render a vega-lite spec to SVG with vega in this process (the fallback for plain frontends). */
 export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
   const [vl, vega] = await Promise.all([import("vega-lite"), import("vega")]);
-  const compiled = vl.compile(spec as never).spec;
+  // vega tags data rows with symbols: compile a copy so the caller's spec stays plain (and storable).
+  const compiled = vl.compile(structuredClone(spec) as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     return await view.toSVG();

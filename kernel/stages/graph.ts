@@ -65,7 +65,7 @@ export function buildGraph(cells: readonly CellInput[]): StageGraph {
     id: c.id,
     ...(c.stage ? { stage: c.stage.name, needs: c.stage.needs ?? [] } : {}),
     params: c.params ?? false,
-    names: c.names ?? analyzeCell(c.code),
+    names: withoutImports(c.names ?? analyzeCell(c.code)),
   }));
   const { edges, definedBy, paramsRead, diagnostics } = computeEdges(graphCells);
 
@@ -104,6 +104,17 @@ export function buildGraph(cells: readonly CellInput[]): StageGraph {
     diagnostics,
     definedBy: new Map([...definedBy].map(([name, s]) => [name, s[0]!])),
   };
+}
+
+/**
+ * Imported names are code, not data: every cell may import what it uses, two stages importing
+ * one name define nothing twice, and reading an imported name is no edge (the exported script
+ * hoists all imports to its top).
+ */
+function withoutImports(names: CellNames): CellNames {
+  const imported = new Set(names.defs.filter((d) => names.kinds[d] === "import"));
+  if (imported.size === 0) return names;
+  return { ...names, defs: names.defs.filter((d) => !imported.has(d)) };
 }
 
 /** Every stage downstream of `names` (not including them), in run order. */

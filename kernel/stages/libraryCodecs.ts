@@ -2,18 +2,29 @@
 //
 // The kernel and exported pipeline scripts must encode values identically, or their hashes
 // differ: both build their registry here.
-import * as ml from "../ml/index.js";
+import type { Model } from "../ml/train/trained.js";
+import type { Transformer } from "../ml/prep/index.js";
 import { createCodecRegistry, createModelCodec, type CodecRegistry } from "./codecs/index.js";
+import { canonicalJson } from "./codecs/canonicalJson.js";
 import type { Codec } from "./codecs/types.js";
 
-type TrainedModel = InstanceType<typeof ml.Model>;
+type TrainedModel = Model;
+
+// The library (and tfjs with it) loads only when a value of its kinds is stored or restored.
+const library = () => import("../ml/index.js");
+
+/** A trained Model, recognised without loading the library (it is loaded if the value exists). */
+function isTrainedModel(v: unknown): v is TrainedModel {
+  const m = v as Partial<TrainedModel> | null;
+  return typeof m === "object" && m !== null && m.constructor?.name === "Model" && typeof m.predictProba === "function" && typeof m.network === "object";
+}
 
 /** A trained `Model`: the network as model.json + weights.bin, plus its metadata as JSON. */
 function trainedModelCodec(): Codec<TrainedModel> {
   const network = createModelCodec();
   return {
     kind: "mlnb-model",
-    accepts: (v): v is TrainedModel => v instanceof ml.Model,
+    accepts: isTrainedModel,
     async encode(model) {
       const inner = await network.encode(model.network as never);
       if ("opaque" in inner) return inner;
@@ -24,9 +35,28 @@ function trainedModelCodec(): Codec<TrainedModel> {
       };
     },
     async decode(parts) {
+      // Loading the library first readies the tfjs backend the network is rebuilt on.
+      const ml = await library();
       const net = (await network.decode(parts, {})) as unknown as TrainedModel["network"];
       const meta = JSON.parse(new TextDecoder().decode(parts.get("mlnb.json")));
       return new ml.Model(net, { ...meta, labels: meta.labels ?? undefined, stoppedEpoch: meta.stoppedEpoch ?? undefined });
+    },
+  };
+}
+
+/** A fitted transformer (or pipeline / column transformer): its toJSON(), revived by prep.fromJSON. */
+function transformerCodec(): Codec<Transformer> {
+  return {
+    kind: "transformer",
+    accepts: (v): v is Transformer =>
+      typeof v === "object" && v !== null && typeof (v as Transformer).transform === "function" && typeof (v as Transformer).fit === "function" && typeof (v as Transformer).toJSON === "function",
+    encode(t) {
+      const json = t.toJSON() as { type?: string };
+      return { shape: typeof json.type === "string" ? json.type : t.constructor.name, parts: [{ name: "value.json", bytes: Buffer.from(canonicalJson(json), "utf8") }] };
+    },
+    async decode(parts) {
+      const ml = await library();
+      return ml.prep.fromJSON(JSON.parse(new TextDecoder().decode(parts.get("value.json"))));
     },
   };
 }
@@ -35,11 +65,6 @@ function trainedModelCodec(): Codec<TrainedModel> {
 export function createLibraryCodecs(): CodecRegistry {
   const codecs = createCodecRegistry();
   codecs.register(trainedModelCodec());
-  // A fitted transformer is stored as its JSON; prep.fromJSON revives any of them.
-  codecs.registerJsonCodec(
-    "transformer",
-    (v) => typeof (v as { transform?: unknown }).transform === "function" && typeof (v as { fit?: unknown }).fit === "function",
-    ml.prep.fromJSON,
-  );
+  codecs.register(transformerCodec());
   return codecs;
 }

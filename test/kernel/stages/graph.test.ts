@@ -1,6 +1,6 @@
 // Tests of the stage graph: edges from defs/refs, duplicate names, cycles, order, staleness.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import { ancestors, buildGraph, cellInput, descendants, withUpstream, type CellInput } from "../../../kernel/stages/graph.js";
 import { parseMagics } from "../../../kernel/magics/index.js";
 import { markFinished, markStale, staleStages } from "../../../kernel/stages/state.js";
@@ -129,4 +129,24 @@ test("builds the graph from cells whose magics were parsed", () => {
   assert.deepEqual(g.diagnostics, []);
   assert.deepEqual(g.stages.get("top")!.params, ["k"]);
   assert.deepEqual(g.stages.get("top")!.inputs, [{ name: "rows", stage: "load" }]);
+});
+
+describe("imports in stages", () => {
+  it("does not count two stages importing the same name as a duplicate definition", () => {
+    const g = buildGraph([
+      { id: "1", code: 'import { log } from "mlnb";\nconst a = 1;', stage: { name: "a" } },
+      { id: "2", code: 'import { log } from "mlnb";\nconst b = a + 1;', stage: { name: "b" } },
+    ]);
+    assert.deepEqual(g.diagnostics.filter((d) => d.severity === "error").map((d) => d.message), []);
+    assert.deepEqual(g.stages.get("b")!.inputs, [{ name: "a", stage: "a" }]);
+  });
+
+  it("makes no input of a name another stage imports", () => {
+    const g = buildGraph([
+      { id: "1", code: 'import { split } from "mlnb";\nconst t = 1;', stage: { name: "ingest" } },
+      { id: "2", code: "const parts = split.trainTestSplit(t);", stage: { name: "split" } },
+    ]);
+    assert.deepEqual(g.stages.get("split")!.inputs, [{ name: "t", stage: "ingest" }]);
+    assert.deepEqual(g.diagnostics, []);
+  });
 });
