@@ -75,3 +75,8 @@ function wasmDir(): string {
   const pkg = require.resolve("@tensorflow/tfjs-backend-wasm/package.json");
   return path.join(path.dirname(pkg), "dist") + path.sep;
 }
+
+// Importing the wasm backend registers it as tfjs's preferred backend before it can run: code
+// that uses tf right after `import ... from "mlnb"` would fail ("backend 'wasm' has not yet been
+// initialized"). Initialising here, with top-level await, makes the import itself wait for it.
+await initTf();
