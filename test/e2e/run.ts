@@ -34,7 +34,7 @@ async function main(): Promise<{ passed: number; failed: number }> {
     if (opts.screenshot) {
       const shot = resolve(opts.screenshot);
       mkdirSync(dirname(shot), { recursive: true });
-      const r = await runUiTest({ base: server.url, folder: dirs.workspace, extensionPath: vsix ? undefined : ROOT, notebook: "notebooks/penguins.mlnb", runAll: true, expect: /accuracy[^\n]*/i, expectChart: true, screenshot: shot, timeoutMs: 240_000 });
+      const r = await runUiTest({ base: server.url, folder: dirs.workspace, extensionPath: vsix ? undefined : ROOT, notebook: "notebooks/penguins.mlnb", runAll: true, expect: /\bdeploy\b/, expectChart: true, screenshot: shot, timeoutMs: 300_000, frame: { hideSideBar: true } });
       console.log(r.ok ? "screenshot of the example notebook saved" : `screenshot taken, but: ${r.error}`);
       return { passed: r.ok ? 1 : 0, failed: r.ok ? 0 : 1 };
     }

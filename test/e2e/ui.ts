@@ -17,6 +17,8 @@ export interface UiTestOptions {
   expectChart?: boolean;
   screenshot: string;
   timeoutMs?: number;
+  /** For a picture of the notebook: hide the side bar. */
+  frame?: { hideSideBar?: boolean };
 }
 
 export interface UiTestResult {
@@ -34,6 +36,8 @@ const log = (...a: unknown[]) => console.log(`  [ui ${((Date.now() - T0) / 1000)
 async function frameTexts(page: Page): Promise<{ frame: Frame; text: string }[]> {
   const out: { frame: Frame; text: string }[] = [];
   for (const frame of page.frames()) {
+    // The workbench's own frame holds the cell's source text: outputs are only in the webview frames.
+    if (frame === page.mainFrame()) continue;
     const text = await frame.evaluate(() => (document.body ? document.body.innerText : "")).catch(() => "");
     if (text) out.push({ frame, text });
   }
@@ -46,6 +50,15 @@ async function chartDrawn(page: Page): Promise<boolean> {
     if (n > 0) return true;
   }
   return false;
+}
+
+/** Where the first drawn chart's top is in the page, if it is drawn. */
+async function chartTop(page: Page): Promise<number | undefined> {
+  for (const frame of page.frames()) {
+    const box = await frame.locator(".mlnb-vegalite svg").first().boundingBox({ timeout: 200 }).catch(() => null);
+    if (box) return box.y;
+  }
+  return undefined;
 }
 
 /** Open the Explorer path one segment at a time, clicking folders to expand them and then the file. */
@@ -77,7 +90,7 @@ export async function runUiTest(o: UiTestOptions): Promise<UiTestResult> {
     await page.waitForSelector(".notebook-editor .code-cell-row", { timeout: 30_000 });
     log("notebook open");
     if (o.runAll) {
-      await page.locator(".notebook-toolbar-container .action-label", { hasText: /Run All/ }).first().click();
+      await page.locator(".notebook-toolbar-container").getByText("Run All", { exact: true }).first().click();
     } else {
       const cell = page.locator(".notebook-editor .code-cell-row").first();
       await cell.hover();
@@ -91,6 +104,32 @@ export async function runUiTest(o: UiTestOptions): Promise<UiTestResult> {
       await picker.first().click();
     }
     const deadline = Date.now() + (o.timeoutMs ?? 90_000);
+    // VS Code renders only the outputs near the view: scroll with the wheel over the cells (not over a
+    // tall element's off-screen centre) to bring cells into view.
+    const wheel = async (dy: number) => {
+      await page.mouse.move(900, 500);
+      // The notebook scrolls a bounded amount per wheel event: send many small ones.
+      for (let left = Math.abs(dy); left > 0; left -= 400) {
+        await page.mouse.wheel(0, Math.sign(dy) * Math.min(400, left));
+        await page.waitForTimeout(40);
+      }
+      await page.waitForTimeout(300);
+    };
+    if (o.runAll) await wheel(30_000);
+    if (o.runAll) {
+      // Done when the last cell shows success; a failed cell anywhere ends the wait at once.
+      const last = page.locator(".notebook-editor .code-cell-row").last();
+      for (;;) {
+        if (await page.locator(".notebook-editor .codicon-notebook-state-error").first().isVisible().catch(() => false)) {
+          const texts = (await frameTexts(page)).map((f) => f.text).join("\n");
+          throw new Error(`a cell failed during Run All: ${(/\w*Error[^\n]*/.exec(texts) ?? ["(see the screenshot)"])[0]}`);
+        }
+        if (await last.locator(".codicon-notebook-state-success").first().isVisible().catch(() => false)) break;
+        if (Date.now() > deadline) throw new Error("Run All did not finish within the time limit");
+        await page.waitForTimeout(500);
+      }
+      log("Run All finished: the last cell shows success");
+    }
     while (!result.output && Date.now() < deadline) {
       for (const { text } of await frameTexts(page)) {
         const m = o.expect.exec(text);
@@ -99,8 +138,25 @@ export async function runUiTest(o: UiTestOptions): Promise<UiTestResult> {
       if (!result.output) await page.waitForTimeout(250);
     }
     log("output read from the webview:", JSON.stringify(result.output));
+    if (!result.output) {
+      // Say what the webview did show, to explain the failure.
+      for (const { text } of await frameTexts(page)) log("webview text:", JSON.stringify(text.slice(-400)));
+    }
     if (o.expectChart) {
-      while (!(result.chart = await chartDrawn(page)) && Date.now() < deadline) await page.waitForTimeout(250);
+      if (o.runAll) {
+        // Back to the top, then down until the first chart is drawn, and a little more to show it whole.
+        await wheel(-30_000);
+        for (let i = 0; i < 80; i++) {
+          const top = await chartTop(page);
+          if (top !== undefined && top < 700) {
+            if (top > 250) await wheel(top - 250);
+            break;
+          }
+          await wheel(250);
+        }
+      }
+      const chartDeadline = Math.max(deadline, Date.now() + 20_000);
+      while (!(result.chart = await chartDrawn(page)) && Date.now() < chartDeadline) await page.waitForTimeout(250);
       log("vega-lite chart drawn by the mlnb renderer:", result.chart);
     }
     const first = page.locator(".notebook-editor .code-cell-row").first();
@@ -108,6 +164,7 @@ export async function runUiTest(o: UiTestOptions): Promise<UiTestResult> {
     log("first cell's execution order label:", JSON.stringify(result.executionOrder));
     result.ok = Boolean(result.output) && (!o.expectChart || result.chart);
     if (!result.ok) result.error = !result.output ? `no output matching ${o.expect} within the time limit` : "no vega-lite chart drawn";
+    if (o.frame?.hideSideBar) await page.keyboard.press("Control+B");
     await page.waitForTimeout(800); // let the last output paint before the screenshot
   } catch (e) {
     result.error = (e as Error).message.split("\n")[0];
