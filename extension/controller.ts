@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { dirname } from "node:path";
 import type { ExecuteOptions, Reply, TypeCheckMode } from "../kernel/protocol.js";
+import { syncNotebook } from "./commands/kernelCommands.js";
 import type { KernelStartOptions } from "./kernel.js";
 import type { KernelManager } from "./kernelManager.js";
 import { CellOutputState, type OutputOp } from "./outputState.js";
@@ -83,6 +84,8 @@ export class MlnbController implements vscode.Disposable {
       }
       const options = this.startOptions(notebook);
       const kernel = await this.kernels.get(notebook.uri.toString(), () => options);
+      // The kernel learns the whole notebook first, so stage staleness covers cells not run yet.
+      await syncNotebook(kernel, notebook).catch((e: Error) => console.warn(`mlnb: notebook sync failed: ${e.message}`));
       cancel = execution.token.onCancellationRequested(() => kernel.interrupt());
       if (execution.token.isCancellationRequested) return false;
       const state = new CellOutputState();

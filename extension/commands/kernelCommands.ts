@@ -1,22 +1,28 @@
 // Commands that ask the kernel which cells to run: stale stages, a stage with its upstream, a cell ignoring the cache.
 import * as vscode from "vscode";
 import type { MlnbController } from "../controller.js";
+import type { KernelConnection } from "../kernel.js";
 import type { KernelManager } from "../kernelManager.js";
 import type { StartOptionsFor } from "../controller.js";
 import { targetCells, targetNotebook } from "./notebookArg.js";
 
-/**
- * Ask the notebook's kernel a {type:"command"} question. The notebook's cells go along, so the
- * kernel can answer from the code as it is in the editor (unsaved edits included).
- */
-async function askKernel(kernels: KernelManager, startOptions: StartOptionsFor, notebook: vscode.NotebookDocument, command: string, args: Record<string, unknown> = {}): Promise<string[] | undefined> {
+/** Tell the kernel the notebook's code cells as they are in the editor (unsaved edits included), so its stage graph is current. */
+export async function syncNotebook(kernel: KernelConnection, notebook: vscode.NotebookDocument): Promise<void> {
+  if (!kernel.command) return;
+  const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => ({ id: c.document.uri.toString(), source: c.document.getText() }));
+  await kernel.command("sync", { cells });
+}
+
+/** Ask the notebook's kernel which cells to run (`staleCells`, `upstreamCells`), after a sync. */
+async function askKernel(kernels: KernelManager, startOptions: StartOptionsFor, notebook: vscode.NotebookDocument, command: string, args: Record<string, unknown> = {}): Promise<string[]> {
   const kernel = await kernels.get(notebook.uri.toString(), () => startOptions(notebook));
   if (!kernel.command) throw new Error("this kernel client cannot send commands");
-  const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => ({ cellId: c.document.uri.toString(), code: c.document.getText() }));
-  // Rejects with the kernel's message when the command fails or is unknown to it.
-  const result = await kernel.command(command, { cells, ...args });
-  const ids = (result as { cellIds?: unknown } | undefined)?.cellIds;
-  return Array.isArray(ids) ? ids.map(String) : undefined;
+  await syncNotebook(kernel, notebook);
+  // Rejects with the kernel's message when the command fails (an unknown stage, say).
+  const result = await kernel.command(command, args);
+  const ids = Array.isArray(result) ? result : (result as { cellIds?: unknown } | undefined)?.cellIds;
+  if (!Array.isArray(ids)) throw new Error(`the kernel answered ${command} with ${JSON.stringify(result)?.slice(0, 100)}, not a list of cells`);
+  return ids.map(String);
 }
 
 /** Cells of the notebook with the given ids, in notebook order. */
@@ -39,7 +45,6 @@ export function registerKernelCommands(controller: MlnbController, kernels: Kern
       if (!notebook) return;
       try {
         const ids = await askKernel(kernels, startOptions, notebook, "staleCells");
-        if (!ids) throw new Error("the kernel did not answer with cellIds");
         if (ids.length === 0) return void vscode.window.showInformationMessage("mlnb: no stage is stale.");
         await controller.run(notebook, cellsById(notebook, ids));
       } catch (e) {
@@ -51,7 +56,6 @@ export function registerKernelCommands(controller: MlnbController, kernels: Kern
       if (!cell) return void vscode.window.showWarningMessage("mlnb: select a stage cell.");
       try {
         const ids = await askKernel(kernels, startOptions, cell.notebook, "upstreamCells", { cellId: cell.document.uri.toString() });
-        if (!ids) throw new Error("the kernel did not answer with cellIds");
         await controller.run(cell.notebook, cellsById(cell.notebook, ids));
       } catch (e) {
         fail("Run Stage With Upstream")(e);

@@ -150,6 +150,26 @@ export function registerTests(root: Mocha.Suite): void {
       }
     });
 
+    test("Run Stale Stages runs the stages the kernel reports stale, upstream first", async () => {
+      const editor = await scratchNotebook("%%stage base\nconst base = 20;", "%%stage doubled\nconst doubled = base * 2 + 2;\ndoubled", "// not a stage\n1");
+      const [base, doubled, plain] = editor.notebook.getCells();
+      await vscode.commands.executeCommand("mlnb.runStaleStages");
+      await waitFor("both stages to run", () => base.executionSummary?.timing && doubled.executionSummary?.timing);
+      assert.equal(base.executionSummary?.success, true, outputText(base));
+      assert.match(outputText(doubled), /\b42\b/);
+      assert.ok(base.executionSummary!.executionOrder! < doubled.executionSummary!.executionOrder!, "upstream stage ran first");
+      assert.equal(plain.executionSummary?.timing, undefined, "a plain cell is not a stage and is left alone");
+    });
+
+    test("Run Stage With Upstream runs a stage and the stages it reads from, and no others", async () => {
+      const editor = await scratchNotebook("%%stage one\nconst one = 1;", "%%stage two\nconst two = one + 1;\ntwo", "%%stage three\nconst three = two + 1;");
+      const [one, two, three] = editor.notebook.getCells();
+      await vscode.commands.executeCommand("mlnb.runStageWithUpstream", two);
+      await waitFor("stages one and two to run", () => one.executionSummary?.timing && two.executionSummary?.timing);
+      assert.match(outputText(two), /\b2\b/);
+      assert.equal(three.executionSummary?.timing, undefined, "the downstream stage is not run");
+    });
+
     test("New ML Notebook opens an untitled mlnb notebook", async () => {
       await vscode.commands.executeCommand("mlnb.newNotebook");
       const editor = await waitFor("the new notebook", () => vscode.window.activeNotebookEditor);
