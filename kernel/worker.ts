@@ -3,7 +3,7 @@
 // The main thread may be stuck in a cell's `while (true) {}` and unable to read stdin; this
 // thread still can. Every loop in cell code checks the shared interrupt flag (see
 // exec/transform.ts), so raising it here stops busy cell code without killing the process.
-import { createReadStream } from "node:fs";
+import { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import { LineDecoder, type Request } from "./protocol.js";
 
@@ -16,7 +16,8 @@ const decoder = new LineDecoder<Request>(
   },
   (line) => parentPort!.postMessage({ type: "garbage", line }),
 );
-// A worker's process.stdin is not fd 0: read the real descriptor.
-const input = createReadStream("", { fd: 0, autoClose: false });
+// A worker's process.stdin is not fd 0: read the real descriptor, as a libuv stream. (A file
+// stream would block a threadpool thread in read(), and process.exit would wait for it.)
+const input = new Socket({ fd: 0, readable: true, writable: false });
 input.on("data", (chunk) => decoder.push(chunk));
 input.on("end", () => parentPort!.postMessage({ type: "shutdown" }));
