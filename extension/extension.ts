@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     return {
       notebookPath: notebook.uri.scheme === "file" ? notebook.uri.fsPath : `${notebookFolder(notebook)}/untitled.mlnb`,
       nodePath: runtime.nodePath,
-      env: { ...runtime.env, ...(storePath ? { MLNB_STORE_PATH: storePath } : {}) },
+      env: { ...runtime.env, ...(storePath ? { MLNB_STORE: storePath } : {}) },
       typeCheck: config.get<TypeCheckMode>("typeCheck", "error"),
     };
   };
