@@ -99,13 +99,16 @@ export function planExport(nb: Notebook): ExportPlan {
   const extracted = paramsCell ? extractParams(paramsCell.parsed.code) : { params: [], skipped: [] };
 
   const hoisted: ImportSource[] = [];
+  // Imports are code, not stage outputs (the graph ignores them): a stage may use a name a
+  // non-stage cell imports, and the script hoists that import.
   const usedNonStageImports = new Set<CellImport>();
-  for (const d of graph.diagnostics) {
-    if (d.code === "reads-non-stage" && d.name !== undefined && importedBy.has(d.name)) {
-      const cell = importedBy.get(d.name)!;
-      for (const imp of cell.imports) if (imp.bindings.some((b) => b.local === d.name)) usedNonStageImports.add(imp);
-      continue;
+  for (const c of cells) {
+    if (!c.stage) continue;
+    for (const ref of c.names.refs) {
+      for (const imp of importedBy.get(ref)?.imports ?? []) if (imp.bindings.some((b) => b.local === ref)) usedNonStageImports.add(imp);
     }
+  }
+  for (const d of graph.diagnostics) {
     // Stages importing the same module each "define" its name; hoisting makes that one import.
     const allImports = d.code === "duplicate-definition" && d.name !== undefined && d.stages.every((s) => byIndex.get(graph.stages.get(s)?.cellId ?? "")?.names.kinds[d.name!] === "import");
     if (allImports) continue;
