@@ -4,6 +4,8 @@
 // (cell source, stream text, text outputs) is an array with one element per line, so a git
 // diff of a notebook is a diff of lines. Outputs are kept in Jupyter's nbformat shapes.
 
+import { jsonErrorOffset } from "./jsonError.js";
+
 export const FORMAT_VERSION = 1;
 
 export type CellKind = "code" | "markdown";
@@ -181,7 +183,8 @@ export function jsonErrorPosition(text: string, message: string): { line: number
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
   const pos = /position (\d+)/.exec(message);
-  const offset = pos ? Number(pos[1]) : text.length;
+  // Node 20's "Unexpected token" messages carry no position: find it by scanning.
+  const offset = pos ? Number(pos[1]) : (jsonErrorOffset(text) ?? text.length);
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const column = offset - (before.lastIndexOf("\n") + 1) + 1;

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { NotebookFormatError, parseNotebook, serializeNotebook, type Notebook } from "../../../kernel/notebook/format.js";
 import { OutputCollector, outputText } from "../../../kernel/notebook/outputs.js";
+import { jsonErrorOffset } from "../../../kernel/notebook/jsonError.js";
 
 const sample: Notebook = {
   metadata: { title: "t" },
@@ -93,5 +94,20 @@ describe("outputs of an execution", () => {
 
   it("prints html outputs as text without tags for the terminal", () => {
     assert.equal(outputText({ output_type: "display_data", data: { "text/html": "<p>a &amp; b</p><br>c" }, metadata: {} }), "a & b\n\nc\n");
+  });
+});
+
+describe("JSON error positions", () => {
+  it("finds the position of an unexpected token that V8 reports without one", () => {
+    assert.throws(() => parseNotebook('{\n  "cells": [ oops ]\n}', "n.mlnb"), (e: unknown) => {
+      assert.ok(e instanceof NotebookFormatError);
+      assert.deepEqual([e.line, e.column], [2, 14]);
+      return true;
+    });
+    assert.equal(jsonErrorOffset('{"a": tru}'), 9);
+    assert.equal(jsonErrorOffset('{"a": 1,}'), 8);
+    assert.equal(jsonErrorOffset("[1, 2"), 5);
+    assert.equal(jsonErrorOffset('{"a": [1, {"b": "x\\q"}]}'), 18);
+    assert.equal(jsonErrorOffset('{"a": [1, -2.5e3, "\\u00e9", true, null]}'), undefined);
   });
 });
