@@ -12,6 +12,19 @@ export interface PlainCell {
   metadata: Record<string, unknown>;
 }
 
+/** The language id of mlnb code cells in VS Code: TypeScript plus magics, which VS Code's own TypeScript service leaves alone. */
+export const CELL_LANGUAGE = "mlnb-typescript";
+
+/** The language a file's code cell gets in VS Code: the file's "typescript" becomes the mlnb cell language. */
+export function toEditorLanguage(fileLanguage: string | undefined): string {
+  return !fileLanguage || fileLanguage === "typescript" ? CELL_LANGUAGE : fileLanguage;
+}
+
+/** The language saved in the file for a VS Code code cell: the mlnb cell language is saved as "typescript", so the format does not change. */
+export function toFileLanguage(editorLanguage: string | undefined): string {
+  return !editorLanguage || editorLanguage === CELL_LANGUAGE ? "typescript" : editorLanguage;
+}
+
 export interface PlainNotebook {
   cells: PlainCell[];
   metadata: Record<string, unknown>;
@@ -24,7 +37,7 @@ export function toPlainNotebook(nb: Notebook): PlainNotebook {
     cells: nb.cells.map((c) => ({
       kind: c.kind,
       value: c.source,
-      languageId: c.kind === "markdown" ? "markdown" : c.language || "typescript",
+      languageId: c.kind === "markdown" ? "markdown" : toEditorLanguage(c.language),
       outputs: c.kind === "code" ? c.outputs.map(notebookOutputToPlain) : [],
       ...(c.executionCount !== null ? { executionOrder: c.executionCount } : {}),
       metadata: c.metadata,
@@ -40,7 +53,7 @@ export function fromPlainNotebook(data: PlainNotebook): Notebook {
       const executionCount = c.kind === "code" && typeof c.executionOrder === "number" ? c.executionOrder : null;
       return {
         kind: c.kind,
-        language: c.kind === "markdown" ? "markdown" : c.languageId || "typescript",
+        language: c.kind === "markdown" ? "markdown" : toFileLanguage(c.languageId),
         source: c.value,
         outputs: c.kind === "code" ? c.outputs.map((o) => plainToNotebookOutput(o, executionCount)) : [],
         executionCount,

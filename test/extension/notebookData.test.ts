@@ -15,7 +15,17 @@ test("opens and saves the sample notebook to the same bytes", () => {
 test("gives markdown cells the markdown language and code cells their execution order", () => {
   const nb = parseNotebook(JSON.stringify({ mlnb: 1, cells: [{ kind: "markdown", source: ["# t"] }, { kind: "code", language: "typescript", source: ["1"], executionCount: 4, outputs: [] }] }));
   const plain = toPlainNotebook(nb);
-  assert.deepEqual(plain.cells.map((c) => [c.kind, c.languageId, c.executionOrder]), [["markdown", "markdown", undefined], ["code", "typescript", 4]]);
+  assert.deepEqual(plain.cells.map((c) => [c.kind, c.languageId, c.executionOrder]), [["markdown", "markdown", undefined], ["code", "mlnb-typescript", 4]]);
+});
+
+test("shows typescript code cells in the mlnb cell language and saves them as typescript", () => {
+  const nb = parseNotebook(JSON.stringify({ mlnb: 1, cells: [{ kind: "code", language: "typescript", source: ["%%params", "const a = 1;"], outputs: [] }, { kind: "code", language: "python", source: ["1"], outputs: [] }] }));
+  const plain = toPlainNotebook(nb);
+  assert.deepEqual(plain.cells.map((c) => c.languageId), ["mlnb-typescript", "python"]);
+  assert.deepEqual(fromPlainNotebook(plain).cells.map((c) => c.language), ["typescript", "python"]);
+  // A cell the user switched to VS Code's plain TypeScript is still a TypeScript cell in the file.
+  plain.cells[0].languageId = "typescript";
+  assert.equal(fromPlainNotebook(plain).cells[0].language, "typescript");
 });
 
 test("saves outputs of a run with the cell's execution count", () => {
