@@ -2,9 +2,11 @@
 import * as vscode from "vscode";
 import { dirname } from "node:path";
 import type { ExecuteOptions, Reply, TypeCheckMode } from "../kernel/protocol.js";
+import type { CellDiagnostics } from "./cellDiagnostics.js";
 import { syncNotebook } from "./commands/kernelCommands.js";
 import type { KernelStartOptions } from "./kernel.js";
 import type { KernelManager } from "./kernelManager.js";
+import { CELL_LANGUAGE } from "./notebookData.js";
 import { CellOutputState, type OutputOp } from "./outputState.js";
 import { errorItem } from "./outputs.js";
 import { NOTEBOOK_TYPE, toCellOutput } from "./serializer.js";
@@ -26,9 +28,11 @@ export class MlnbController implements vscode.Disposable {
     private readonly kernels: KernelManager,
     private readonly startOptions: StartOptionsFor,
     private readonly onStage: StageListener = () => {},
+    private readonly diagnostics?: CellDiagnostics,
   ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, "MLNB Kernel");
-    this.controller.supportedLanguages = ["typescript"];
+    // The first is the language VS Code gives new code cells; plain "typescript" cells (from other tools) run too.
+    this.controller.supportedLanguages = [CELL_LANGUAGE, "typescript"];
     this.controller.supportsExecutionOrder = true;
     this.controller.description = "TypeScript pipeline stages in a Node kernel";
     this.controller.executeHandler = (cells, notebook) => this.run(notebook, cells);
@@ -69,6 +73,7 @@ export class MlnbController implements vscode.Disposable {
 
   private async runCell(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution, extra: ExecuteOptions): Promise<boolean> {
     execution.start(Date.now());
+    this.diagnostics?.clear(cell);
     let success = false;
     const shown: vscode.NotebookCellOutput[] = [];
     let outputs: Promise<unknown> = Promise.resolve(execution.clearOutput());
@@ -91,6 +96,7 @@ export class MlnbController implements vscode.Disposable {
       const state = new CellOutputState();
       const onReply = (reply: Reply) => {
         if (reply.type === "stage") this.onStage(cell, reply.info);
+        if (reply.type === "error") this.diagnostics?.show(cell, reply.error);
         const op = state.apply(reply);
         if (op) show(() => applyOp(execution, shown, op));
       };

@@ -1,5 +1,6 @@
 // Extension entry point: wires the serializer, controller, kernels, commands and status bar together (no logic here).
 import * as vscode from "vscode";
+import { CellDiagnostics } from "./cellDiagnostics.js";
 import { registerCliCommands } from "./commands/cli.js";
 import { registerKernelCommands } from "./commands/kernelCommands.js";
 import { registerNewNotebook } from "./commands/newNotebook.js";
@@ -37,13 +38,15 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   });
   const stages = new StageStatusProvider();
-  const controller = new MlnbController(kernels, startOptions, (cell, info) => stages.update(cell, info));
+  const diagnostics = new CellDiagnostics();
+  const controller = new MlnbController(kernels, startOptions, (cell, info) => stages.update(cell, info), diagnostics);
   const manager = kernels;
 
   context.subscriptions.push(
     log,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new MlnbSerializer(), { transientOutputs: false }),
     controller,
+    diagnostics,
     stages,
     vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, stages),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
