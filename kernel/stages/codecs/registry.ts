@@ -5,7 +5,7 @@ import { jsonCodec, undefinedCodec } from "./json.js";
 import { createModelCodec } from "./model.js";
 import { tableCodec } from "./table.js";
 import { typedArrayCodec } from "./typedArray.js";
-import type { Codec, EncodedValue, Encoding, Json, Part } from "./types.js";
+import type { Codec, EncodedValue, Encoding, Json, OpaqueValue, Part } from "./types.js";
 
 /** The tag a class can carry instead of (or besides) a `kind` property, to name its JSON kind. */
 export const KIND = Symbol.for("mlnb.kind");
@@ -29,8 +29,11 @@ export interface CodecRegistry {
   codecFor(value: unknown): Codec<any> | undefined;
   /** Encode and hash `value`; values no codec takes are `{ kind: "opaque", reason }` (never throws for those). */
   encode(value: unknown): Promise<Encoding>;
-  /** Rebuild a value from its kind, meta and parts (by name). */
-  decode(stored: { kind: string; meta: { [key: string]: Json }; parts: ReadonlyMap<string, Uint8Array> | readonly Part[] }): Promise<unknown>;
+  /**
+   * Rebuild a value from its kind, meta and parts (by name), and the sidecar stored beside it if
+   * any. An `encode` result can be passed as is; an opaque one is refused with its reason.
+   */
+  decode(stored: { kind: string; meta: { [key: string]: Json }; parts: ReadonlyMap<string, Uint8Array> | readonly Part[]; sidecar?: Json } | OpaqueValue): Promise<unknown>;
 }
 
 export interface CodecRegistryOptions {
@@ -109,14 +112,17 @@ export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRe
         partHashes,
         hash: valueHash(codec.kind, meta, out.parts, partHashes),
         size: out.parts.reduce((n, p) => n + p.bytes.byteLength, 0),
+        // beside the hash, never in it
+        ...(out.sidecar !== undefined ? { sidecar: out.sidecar } : {}),
       };
       return encoded;
     },
     async decode(stored) {
+      if (!("parts" in stored)) throw new Error(`cannot decode an opaque value (${stored.shape}: ${stored.reason}): it has no stored bytes`);
       const codec = byKind(stored.kind);
       if (!codec) throw new Error(`no codec for kind "${stored.kind}" (was it registered in this kernel?)`);
       const parts = stored.parts instanceof Map ? stored.parts : new Map((stored.parts as readonly Part[]).map((p) => [p.name, p.bytes]));
-      return codec.decode(parts, stored.meta);
+      return codec.decode(parts, stored.meta, stored.sidecar);
     },
   };
   return registry;

@@ -23,6 +23,12 @@ export interface EncodedValue {
   hash: string;
   /** Total bytes of the parts. */
   size: number;
+  /**
+   * JSON kept beside the value and handed back to `decode`, NOT part of the hash: what a value
+   * knows about itself that differs between equal values (a table's lineage, whose split ids
+   * come from a process-wide counter, so the kernel and an exported script would disagree).
+   */
+  sidecar?: Json;
 }
 
 /** A value no codec can store; its stage is never cached. */
@@ -37,17 +43,18 @@ export interface OpaqueValue {
 export type Encoding = EncodedValue | OpaqueValue;
 
 /** What a codec's `encode` returns: the parts, or why this value cannot be encoded after all. */
-export type CodecOutput = { shape: string; parts: Part[]; meta?: { [key: string]: Json } } | { opaque: string; shape?: string };
+export type CodecOutput = { shape: string; parts: Part[]; meta?: { [key: string]: Json }; sidecar?: Json } | { opaque: string; shape?: string };
 
 /**
  * A codec turns values of one kind into bytes and back. `accepts` must be cheap (it is asked
- * of every value); `encode` may still decline a value with `{ opaque: reason }`.
+ * of every value); `encode` may still decline a value with `{ opaque: reason }`. `decode` gets
+ * the sidecar `encode` returned, when the store kept one (values stored before sidecars have none).
  */
 export interface Codec<T = unknown> {
   kind: string;
   accepts(value: unknown): value is T;
   encode(value: T): CodecOutput | Promise<CodecOutput>;
-  decode(parts: ReadonlyMap<string, Uint8Array>, meta: { [key: string]: Json }): T | Promise<T>;
+  decode(parts: ReadonlyMap<string, Uint8Array>, meta: { [key: string]: Json }, sidecar?: Json): T | Promise<T>;
 }
 
 /** True for an encoding that can be stored (not opaque). */

@@ -37,6 +37,8 @@ interface OutputRow {
   meta: string;
   parts: string;
   size: number;
+  sidecar_hash: string | null;
+  sidecar_size: number | null;
 }
 
 const toOutput = (r: OutputRow): OutputRecord => ({
@@ -48,6 +50,7 @@ const toOutput = (r: OutputRow): OutputRecord => ({
   meta: JSON.parse(r.meta) as OutputRecord["meta"],
   parts: JSON.parse(r.parts) as OutputRecord["parts"],
   size: r.size,
+  ...(r.sidecar_hash ? { sidecar: { hash: r.sidecar_hash, size: r.sidecar_size ?? 0 } } : {}),
 });
 
 const toMetric = (r: { name: string; value: number; step: number | null }): Metric => ({ name: r.name, value: r.value, ...(r.step === null ? {} : { step: r.step }) });
@@ -57,7 +60,7 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
   const candidates = db.prepare(`SELECT * FROM stage_runs
     WHERE stage = ? AND code_hash = ? AND params_hash = ? AND seed = ? AND inputs_hash = ? AND status = 'ok' AND cacheable = 1
     ORDER BY id DESC LIMIT 20`);
-  const outputsOf = db.prepare("SELECT name, kind, shape, hash, reason, meta, parts, size FROM outputs WHERE stage_run_id = ? ORDER BY rowid");
+  const outputsOf = db.prepare("SELECT name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size FROM outputs WHERE stage_run_id = ? ORDER BY rowid");
   const metricsOf = db.prepare("SELECT name, value, step FROM metrics WHERE stage_run_id = ? ORDER BY rowid");
   const paramsOfStageRun = db.prepare("SELECT name, value, source FROM params WHERE stage_run_id = ? ORDER BY rowid");
   const inputsOf = db.prepare("SELECT input_name, input_hash, from_stage, from_stage_run_id FROM lineage WHERE stage_run_id = ? ORDER BY rowid");
@@ -120,7 +123,8 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
     findCached(stage: string, codeHash: string, paramsHash: string, seed: number, inputsHash: string): CacheHit | undefined {
       for (const row of candidates.all(stage, codeHash, paramsHash, seed, inputsHash) as StageRunRow[]) {
         const outputs = (outputsOf.all(row.id) as OutputRow[]).map(toOutput);
-        if (!outputs.every((o) => o.kind !== "opaque" && o.parts.every((p) => blobs.has(p.hash)))) continue;
+        // a missing sidecar would restore a table without its lineage: run the stage instead
+        if (!outputs.every((o) => o.kind !== "opaque" && o.parts.every((p) => blobs.has(p.hash)) && (!o.sidecar || blobs.has(o.sidecar.hash)))) continue;
         return {
           stageRunId: row.id,
           runId: row.run_id,

@@ -67,6 +67,11 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX lineage_by_stage_run ON lineage (stage_run_id);
   `,
+  // v2: an output's sidecar (e.g. a table's row lineage) is a blob beside its parts, outside its hash
+  `
+  ALTER TABLE outputs ADD COLUMN sidecar_hash TEXT;
+  ALTER TABLE outputs ADD COLUMN sidecar_size INTEGER;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -2,8 +2,9 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { isEncoded, type Encoding } from "../codecs/types.js";
+import { isEncoded, type Encoding, type Json } from "../codecs/types.js";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
+import { canonicalJson } from "../codecs/canonicalJson.js";
 import { inputsHash } from "../keys.js";
 import { createBlobStore, type BlobStore } from "./blobs.js";
 import { createQueries } from "./queries.js";
@@ -37,7 +38,10 @@ export interface RunStore {
    * (name -> hash) whose outputs are all stored (none opaque, every blob present).
    */
   findCached(stage: string, codeHash: string, paramsHash: string, seed: number, inputHashes: Record<string, string>): CacheHit | undefined;
-  /** Decode stored outputs back into values (blob contents are verified against their hashes). */
+  /**
+   * Decode stored outputs back into values (blob contents are verified against their hashes),
+   * handing each codec the sidecar stored beside its value (a table's lineage).
+   */
   loadOutputs(outputs: readonly OutputRecord[]): Promise<Record<string, unknown>>;
   /** Runs, newest first, optionally of one notebook (by file name). */
   listRuns(options?: { notebook?: string; limit?: number }): RunSummary[];
@@ -78,7 +82,7 @@ export function openStore(options: StoreOptions): RunStore {
   const insertStageRun = db.prepare(`INSERT INTO stage_runs
     (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable)
     VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable)`);
-  const insertOutput = db.prepare("INSERT INTO outputs (stage_run_id, name, kind, shape, hash, reason, meta, parts, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const insertOutput = db.prepare("INSERT INTO outputs (stage_run_id, name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const insertLineage = db.prepare("INSERT INTO lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES (?, ?, ?, ?, ?)");
   const insertMetric = db.prepare("INSERT INTO metrics (run_id, stage_run_id, name, value, step) VALUES (?, ?, ?, ?, ?)");
 
@@ -106,7 +110,7 @@ export function openStore(options: StoreOptions): RunStore {
         cacheable: r.status === "ok" && outputs.every((o) => o.kind !== "opaque") ? 1 : 0,
       }).lastInsertRowid,
     );
-    for (const o of outputs) insertOutput.run(stageRunId, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size);
+    for (const o of outputs) insertOutput.run(stageRunId, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size, o.sidecar?.hash ?? null, o.sidecar?.size ?? null);
     for (const i of inputs) insertLineage.run(stageRunId, i.name, i.hash, i.fromStage ?? null, i.fromStageRunId ?? null);
     for (const m of r.metrics ?? []) insertMetric.run(r.runId, stageRunId, m.name, m.value, m.step ?? null);
     for (const [name, value] of Object.entries(r.params ?? {})) insertParam.run(r.runId, stageRunId, name, JSON.stringify(value) ?? "null", "stage");
@@ -119,7 +123,12 @@ export function openStore(options: StoreOptions): RunStore {
     const e = value as Encoding;
     if (!isEncoded(e)) return { name, kind: "opaque", shape: e.shape, reason: e.reason, meta: {}, parts: [], size: 0 };
     const parts = e.parts.map((p, i) => ({ name: p.name, hash: blobs.put(p.bytes, e.partHashes[i]), size: p.bytes.byteLength }));
-    return { name, kind: e.kind, shape: e.shape, hash: e.hash, meta: e.meta, parts, size: e.size };
+    let sidecar: OutputRecord["sidecar"];
+    if (e.sidecar !== undefined) {
+      const bytes = Buffer.from(canonicalJson(e.sidecar), "utf8");
+      sidecar = { hash: blobs.put(bytes), size: bytes.byteLength };
+    }
+    return { name, kind: e.kind, shape: e.shape, hash: e.hash, meta: e.meta, parts, size: e.size, ...(sidecar ? { sidecar } : {}) };
   };
 
   return {
@@ -138,7 +147,8 @@ export function openStore(options: StoreOptions): RunStore {
       const values: Record<string, unknown> = {};
       for (const o of outputs) {
         if (o.kind === "opaque") throw new Error(`output "${o.name}" is opaque (${o.reason ?? "no codec"}) and was not stored`);
-        values[o.name] = await codecs.decode({ kind: o.kind, meta: o.meta, parts: o.parts.map((p) => ({ name: p.name, bytes: blobs.get(p.hash) })) });
+        const sidecar = o.sidecar ? (JSON.parse(new TextDecoder().decode(blobs.get(o.sidecar.hash))) as Json) : undefined;
+        values[o.name] = await codecs.decode({ kind: o.kind, meta: o.meta, parts: o.parts.map((p) => ({ name: p.name, bytes: blobs.get(p.hash) })), ...(sidecar !== undefined ? { sidecar } : {}) });
       }
       return values;
     },

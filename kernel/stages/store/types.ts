@@ -18,6 +18,12 @@ export interface OutputRecord {
   meta: { [key: string]: Json };
   parts: StoredPart[];
   size: number;
+  /**
+   * The blob of the value's sidecar (canonical JSON the codec gets back on decode, e.g. a
+   * table's lineage); not part of `hash`. Absent when the codec gave none or the output was
+   * stored before schema v2.
+   */
+  sidecar?: { hash: string; size: number };
 }
 
 export interface StageRunInput {
