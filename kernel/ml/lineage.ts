@@ -208,8 +208,20 @@ install();
 
 // --- the guard ---------------------------------------------------------------------------
 
-interface SplitRecord { split: number; of: string; root: string; level: string; test: Map<string, RootRows>; name: string }
+/** A registered train/test split: its held-out rows, and the root and nesting level it split. */
+export interface SplitRecord {
+  split: number;
+  of: string;
+  /** Root keys of the split table, sorted. */
+  roots: string[];
+  /** The split table's own partitions (a split of a train partition is nested below it). */
+  level: { split: number; name: string }[];
+  test: Map<string, RootRows>;
+  name: string;
+}
 const splits: SplitRecord[] = [];
+const sameSplit = (a: SplitRecord, b: SplitRecord): boolean =>
+  a.roots.join("\0") === b.roots.join("\0") && a.level.map((t) => `${t.split}:${t.name}`).join(",") === b.level.map((t) => `${t.split}:${t.name}`).join(",");
 
 /**
  * Register the test rows of a train/test split, so a later fit on the unsplit table (which
@@ -218,16 +230,27 @@ const splits: SplitRecord[] = [];
  * split behind that would flag the new train rows.
  */
 export function registerSplit(split: number, of: string, source: Lineage, test: Lineage, name = "test"): void {
-  const root = [...source.rows.keys()].sort().join("|");
-  const level = source.partitions.map((t) => `${t.split}:${t.name}`).join(",");
-  for (let i = splits.length - 1; i >= 0; i--) {
-    if (splits[i].root === root && splits[i].level === level) splits.splice(i, 1);
-  }
-  splits.push({ split, of, root, level, test: test.rows, name });
+  addSplitRecord({ split, of, roots: [...source.rows.keys()].sort(), level: source.partitions.map((t) => ({ split: t.split, name: t.name })), test: test.rows, name });
+}
+
+/** Register a split record as is (a split restored from the stage cache), replacing one of the same root and level. */
+export function addSplitRecord(record: SplitRecord): void {
+  for (let i = splits.length - 1; i >= 0; i--) if (sameSplit(splits[i], record)) splits.splice(i, 1);
+  splits.push(record);
   if (splits.length > 64) splits.shift();
 }
 
-/** Next split id (split verbs take one per call). */
+/** The registered record of split `split`, if it is still registered. */
+export function splitRecord(split: number): SplitRecord | undefined {
+  return splits.find((s) => s.split === split);
+}
+
+/** Give `table` the lineage `lin` (used when a stored table is restored with its lineage). */
+export function adoptLineage(table: Table, lin: Lineage): void {
+  lineages.set(table, lin);
+}
+
+/** Next lineage id (split verbs take one per call; restored splits and roots take fresh ones too). */
 export function nextSplitId(): number {
   return nextId++;
 }

@@ -4,14 +4,17 @@
 // differ: both build their registry here.
 import type { Model } from "../ml/train/trained.js";
 import type { Transformer } from "../ml/prep/index.js";
-import { createCodecRegistry, createModelCodec, type CodecRegistry } from "./codecs/index.js";
+import type { Lineage } from "../ml/lineage.js";
+import type { ColumnTable } from "arquero";
+import { createCodecRegistry, createModelCodec, tableCodec, type CodecRegistry } from "./codecs/index.js";
 import { canonicalJson } from "./codecs/canonicalJson.js";
-import type { Codec } from "./codecs/types.js";
+import type { Codec, Json } from "./codecs/types.js";
 
 type TrainedModel = Model;
 
 // The library (and tfjs with it) loads only when a value of its kinds is stored or restored.
 const library = () => import("../ml/index.js");
+const lineage = () => import("../ml/lineageSummary.js");
 
 /** A trained Model, recognised without loading the library (it is loaded if the value exists). */
 function isTrainedModel(v: unknown): v is TrainedModel {
@@ -44,26 +47,82 @@ function trainedModelCodec(): Codec<TrainedModel> {
   };
 }
 
-/** A fitted transformer (or pipeline / column transformer): its toJSON(), revived by prep.fromJSON. */
+/**
+ * The fitted transformers inside a transformer, in a fixed order: the steps of a pipeline and
+ * the groups of a column transformer, recursively; a revived transformer has the same shape.
+ */
+function fittedParts(t: unknown, out: { fittedOn?: unknown }[] = []): { fittedOn?: unknown }[] {
+  const v = t as { steps?: unknown; groups?: unknown };
+  if (Array.isArray(v.steps)) for (const step of v.steps) fittedParts(step, out);
+  else if (typeof v.groups === "object" && v.groups !== null) {
+    for (const group of Object.values(v.groups)) if (Array.isArray(group)) fittedParts(group[1], out);
+  } else out.push(t as { fittedOn?: unknown });
+  return out;
+}
+
+/**
+ * A fitted transformer (or pipeline / column transformer): its toJSON(), revived by
+ * prep.fromJSON; the lineage each part was fitted on rides beside it (not in its hash), so a
+ * restored scaler fitted before the split is still caught when applied to the test partition.
+ */
 function transformerCodec(): Codec<Transformer> {
   return {
     kind: "transformer",
     accepts: (v): v is Transformer =>
       typeof v === "object" && v !== null && typeof (v as Transformer).transform === "function" && typeof (v as Transformer).fit === "function" && typeof (v as Transformer).toJSON === "function",
-    encode(t) {
+    async encode(t) {
       const json = t.toJSON() as { type?: string };
-      return { shape: typeof json.type === "string" ? json.type : t.constructor.name, parts: [{ name: "value.json", bytes: Buffer.from(canonicalJson(json), "utf8") }] };
+      const out = { shape: typeof json.type === "string" ? json.type : t.constructor.name, parts: [{ name: "value.json", bytes: Buffer.from(canonicalJson(json), "utf8") }] };
+      const fits = fittedParts(t).map((p) => p.fittedOn as Lineage | undefined);
+      if (!fits.some(Boolean)) return out;
+      const { summarizeFit } = await lineage();
+      return { ...out, sidecar: { fittedOn: fits.map((f) => (f ? summarizeFit(f) : null)) as unknown as Json } };
     },
-    async decode(parts) {
+    async decode(parts, _meta, sidecar) {
       const ml = await library();
-      return ml.prep.fromJSON(JSON.parse(new TextDecoder().decode(parts.get("value.json"))));
+      const t = ml.prep.fromJSON(JSON.parse(new TextDecoder().decode(parts.get("value.json"))));
+      const fits = (sidecar as { fittedOn?: unknown } | null | undefined)?.fittedOn;
+      const targets = fittedParts(t);
+      if (Array.isArray(fits) && fits.length === targets.length) {
+        const { restoreFit } = await lineage();
+        fits.forEach((f, i) => {
+          const lin = f === null ? undefined : restoreFit(f);
+          if (lin) targets[i]!.fittedOn = lin;
+        });
+      }
+      return t;
     },
   };
 }
 
-/** A codec registry knowing tables, tfjs models, typed arrays, JSON, transformers and trained models. */
+/**
+ * Tables as the built-in codec stores them (same kind, meta and parts, so the same hash), with
+ * their lineage as the sidecar: a restored split partition is still a split partition to the
+ * leakage guard.
+ */
+function lineageTableCodec(): Codec<ColumnTable> {
+  return {
+    kind: tableCodec.kind,
+    accepts: tableCodec.accepts,
+    async encode(table) {
+      const out = await tableCodec.encode(table);
+      if ("opaque" in out) return out;
+      const summary = (await lineage()).summarizeLineage(table);
+      return summary ? { ...out, sidecar: { lineage: summary as unknown as Json } } : out;
+    },
+    async decode(parts, meta, sidecar) {
+      const table = await tableCodec.decode(parts, meta);
+      const summary = (sidecar as { lineage?: unknown } | null | undefined)?.lineage;
+      if (summary !== undefined) (await lineage()).restoreLineage(table, summary);
+      return table;
+    },
+  };
+}
+
+/** A codec registry knowing tables (with lineage), tfjs models, typed arrays, JSON, transformers and trained models. */
 export function createLibraryCodecs(): CodecRegistry {
   const codecs = createCodecRegistry();
+  codecs.register(lineageTableCodec());
   codecs.register(trainedModelCodec());
   codecs.register(transformerCodec());
   return codecs;

@@ -1,6 +1,7 @@
 // Turns fold assignments into { train, test } partitions with fold lineage (kFold, stratifiedKFold).
 import type { ColumnTable } from "arquero";
-import { nextSplitId } from "../lineage.js";
+import { lineageOf, nextSplitId } from "../lineage.js";
+import { sealSplit } from "../lineageSummary.js";
 import { partition, sourceName } from "./partition.js";
 
 /** One cross-validation fold: `test` is held-out fold k ("fold-k"), `train` the other folds. */
@@ -22,6 +23,7 @@ export function foldsFrom(table: ColumnTable, assign: Int32Array, k: number, met
       test: partition(table, testPos, { ...base, name: `fold-${f}`, role: "test" }),
     });
   }
+  sealSplit(split, method, folds.map((f) => lineageOf(f.test)!));
   return folds;
 }
 

@@ -1,6 +1,7 @@
 // split.trainTestSplit: one seeded (optionally stratified) train/test split, with partition lineage.
 import type { ColumnTable } from "arquero";
 import { ensureLineage, nextSplitId, registerSplit, lineageOf } from "../lineage.js";
+import { sealSplit } from "../lineageSummary.js";
 import { partition, sourceName, columnValues } from "./partition.js";
 import { byClass, permutation, rng } from "./random.js";
 
@@ -63,5 +64,6 @@ export function trainTestSplit(table: ColumnTable, options: TrainTestSplitOption
   const train = partition(table, trainPos, { ...base, name: "train", role: "train" });
   const test = partition(table, testPos, { ...base, name: "test", role: "test" });
   registerSplit(split, of, ensureLineage(table), lineageOf(test)!);
+  sealSplit(split, "trainTestSplit", [lineageOf(train)!, lineageOf(test)!]);
   return { train, test };
 }
