@@ -4,6 +4,8 @@ import { ERROR_MIME } from "../../../kernel/protocol.js";
 
 export const EXTENSION_ID = "mlnb.mlnb";
 export const CONTROLLER_ID = "mlnb-kernel";
+/** The language of mlnb code cells in VS Code (the files say "typescript"). */
+export const CELL_LANGUAGE = "mlnb-typescript";
 
 /** The workspace folder the runner prepared (a scratch copy of the notebooks). */
 export function workspaceUri(...parts: string[]): vscode.Uri {
@@ -42,7 +44,7 @@ export async function openNotebook(uriOrDoc: vscode.Uri | vscode.NotebookDocumen
 
 /** An untitled mlnb notebook with the given code cells, opened in an editor. */
 export async function scratchNotebook(...sources: string[]): Promise<vscode.NotebookEditor> {
-  const cells = sources.map((s) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, s, "typescript"));
+  const cells = sources.map((s) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, s, CELL_LANGUAGE));
   const doc = await vscode.workspace.openNotebookDocument("mlnb", new vscode.NotebookData(cells));
   return openNotebook(doc);
 }
@@ -100,6 +102,13 @@ export function cellError(cell: vscode.NotebookCell): { name: string; message: s
   for (const o of cell.outputs) for (const i of o.items) if (i.mime === ERROR_MIME) return JSON.parse(decoder.decode(i.data));
   return undefined;
 }
+
+/** A cell's diagnostics of error severity, from every source (VS Code's TypeScript service, mlnb...). */
+export function cellErrors(cell: vscode.NotebookCell): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(cell.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Close all editors, reverting unsaved ones (a save prompt would block the test), so one test's notebook does not leak into the next. */
 export async function closeAll(): Promise<void> {

@@ -4,7 +4,7 @@ import Mocha from "mocha";
 import * as vscode from "vscode";
 import { parseNotebook } from "../../../kernel/notebook/format.js";
 import { VEGALITE_MIME } from "../../../kernel/protocol.js";
-import { cellError, closeAll, exists, EXTENSION_ID, openNotebook, outputMimes, outputText, runAll, runCell, scratchNotebook, waitFor, workspaceUri } from "./helpers.js";
+import { CELL_LANGUAGE, cellError, cellErrors, closeAll, exists, EXTENSION_ID, openNotebook, outputMimes, outputText, runAll, runCell, scratchNotebook, sleep, waitFor, workspaceUri } from "./helpers.js";
 
 type Body = (this: Mocha.Context) => Promise<void>;
 
@@ -176,6 +176,68 @@ export function registerTests(root: Mocha.Suite): void {
       assert.equal(editor.notebook.notebookType, "mlnb");
       assert.ok(editor.notebook.isUntitled);
       assert.match(editor.notebook.getCells().map((c) => c.document.getText()).join("\n"), /%%stage ingest/);
+    });
+  });
+
+  suite(root, "cell language and diagnostics", (test) => {
+    test("opens the penguins notebook in the mlnb cell language with no false TypeScript errors", async function () {
+      const uri = workspaceUri("notebooks", "penguins.mlnb");
+      if (!(await exists(uri))) return this.skip();
+      this.timeout(120_000);
+      const editor = await openNotebook(uri);
+      const code = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+      assert.deepEqual([...new Set(code.map((c) => c.document.languageId))], [CELL_LANGUAGE]);
+      // The same cell as plain TypeScript is flagged by VS Code's TypeScript service (its %%stage line
+      // at least): waiting for that shows the service is up and has seen this notebook.
+      const probe = code.find((c) => c.document.lineAt(0).text.startsWith("%%stage clean"));
+      assert.ok(probe, "the notebook has a clean stage");
+      await vscode.languages.setTextDocumentLanguage(probe.document, "typescript");
+      const flagged = await waitFor("the TypeScript service to flag the plain TypeScript cell", () => {
+        const errors = cellErrors(probe);
+        return errors.length > 0 && errors;
+      }, 90_000);
+      assert.ok(flagged.some((d) => d.range.start.line === 0), `the magic line is flagged: ${flagged.map((d) => d.message).join("; ")}`);
+      await sleep(3000);
+      const others = code.filter((c) => c !== probe).flatMap((c) => cellErrors(c).map((d) => `cell ${c.index}:${d.range.start.line + 1}: ${d.message}`));
+      assert.deepEqual(others, [], "no errors on the mlnb cells");
+    });
+
+    test("gives a new code cell the mlnb cell language", async () => {
+      const doc = await vscode.workspace.openNotebookDocument("mlnb", new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, "# title", "markdown")]));
+      const editor = await openNotebook(doc);
+      editor.selection = new vscode.NotebookRange(0, 1);
+      await vscode.commands.executeCommand("notebook.cell.insertCodeCellBelow");
+      const cell = await waitFor("the new cell", () => doc.cellCount === 2 && doc.cellAt(1));
+      assert.equal(cell.kind, vscode.NotebookCellKind.Code);
+      assert.equal(cell.document.languageId, CELL_LANGUAGE);
+    });
+
+    test("shows the kernel's type error on the cell at its line and column until the cell is edited", async () => {
+      const editor = await scratchNotebook('%%stage check\nconst base: number = 1;\nconst wrong: number = "text";\nwrong + base');
+      const cell = await runCell(editor.notebook.cellAt(0));
+      assert.equal(cell.executionSummary?.success, false);
+      const error = cellError(cell);
+      assert.equal(error?.name, "TypeScriptError", outputText(cell));
+      const [, line, column] = /^Cell\[\d+\]:(\d+):(\d+) - TS2322:/.exec(error!.message) ?? [];
+      assert.ok(line, `the kernel names the position: ${error!.message}`);
+      const shown = await waitFor("the mlnb diagnostic", () => {
+        const d = cellErrors(cell).filter((x) => x.source === "mlnb");
+        return d.length > 0 && d;
+      }, 10_000);
+      assert.equal(shown.length, 1);
+      assert.equal(shown[0].code, 2322);
+      assert.match(shown[0].message, /not assignable to type 'number'/);
+      assert.deepEqual([shown[0].range.start.line, shown[0].range.start.character], [Number(line) - 1, Number(column) - 1]);
+      assert.equal(shown[0].range.start.line, 2, "the magic line counts: the error is on the cell's third line");
+      assert.equal(cell.document.getText(shown[0].range), "wrong");
+
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(cell.document.uri, new vscode.Range(2, 22, 2, 28), "2");
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor("the diagnostic to clear after the edit", () => cellErrors(cell).every((d) => d.source !== "mlnb"), 10_000);
+      const fixed = await runCell(cell);
+      assert.equal(fixed.executionSummary?.success, true, outputText(fixed));
+      assert.deepEqual(cellErrors(fixed), []);
     });
   });
 }
