@@ -47,7 +47,9 @@ export class KernelClient extends EventEmitter {
 
   /** Spawn a kernel and wait until it is ready. */
   static async start(options: KernelClientOptions): Promise<KernelClient> {
-    const child = spawn(options.nodePath ?? process.execPath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", SERVER], {
+    // MLNB_KERNEL_NODE_ARGS adds node flags NODE_OPTIONS refuses (e.g. --cpu-prof to profile a kernel).
+    const extra = (process.env.MLNB_KERNEL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+    const child = spawn(options.nodePath ?? process.execPath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", ...extra, SERVER], {
       cwd: dirname(options.notebookPath),
       env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
       stdio: ["pipe", "pipe", "pipe", "pipe"],

@@ -33,6 +33,10 @@ export class CellTypeChecker {
   private readonly service: TS.LanguageService;
   private readonly cellPath: string;
   private preludeLength = 0;
+  /** Diagnostics of checked texts (prelude + cell): re-running an unchanged cell skips the checker. */
+  private readonly memo = new Map<string, { diags: CellDiagnostic[]; decls?: [string, string][] }>();
+  private last: { diags: CellDiagnostic[]; decls?: [string, string][] } | undefined;
+  private lastFromMemo = false;
 
   constructor(
     private readonly ts: typeof TS,
@@ -59,6 +63,8 @@ export class CellTypeChecker {
     };
     const diskCache = new Map<string, TS.IScriptSnapshot | undefined>();
     const fallbackFrom = join(PACKAGE_ROOT, "__resolve__.ts");
+    // Without a cache every check walks node_modules again for every import of every .d.ts.
+    const resolutionCache = ts.createModuleResolutionCache(notebookDir, (f) => f, options);
     const host: TS.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [...this.files.keys()],
@@ -92,9 +98,9 @@ export class CellTypeChecker {
           if (builtin) {
             return { resolvedModule: { resolvedFileName: builtin.replace(/\.js$/, ".d.ts"), extension: ts.Extension.Dts, isExternalLibraryImport: false } };
           }
-          const first = ts.resolveModuleName(name, containingFile, opts, ts.sys);
+          const first = ts.resolveModuleName(name, containingFile, opts, ts.sys, resolutionCache);
           if (first.resolvedModule || containingFile !== this.cellPath) return first;
-          return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys);
+          return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, resolutionCache);
         }),
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
@@ -112,7 +118,14 @@ export class CellTypeChecker {
     const prelude = [...this.history].filter(([name]) => !skip.has(name)).map(([, text]) => text).join("\n");
     const head = prelude ? prelude + "\n" : "";
     this.preludeLength = head.length;
-    this.setFile(this.cellPath, head + code + "\nexport {};\n");
+    const text = head + code + "\nexport {};\n";
+    const known = this.memo.get(text);
+    this.lastFromMemo = known !== undefined;
+    if (known) {
+      this.last = known;
+      return known.diags;
+    }
+    this.setFile(this.cellPath, text);
     const diags = [...this.service.getSyntacticDiagnostics(this.cellPath), ...this.service.getSemanticDiagnostics(this.cellPath)];
     const out: CellDiagnostic[] = [];
     const codeStart = this.preludeLength;
@@ -123,6 +136,9 @@ export class CellTypeChecker {
       const column = d.start - codeStart - (before.lastIndexOf("\n") + 1) + 1;
       out.push({ line, column, code: d.code, message: this.ts.flattenDiagnosticMessageText(d.messageText, "\n") });
     }
+    if (this.memo.size >= 256) this.memo.delete(this.memo.keys().next().value!);
+    this.last = { diags: out };
+    this.memo.set(text, this.last);
     return out;
   }
 
@@ -131,6 +147,11 @@ export class CellTypeChecker {
    * the last `check` of the same code, so call `check` first.
    */
   commit(code: string): void {
+    // Same prelude and code as a text checked and committed before: the same declarations.
+    if (this.lastFromMemo && this.last?.decls) {
+      for (const [name, text] of this.last.decls) this.history.set(name, text);
+      return;
+    }
     const ts = this.ts;
     const program = this.service.getProgram();
     const file = program?.getSourceFile(this.cellPath);
@@ -138,6 +159,7 @@ export class CellTypeChecker {
     const checker = program.getTypeChecker();
     const text = file.getFullText();
     const own = new Map<string, string[]>();
+    const decls: [string, string][] = [];
     const typeText = (node: TS.Node): string => {
       try {
         const t = checker.getTypeAtLocation(node);
@@ -153,17 +175,17 @@ export class CellTypeChecker {
         const clause = stmt.importClause;
         const from = stmt.moduleSpecifier.getText(file);
         if (!clause || clause.isTypeOnly) continue;
-        if (clause.name) this.history.set(clause.name.text, `import ${clause.name.text} from ${from};`);
+        if (clause.name) decls.push([clause.name.text, `import ${clause.name.text} from ${from};`]);
         const bindings = clause.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings)) this.history.set(bindings.name.text, `import * as ${bindings.name.text} from ${from};`);
+        if (bindings && ts.isNamespaceImport(bindings)) decls.push([bindings.name.text, `import * as ${bindings.name.text} from ${from};`]);
         if (bindings && ts.isNamedImports(bindings)) {
-          for (const el of bindings.elements) this.history.set(el.name.text, `import { ${el.getText(file)} } from ${from};`);
+          for (const el of bindings.elements) decls.push([el.name.text, `import { ${el.getText(file)} } from ${from};`]);
         }
       } else if (ts.isVariableStatement(stmt)) {
         const isConst = (stmt.declarationList.flags & ts.NodeFlags.Const) !== 0;
         for (const decl of stmt.declarationList.declarations) {
           for (const id of bindingIdentifiers(ts, decl.name)) {
-            this.history.set(id.text, `declare ${isConst ? "const" : "let"} ${id.text}: ${typeText(id)};`);
+            decls.push([id.text, `declare ${isConst ? "const" : "let"} ${id.text}: ${typeText(id)};`]);
           }
         }
       } else if (ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt) || ts.isEnumDeclaration(stmt)) {
@@ -173,12 +195,15 @@ export class CellTypeChecker {
         own.set(name, [...(own.get(name) ?? []), source.replace(/^export\s+(default\s+)?/, "")]);
       }
     }
-    for (const [name, texts] of own) this.history.set(name, texts.join("\n"));
+    for (const [name, texts] of own) decls.push([name, texts.join("\n")]);
+    for (const [name, text] of decls) this.history.set(name, text);
+    if (this.last) this.last.decls = decls;
   }
 
   /** Forget every declaration (after %reset). */
   reset(): void {
     this.history.clear();
+    this.memo.clear();
   }
 }
 

@@ -202,3 +202,19 @@ describe("kernel death", () => {
     assert.equal(k.alive, false);
   });
 });
+
+describe("re-running cells", () => {
+  it("knows the type a re-run cell gives a name that a later cell had redeclared", async () => {
+    const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "error" });
+    try {
+      await run(k, "const shifty = 1;");
+      await run(k, 'const shifty = "text";');
+      await run(k, "const shifty = 1;");
+      const r = await run(k, "const doubled: number = shifty * 2;\ndoubled");
+      assert.equal(r.status, "ok", r.error?.message);
+      assert.equal(text(r), "2");
+    } finally {
+      await k.shutdown();
+    }
+  });
+});
