@@ -19,7 +19,7 @@ export const cells = [
     | \`evaluate\` | RMSE, MAE and R² on the test set, a residual plot, a gate on R² |
     | \`deploy\` | write the model bundle that \`mlnb serve\` serves |
 
-    Headless: \`mlnb run cars.mlnb -p epochs=300\`.
+    Every stage imports what it uses. Headless: \`mlnb run cars.mlnb -p epochs=300\`.
   `),
   code(`
     %%params
@@ -39,7 +39,7 @@ export const cells = [
   `),
   code(`
     %%stage ingest
-    import { read, split, prep, features, train, evaluate, log, deploy } from "mlnb";
+    import { read } from "mlnb";
 
     const raw = await read.json("data/cars.json");
     const cars = raw.filter((d: any) => d.Miles_per_Gallon != null);
@@ -68,6 +68,8 @@ export const cells = [
   `),
   code(`
     %%stage split
+    import { split } from "mlnb";
+
     const { train: trainRows, test: testRows } = split.trainTestSplit(cars, { testSize });
     \`\${trainRows.numRows()} train cars, \${testRows.numRows()} test cars\`
   `),
@@ -81,6 +83,8 @@ export const cells = [
   `),
   code(`
     %%stage clean
+    import { prep } from "mlnb";
+
     const numeric = ["Cylinders", "Displacement", "Horsepower", "Weight_in_lbs", "Acceleration"];
     const cleaner = prep.columns({
       numeric: [numeric, prep.simpleImputer({ strategy: "median" })],
@@ -101,6 +105,8 @@ export const cells = [
   `),
   code(`
     %%stage features
+    import { features, prep } from "mlnb";
+
     /** The model year (1970, 1971, ...) as a number column \`model_year\`. */
     function addModelYear(t: typeof trainClean) {
       return features.datePart(t, "Year", { parts: ["year"], prefix: "model_" });
@@ -119,6 +125,8 @@ export const cells = [
   `),
   code(`
     %%stage train
+    import { train } from "mlnb";
+
     const model = await train.mlpRegressor(trainX, { target: "Miles_per_Gallon", features: inputs, layers: [hidden], epochs, learningRate });
     \`\${model.kind}, final training loss \${model.history.loss.at(-1)!.toFixed(2)}\`
   `),
@@ -131,6 +139,8 @@ export const cells = [
   `),
   code(`
     %%stage evaluate --gate "r2>=0.8"
+    import { evaluate, log } from "mlnb";
+
     const predicted = model.predict(testX) as number[];
     const metrics = evaluate.regression(testX.array("Miles_per_Gallon") as number[], predicted);
     for (const name of ["mse", "rmse", "mae", "r2"] as const) log.metric(name, metrics[name]);
@@ -147,6 +157,8 @@ export const cells = [
   `),
   code(`
     %%stage deploy --no-cache
+    import { deploy, prep } from "mlnb";
+
     const reference = addModelYear(trainRows).select("Miles_per_Gallon", ...numeric, "model_year", "Origin");
     await deploy.bundle("models/cars", {
       preprocess: prep.pipeline([cleaner, scaler]),

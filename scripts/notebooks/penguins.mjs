@@ -21,7 +21,8 @@ export const cells = [
 
     Each \`%%stage\` cell records what it reads and writes in the run store (\`.mlnb/\`): run the notebook
     again and unchanged stages are restored instead of re-run; edit one and everything downstream goes
-    stale. Headless: \`mlnb run penguins.mlnb -p epochs=120\`.
+    stale. Every stage imports what it uses: imports are code, not data passed between stages.
+    Headless: \`mlnb run penguins.mlnb -p epochs=120\`.
   `),
   code(`
     %%params
@@ -37,15 +38,14 @@ export const cells = [
     ## Ingest
 
     \`read\` picks the reader from the extension and records the file's sha256, so an exported pipeline
-    can tell when the data changed. Imports live in this first stage: a name has exactly one defining
-    stage (imports included), and every later stage depends on this one anyway.
+    can tell when the data changed.
 
     One sex is recorded as \`"."\`: a data entry error, not a third category. Turning it into a missing
     value learns nothing from other rows, so it is safe before the split.
   `),
   code(`
     %%stage ingest
-    import { read, split, prep, train, evaluate, log, deploy } from "mlnb";
+    import { read } from "mlnb";
 
     const penguins = (await read.json("data/penguins.json"))
       .derive({ Sex: (d: any) => (d.Sex === "." ? null : d.Sex) });
@@ -81,6 +81,8 @@ export const cells = [
   `),
   code(`
     %%stage split
+    import { split } from "mlnb";
+
     const { train: trainRows, test: testRows } = split.trainTestSplit(penguins, { testSize, stratify: "Species" });
     \`\${trainRows.numRows()} train rows, \${testRows.numRows()} test rows\`
   `),
@@ -95,6 +97,8 @@ export const cells = [
   `),
   code(`
     %%stage clean
+    import { prep } from "mlnb";
+
     const measurements = ["Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)"];
     const cleaner = prep.pipeline([
       prep.simpleImputer({ strategy: "median", columns: measurements }),
@@ -114,6 +118,8 @@ export const cells = [
   `),
   code(`
     %%stage features
+    import { prep } from "mlnb";
+
     const scaler = prep.standardScaler({ columns: measurements }).fit(trainClean);
     const trainX = scaler.transform(trainClean);
     const testX = scaler.transform(testClean);
@@ -128,6 +134,8 @@ export const cells = [
   `),
   code(`
     %%stage train
+    import { train } from "mlnb";
+
     const model = await train.mlpClassifier(trainX, { target: "Species", layers: [hidden], epochs, learningRate });
     \`\${model.kind}: \${model.features.length} inputs -> \${model.labels!.join(", ")}\`
   `),
@@ -140,6 +148,8 @@ export const cells = [
   `),
   code(`
     %%stage evaluate --gate "accuracy>=0.95" --gate "f1>=0.93"
+    import { evaluate, log } from "mlnb";
+
     const metrics = evaluate.classification(testX.array("Species"), model.predict(testX), {
       scores: model.predictProba(testX),
       labels: model.labels,
@@ -162,6 +172,8 @@ export const cells = [
   `),
   code(`
     %%stage deploy --no-cache
+    import { deploy, prep } from "mlnb";
+
     await deploy.bundle("models/penguins", {
       preprocess: prep.pipeline([cleaner, scaler]),
       model,

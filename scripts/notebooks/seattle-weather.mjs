@@ -20,7 +20,7 @@ export const cells = [
     | \`evaluate\` | test-set accuracy and F1, a confusion matrix, a gate |
     | \`deploy\` | write the model bundle that \`mlnb serve\` serves |
 
-    Headless: \`mlnb run seattle-weather.mlnb -p folds=5\`.
+    Every stage imports what it uses. Headless: \`mlnb run seattle-weather.mlnb -p folds=5\`.
   `),
   code(`
     %%params
@@ -37,7 +37,7 @@ export const cells = [
   `),
   code(`
     %%stage ingest
-    import { read, split, prep, features, tune, evaluate, log, deploy } from "mlnb";
+    import { read } from "mlnb";
 
     const weather = await read.csv("data/seattle-weather.csv");
     weather
@@ -65,6 +65,8 @@ export const cells = [
   `),
   code(`
     %%stage split
+    import { split } from "mlnb";
+
     const { train: trainDays, test: testDays } = split.trainTestSplit(weather, { testSize, stratify: "weather" });
     \`\${trainDays.numRows()} train days, \${testDays.numRows()} test days\`
   `),
@@ -77,6 +79,8 @@ export const cells = [
   `),
   code(`
     %%stage clean
+    import { prep } from "mlnb";
+
     const measurements = ["precipitation", "temp_max", "temp_min", "wind"];
     const cleaner = prep.simpleImputer({ strategy: "mean", columns: measurements }).fit(trainDays);
     const trainClean = cleaner.transform(trainDays);
@@ -97,6 +101,8 @@ export const cells = [
   `),
   code(`
     %%stage features
+    import { features, prep } from "mlnb";
+
     /** Season (a point on the unit circle) and temperature range of each day. */
     function addSeason(t: typeof trainClean) {
       const withDay = features.datePart(t, "date", { parts: ["dayOfYear"] });
@@ -125,6 +131,8 @@ export const cells = [
   `),
   code(`
     %%stage tune
+    import { tune } from "mlnb";
+
     const { chart, bestParams, bestScore, bestModel } = await tune.gridSearch(trainX, { layers: [[16], [32]], learningRate: [0.01, 0.03] }, {
       model: "mlpClassifier",
       target: "weather",
@@ -134,8 +142,7 @@ export const cells = [
       scoring: "f1",
     });
     const model = bestModel!;
-    // vega marks the data objects it draws (a known bug of display): show a copy, so \`chart\` stays cacheable
-    await display.vegaLite(structuredClone(chart));
+    await display.vegaLite(chart);
     \`best: \${JSON.stringify(bestParams)}, mean cross-validated F1 \${bestScore.toFixed(3)}\`
   `),
   md(`
@@ -148,6 +155,8 @@ export const cells = [
   `),
   code(`
     %%stage evaluate --gate "accuracy>=0.8" --gate "f1>=0.5"
+    import { evaluate, log } from "mlnb";
+
     const metrics = evaluate.classification(testX.array("weather"), model.predict(testX), {
       scores: model.predictProba(testX),
       labels: model.labels,
@@ -165,6 +174,8 @@ export const cells = [
   `),
   code(`
     %%stage deploy --no-cache
+    import { deploy, prep } from "mlnb";
+
     const reference = addSeason(trainDays).select(...inputs, "weather");
     await deploy.bundle("models/seattle-weather", {
       preprocess: prep.pipeline([cleaner, scaler]),
