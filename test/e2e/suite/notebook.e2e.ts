@@ -212,7 +212,8 @@ export function registerTests(root: Mocha.Suite): void {
       assert.equal(cell.document.languageId, CELL_LANGUAGE);
     });
 
-    test("shows the kernel's type error on the cell at its line and column until the cell is edited", async () => {
+    test("shows the kernel's type error on the cell at its line and column until the cell is edited", async function () {
+      this.timeout(150_000);
       const editor = await scratchNotebook('%%stage check\nconst base: number = 1;\nconst wrong: number = "text";\nwrong + base');
       const cell = await runCell(editor.notebook.cellAt(0));
       assert.equal(cell.executionSummary?.success, false);
