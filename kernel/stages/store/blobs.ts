@@ -3,9 +3,9 @@
 // A reader only ever opens a blob by its final name, and a final name appears only through
 // rename(2) after the bytes are on disk, so a crash (kill -9, power loss) at any moment leaves
 // either the whole blob or no blob; at worst a `.tmp-*` file that `sweepTemp` removes.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { writeFileAtomic } from "../../notebook/write.js";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { sha256 } from "../codecs/hash.js";
 
 /** A blob whose bytes no longer match its name (disk corruption, manual edits). */
@@ -43,22 +43,9 @@ export function createBlobStore(dir: string): BlobStore {
     put(bytes, hash = sha256(bytes)) {
       const final = pathOf(hash);
       if (existsSync(final)) return hash;
-      const folder = join(dir, hash.slice(0, 2));
-      mkdirSync(folder, { recursive: true });
-      const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
-      const fd = openSync(temp, "wx", 0o644);
-      try {
-        let offset = 0;
-        while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
-        fsyncSync(fd);
-      } catch (e) {
-        closeSync(fd);
-        unlinkSync(temp);
-        throw e;
-      }
-      closeSync(fd);
-      renameSync(temp, final);
-      syncDir(folder);
+      mkdirSync(join(dir, hash.slice(0, 2)), { recursive: true });
+      // A temp file beside the blob, renamed into place: never a half object under its hash.
+      writeFileAtomic(final, bytes);
       return hash;
     },
     get(hash, verify = true) {
@@ -86,17 +73,4 @@ export function createBlobStore(dir: string): BlobStore {
       return removed;
     },
   };
-}
-
-/** fsync a directory so the rename itself survives a power loss (not possible on every platform). */
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, "r");
-    fsyncSync(fd);
-  } catch {
-    // Windows cannot open directories; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
