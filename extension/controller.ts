@@ -16,8 +16,8 @@ export const CONTROLLER_ID = "mlnb-kernel";
 /** Kernel start options for a notebook, read from settings when a kernel is started. */
 export type StartOptionsFor = (notebook: vscode.NotebookDocument) => KernelStartOptions;
 
-/** Per-cell stage info from the kernel, shown in the cell's status bar. */
-export type StageListener = (cell: vscode.NotebookCell, info: Record<string, unknown>) => void;
+/** Stage info from the kernel (with the whole notebook's stage snapshot), for the cells' status bars. */
+export type StageListener = (notebook: vscode.NotebookDocument, info: Record<string, unknown>) => void;
 
 /** Runs cells of .mlnb notebooks, in order, one notebook's cells at a time, in that notebook's kernel. */
 export class MlnbController implements vscode.Disposable {
@@ -95,7 +95,7 @@ export class MlnbController implements vscode.Disposable {
       if (execution.token.isCancellationRequested) return false;
       const state = new CellOutputState();
       const onReply = (reply: Reply) => {
-        if (reply.type === "stage") this.onStage(cell, reply.info);
+        if (reply.type === "stage") this.onStage(notebook, reply.info);
         if (reply.type === "error") this.diagnostics?.show(cell, reply.error);
         const op = state.apply(reply);
         if (op) show(() => applyOp(execution, shown, op));

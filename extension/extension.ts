@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import { CellDiagnostics } from "./cellDiagnostics.js";
 import { registerCliCommands } from "./commands/cli.js";
-import { registerKernelCommands } from "./commands/kernelCommands.js";
+import { registerKernelCommands, setSnapshotListener, syncNotebook } from "./commands/kernelCommands.js";
 import { registerNewNotebook } from "./commands/newNotebook.js";
 import { registerRestartKernel } from "./commands/restartKernel.js";
 import { MlnbController, notebookFolder } from "./controller.js";
@@ -39,8 +39,19 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const stages = new StageStatusProvider();
   const diagnostics = new CellDiagnostics();
-  const controller = new MlnbController(kernels, startOptions, (cell, info) => stages.update(cell, info), diagnostics);
+  const controller = new MlnbController(kernels, startOptions, (notebook, info) => stages.update(notebook, info), diagnostics);
   const manager = kernels;
+  setSnapshotListener((notebook, snapshot) => stages.update(notebook, snapshot));
+  // Edits reach a running kernel (debounced): an edited stage and its dependents show "stale" at once.
+  const pending = new Map<string, NodeJS.Timeout>();
+  const syncSoon = (notebook: vscode.NotebookDocument) => {
+    const key = notebook.uri.toString();
+    clearTimeout(pending.get(key));
+    pending.set(key, setTimeout(() => {
+      pending.delete(key);
+      void manager.peek(key)?.then((kernel) => syncNotebook(kernel, notebook)).catch((e: Error) => log.warn(`sync after edit failed: ${e.message}`));
+    }, 300));
+  };
 
   context.subscriptions.push(
     log,
@@ -50,12 +61,19 @@ export function activate(context: vscode.ExtensionContext): void {
     stages,
     vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, stages),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
-      if (nb.notebookType === NOTEBOOK_TYPE) void manager.shutdown(nb.uri.toString());
+      if (nb.notebookType !== NOTEBOOK_TYPE) return;
+      stages.forget(nb);
+      void manager.shutdown(nb.uri.toString());
+    }),
+    vscode.workspace.onDidChangeNotebookDocument((e) => {
+      if (e.notebook.notebookType === NOTEBOOK_TYPE && (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document))) syncSoon(e.notebook);
     }),
     vscode.workspace.onDidOpenNotebookDocument((nb) => {
       // Pick our controller for .mlnb files so Run works without the kernel picker.
       if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
     }),
+    // Not in the palette: lets tests (and other extensions) read what the status bars show.
+    vscode.commands.registerCommand("mlnb.stageLabels", (uri?: vscode.Uri) => stages.labelsOf((uri ?? vscode.window.activeNotebookEditor?.notebook.uri)?.toString() ?? "")),
     registerRestartKernel(kernels, startOptions),
     registerNewNotebook(),
     ...registerKernelCommands(controller, kernels, startOptions),

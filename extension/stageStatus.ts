@@ -1,24 +1,37 @@
-// Shows the kernel's stage info (name, state, cached, duration) in each stage cell's status bar.
+// Shows each stage cell's name, state (fresh, cached, stale, failed, running) and duration in its status bar.
 import * as vscode from "vscode";
-import { stageLabel } from "./stageLabel.js";
+import { labelsFromSnapshot } from "./stageLabel.js";
 
-/** Remembers the last stage info of each cell for this session and feeds the cell status bar. */
+/** Keeps the kernel's latest stage snapshot of every notebook and feeds the cell status bar. */
 export class StageStatusProvider implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
-  private readonly infos = new Map<string, Record<string, unknown>>();
+  /** Notebook URI -> cell document URI -> label. */
+  private readonly labels = new Map<string, Map<string, string>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCellStatusBarItems = this.changed.event;
 
-  update(cell: vscode.NotebookCell, info: Record<string, unknown>): void {
-    this.infos.set(cell.document.uri.toString(), info);
+  /** Take a snapshot (from a stage reply or a sync result) for a notebook. */
+  update(notebook: vscode.NotebookDocument, snapshot: unknown): void {
+    const labels = labelsFromSnapshot(snapshot);
+    if (labels.size === 0 && !(snapshot as { stages?: unknown })?.stages) return;
+    this.labels.set(notebook.uri.toString(), labels);
     this.changed.fire();
   }
 
+  /** The labels shown for a notebook's cells (cell URI -> text); the e2e tests read them. */
+  labelsOf(notebookUri: string): Record<string, string> {
+    return Object.fromEntries(this.labels.get(notebookUri) ?? []);
+  }
+
+  /** Forget a closed notebook. */
+  forget(notebook: vscode.NotebookDocument): void {
+    this.labels.delete(notebook.uri.toString());
+  }
+
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
-    const info = this.infos.get(cell.document.uri.toString());
-    const text = info && stageLabel(info);
+    const text = this.labels.get(cell.notebook.uri.toString())?.get(cell.document.uri.toString());
     if (!text) return [];
-    const item = new vscode.NotebookCellStatusBarItem(text, vscode.NotebookCellStatusBarAlignment.Right);
-    item.tooltip = JSON.stringify(info, null, 2);
+    const item = new vscode.NotebookCellStatusBarItem(text, vscode.NotebookCellStatusBarAlignment.Left);
+    item.tooltip = "mlnb stage: state in this kernel session (stale after an edit upstream; run stale stages to refresh)";
     return [item];
   }
 

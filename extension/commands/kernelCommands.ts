@@ -6,11 +6,25 @@ import type { KernelManager } from "../kernelManager.js";
 import type { StartOptionsFor } from "../controller.js";
 import { targetCells, targetNotebook } from "./notebookArg.js";
 
-/** Tell the kernel the notebook's code cells as they are in the editor (unsaved edits included), so its stage graph is current. */
-export async function syncNotebook(kernel: KernelConnection, notebook: vscode.NotebookDocument): Promise<void> {
-  if (!kernel.command) return;
+/** Listens to the stage snapshot every sync returns. */
+let onSnapshot: (notebook: vscode.NotebookDocument, snapshot: unknown) => void = () => {};
+
+/** Set where sync results go (the stage status bar). */
+export function setSnapshotListener(listener: (notebook: vscode.NotebookDocument, snapshot: unknown) => void): void {
+  onSnapshot = listener;
+}
+
+/**
+ * Tell the kernel the notebook's code cells as they are in the editor (unsaved edits included), so
+ * its stage graph is current; an edited stage and its dependents become stale. Returns the kernel's
+ * stage snapshot (also handed to the snapshot listener).
+ */
+export async function syncNotebook(kernel: KernelConnection, notebook: vscode.NotebookDocument): Promise<unknown> {
+  if (!kernel.command) return undefined;
   const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => ({ id: c.document.uri.toString(), source: c.document.getText() }));
-  await kernel.command("sync", { cells });
+  const snapshot = await kernel.command("sync", { cells });
+  onSnapshot(notebook, snapshot);
+  return snapshot;
 }
 
 /** Ask the notebook's kernel which cells to run (`staleCells`, `upstreamCells`), after a sync. */

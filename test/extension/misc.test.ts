@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { stageLabel } from "../../extension/stageLabel.js";
+import { labelsFromSnapshot, stageLabel } from "../../extension/stageLabel.js";
 import { shellQuote } from "../../extension/shell.js";
 
 test("labels a stage with its name, state and duration", () => {
@@ -16,4 +16,20 @@ test("quotes terminal words so a POSIX shell passes them through unchanged", () 
   assert.equal(shellQuote("/usr/bin/node"), "/usr/bin/node");
   const echoed = execFileSync("sh", ["-c", `printf '%s\\n' ${words.map(shellQuote).join(" ")}`], { encoding: "utf8" });
   assert.deepEqual(echoed.trimEnd().split("\n"), words);
+});
+
+test("labels every stage cell of a kernel snapshot, stale ones without a duration", () => {
+  const labels = labelsFromSnapshot({
+    stages: {
+      ingest: { state: "cached", cellId: "c1", info: { cached: true, durationMs: 340 } },
+      train: { state: "stale", cellId: "c2", info: { durationMs: 5000 } },
+      evaluate: { state: "fresh", cellId: "c3", info: { durationMs: 1500 } },
+    },
+  });
+  assert.deepEqual(Object.fromEntries(labels), {
+    c1: "$(layers) stage ingest · cached · 340 ms",
+    c2: "$(layers) stage train · stale",
+    c3: "$(layers) stage evaluate · fresh · 1.5 s",
+  });
+  assert.equal(labelsFromSnapshot({ nothing: 1 }).size, 0);
 });

@@ -34,6 +34,15 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
   }
 }
 
+/** Wait until an async check holds (polls every 200 ms). */
+export async function waitForAsync(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Open a notebook in an editor and select the mlnb controller for it, as a user picking the kernel would. */
 export async function openNotebook(uriOrDoc: vscode.Uri | vscode.NotebookDocument): Promise<vscode.NotebookEditor> {
   const doc = uriOrDoc instanceof vscode.Uri ? await vscode.workspace.openNotebookDocument(uriOrDoc) : uriOrDoc;

@@ -4,7 +4,7 @@ import Mocha from "mocha";
 import * as vscode from "vscode";
 import { parseNotebook } from "../../../kernel/notebook/format.js";
 import { VEGALITE_MIME } from "../../../kernel/protocol.js";
-import { CELL_LANGUAGE, cellError, cellErrors, closeAll, exists, EXTENSION_ID, openNotebook, outputMimes, outputText, runAll, runCell, scratchNotebook, sleep, waitFor, workspaceUri } from "./helpers.js";
+import { CELL_LANGUAGE, cellError, cellErrors, closeAll, exists, EXTENSION_ID, openNotebook, outputMimes, outputText, runAll, runCell, scratchNotebook, sleep, waitFor, waitForAsync, workspaceUri } from "./helpers.js";
 
 type Body = (this: Mocha.Context) => Promise<void>;
 
@@ -159,6 +159,32 @@ export function registerTests(root: Mocha.Suite): void {
       assert.match(outputText(doubled), /\b42\b/);
       assert.ok(base.executionSummary!.executionOrder! < doubled.executionSummary!.executionOrder!, "upstream stage ran first");
       assert.equal(plain.executionSummary?.timing, undefined, "a plain cell is not a stage and is left alone");
+    });
+
+    test("editing a stage makes its dependents' status bars say stale; Run Stale Stages makes them fresh", async () => {
+      // Untitled notebooks have no run store of their own folder: a stage store still works (temp folder).
+      const editor = await scratchNotebook("%%stage src\nconst src = 5;", "%%stage mid\nconst mid = src * 2;", "%%stage out\nconst out = mid + 1;\nout");
+      const [src, mid, out] = editor.notebook.getCells();
+      const uri = editor.notebook.uri;
+      const labels = () => vscode.commands.executeCommand<Record<string, string>>("mlnb.stageLabels", uri);
+      const stateOf = async (cell: vscode.NotebookCell) => ((await labels())[cell.document.uri.toString()] ?? "").split(" · ")[1];
+      await runAll(editor.notebook);
+      assert.match(outputText(out), /\b11\b/);
+      for (const cell of [src, mid, out]) assert.equal(await stateOf(cell), "fresh");
+
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(src.document.uri, src.document.lineAt(1).range, "const src = 50;");
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      let states: (string | undefined)[] = [];
+      await waitForAsync("the dependents to be marked stale after the edit", async () => {
+        states = await Promise.all([src, mid, out].map(stateOf));
+        return states.every((s) => s === "stale");
+      });
+      assert.deepEqual(states, ["stale", "stale", "stale"]);
+
+      await vscode.commands.executeCommand("mlnb.runStaleStages", editor.notebook);
+      await waitForAsync("Run Stale Stages to make every stage fresh", async () => (await Promise.all([src, mid, out].map(stateOf))).every((s) => s === "fresh"), 120_000);
+      assert.match(outputText(out), /\b101\b/);
     });
 
     test("Run Stage With Upstream runs a stage and the stages it reads from, and no others", async () => {
