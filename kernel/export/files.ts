@@ -31,10 +31,8 @@ export function defaultScriptPath(notebookPath: string): string {
   return join(dirname(notebookPath), `${basename(notebookPath, ".mlnb")}.pipeline.ts`);
 }
 
-/** The run store folder of a notebook: MLNB_STORE when set, else `.mlnb/` beside it. */
-export function storeDirOf(notebookPath: string): string {
-  return process.env.MLNB_STORE ? resolve(process.env.MLNB_STORE) : storeDirFor(notebookPath);
-}
+/** The run store folder of a notebook (MLNB_STORE when set, else `.mlnb/` beside it). */
+export const storeDirOf = storeDirFor;
 
 /**
  * The notebook's latest run that ended "ok", or is still open (a kernel session records into one

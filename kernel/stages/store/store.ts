@@ -1,7 +1,7 @@
 // The run store: SQLite records of runs and stage executions plus content-addressed value blobs.
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { isEncoded, type Encoding, type Json } from "../codecs/types.js";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
 import { canonicalJson } from "../codecs/canonicalJson.js";
@@ -50,9 +50,9 @@ export interface RunStore {
   close(): void;
 }
 
-/** The default store folder of a notebook: `.mlnb/` beside it. */
+/** The store folder of a notebook: MLNB_STORE when set, else `.mlnb/` beside the notebook. */
 export function storeDirFor(notebookPath: string): string {
-  return join(dirname(notebookPath), ".mlnb");
+  return process.env.MLNB_STORE ? resolve(process.env.MLNB_STORE) : join(dirname(notebookPath), ".mlnb");
 }
 
 /** The name runs are filed under for a notebook path (its file name: stores live beside notebooks). */
