@@ -7,7 +7,7 @@
 // is timed in a fresh process, `node out/bench/kernel.js tslab-start`, from spawn to result.
 // A last table times the executor's steps in-process, to show where a cell's time goes.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,7 +19,7 @@ import type { Reply, TypeCheckMode } from "../kernel/protocol.js";
 
 const STARTS = 10;
 const TSLAB_STARTS = 5;
-/** Starts timed to the first result, each for a checked and an unchecked first cell (~3 s each). */
+/** Starts timed to the first result, for each kind of first cell (~3 s each). */
 const FIRST_RESULT_STARTS = 3;
 const CELLS = 50;
 /** Targets from issue 2. */
@@ -41,6 +41,23 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/**
+ * CPU time (ms, all threads) a process has used, from /proc (Linux; undefined elsewhere). On a
+ * shared machine it is steadier than wall time, which grows with other people's load.
+ */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime in 10 ms ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+const ownCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** A fresh cell each time, so no cache (ours or TypeScript's) can answer it. */
 const cell = (tag: string, i: number) => `const ${tag}${i} = ${i}; ${tag}${i} + 1`;
@@ -77,11 +94,12 @@ async function tslabStartChild(): Promise<void> {
   const ok = await ex.execute(cell("s", 0));
   const total = performance.now() - t0;
   ex.close();
-  process.stdout.write(JSON.stringify({ ok, out, created, total }) + "\n");
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ ok, out, created, total, cpu: (cpu.user + cpu.system) / 1000 }) + "\n");
 }
 
 /** Spawn `node out/bench/kernel.js tslab-start` and time it from spawn to its line. */
-function tslabColdStart(): Promise<{ spawnToResult: number; created: number; inProcess: number }> {
+function tslabColdStart(): Promise<{ spawnToResult: number; created: number; inProcess: number; cpu: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [SELF, "tslab-start"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
@@ -91,9 +109,9 @@ function tslabColdStart(): Promise<{ spawnToResult: number; created: number; inP
       stdout += c.toString();
       if (!stdout.includes("\n")) return;
       const spawnToResult = performance.now() - t0;
-      const r = JSON.parse(stdout) as { ok: boolean; out: string[]; created: number; total: number };
+      const r = JSON.parse(stdout) as { ok: boolean; out: string[]; created: number; total: number; cpu: number };
       if (!r.ok || r.out.join("") !== "1") reject(new Error(`tslab's first cell failed: ${r.out.join("\n")}`));
-      else resolve({ spawnToResult, created: r.created, inProcess: r.total });
+      else resolve({ spawnToResult, created: r.created, inProcess: r.total, cpu: r.cpu });
     });
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("exit", (code) => code && reject(new Error(`tslab start exited with ${code}: ${stderr}`)));
@@ -118,8 +136,93 @@ interface Row {
   what: string;
   mlnb: number;
   tslab?: number;
+  mlnbCpu?: number;
+  tslabCpu?: number;
   target?: string;
   verdict?: string;
+}
+
+const medianOrUndef = (xs: (number | undefined)[]) => (xs.some((x) => x === undefined) ? undefined : median(xs as number[]));
+
+/** Our kernel: spawn to "ready" (killed right after), then other starts timed to their first result. */
+async function ourStarts(notebookPath: string) {
+  const ready: number[] = [];
+  const readyCpu: (number | undefined)[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const t0 = performance.now();
+    const client = await KernelClient.start({ notebookPath, typeCheck: "error" });
+    ready.push(performance.now() - t0);
+    readyCpu.push(processCpuMs(client.pid));
+    await client.shutdown(100); // it is busy loading TypeScript: kill it rather than wait
+  }
+  // "error": a checked first cell; "off": an unchecked first cell in a checking kernel;
+  // "offKernel": a kernel started with typeCheck off (the mlnb.typeCheck setting).
+  const kinds = ["error", "off", "offKernel"] as const;
+  const first = { error: [] as number[], off: [] as number[], offKernel: [] as number[] };
+  const firstCpu = { error: [] as (number | undefined)[], off: [] as (number | undefined)[], offKernel: [] as (number | undefined)[] };
+  for (let i = 0; i < kinds.length * FIRST_RESULT_STARTS; i++) {
+    const kind = kinds[i % kinds.length]!;
+    const t0 = performance.now();
+    const client = await KernelClient.start({ notebookPath, typeCheck: kind === "offKernel" ? "off" : "error" });
+    await ours(client, "1 + 1", kind === "error" ? "error" : "off", "2");
+    first[kind].push(performance.now() - t0);
+    firstCpu[kind].push(processCpuMs(client.pid));
+    await client.shutdown(100);
+  }
+  return { ready, readyCpu, first, firstCpu };
+}
+
+/** Our kernel, warm (TypeScript loaded): CELLS trivial cells unchecked, then CELLS checked. */
+async function ourCells(notebookPath: string) {
+  const client = await KernelClient.start({ notebookPath, typeCheck: "error" });
+  await ours(client, "1 + 1", "error", "2");
+  for (let i = 0; i < 5; i++) await ours(client, cell("w", i), "error", String(i + 1));
+  const result = {} as Record<"off" | "error", { rt: number[]; inKernel: number[]; cpu?: number }>;
+  for (const mode of ["off", "error"] as const) {
+    const rt: number[] = [];
+    const inKernel: number[] = [];
+    const cpu0 = processCpuMs(client.pid);
+    for (let i = 0; i < CELLS; i++) {
+      const r = await ours(client, cell(mode === "off" ? "u" : "c", i), mode, String(i + 1));
+      rt.push(r.rt);
+      inKernel.push(r.inKernel);
+    }
+    const cpu1 = processCpuMs(client.pid);
+    result[mode] = { rt, inKernel, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / CELLS };
+  }
+  await client.shutdown();
+  return result;
+}
+
+/** tslab: cold starts in fresh processes, then the same trivial cells in-process. */
+async function tslabFigures(dir: string) {
+  const starts: Awaited<ReturnType<typeof tslabColdStart>>[] = [];
+  for (let i = 0; i < TSLAB_STARTS; i++) starts.push(await tslabColdStart());
+  const out: string[] = [];
+  const cwd = process.cwd();
+  process.chdir(dir); // tslab's converter roots itself at the working directory, as in its kernel
+  let tslab: TslabExecutor;
+  try {
+    tslab = createTslab(dir, out);
+  } finally {
+    process.chdir(cwd);
+  }
+  const runCell = async (code: string, expect: string) => {
+    out.length = 0;
+    const t = performance.now();
+    const ok = await tslab.execute(code);
+    const took = performance.now() - t;
+    if (!ok || out.join("") !== expect) throw new Error(`tslab cell failed: ${code}\n${out.join("\n")}`);
+    return took;
+  };
+  await runCell("1 + 1", "2");
+  for (let i = 0; i < 5; i++) await runCell(cell("w", i), String(i + 1));
+  const cells: number[] = [];
+  const cpu0 = ownCpuMs();
+  for (let i = 0; i < CELLS; i++) cells.push(await runCell(cell("t", i), String(i + 1)));
+  const cellCpu = (ownCpuMs() - cpu0) / CELLS;
+  tslab.close();
+  return { starts, cells, cellCpu };
 }
 
 /** Print the kernel table (medians) and the in-process breakdown. */
@@ -128,87 +231,42 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mlnb-bench-kernel-"));
   const notebookPath = join(dir, "bench.mlnb");
   try {
-    // 1. Our kernel: spawn to "ready"; then, on other starts, to the first result.
-    const ready: number[] = [];
-    for (let i = 0; i < STARTS; i++) {
-      const t0 = performance.now();
-      const client = await KernelClient.start({ notebookPath, typeCheck: "error" });
-      ready.push(performance.now() - t0);
-      await client.shutdown(100); // it is busy loading TypeScript: kill it rather than wait
-    }
-    const firstChecked: number[] = [];
-    const firstUnchecked: number[] = [];
-    for (let i = 0; i < 2 * FIRST_RESULT_STARTS; i++) {
-      const checkedFirst = i % 2 === 0;
-      const t0 = performance.now();
-      const client = await KernelClient.start({ notebookPath, typeCheck: "error" });
-      await ours(client, "1 + 1", checkedFirst ? "error" : "off", "2");
-      (checkedFirst ? firstChecked : firstUnchecked).push(performance.now() - t0);
-      await client.shutdown(100);
-    }
-
-    // 2. Our kernel: trivial cells, warm (TypeScript loaded), off then error.
-    const client = await KernelClient.start({ notebookPath, typeCheck: "error" });
-    await ours(client, "1 + 1", "error", "2");
-    for (let i = 0; i < 5; i++) await ours(client, cell("w", i), "error", String(i + 1));
-    const off: { rt: number; inKernel: number }[] = [];
-    const checked: { rt: number; inKernel: number }[] = [];
-    for (let i = 0; i < CELLS; i++) off.push(await ours(client, cell("u", i), "off", String(i + 1)));
-    for (let i = 0; i < CELLS; i++) checked.push(await ours(client, cell("c", i), "error", String(i + 1)));
-    await client.shutdown();
-
-    // 3. tslab: cold starts in fresh processes, then cells in-process.
-    const tslabStarts: { spawnToResult: number; created: number; inProcess: number }[] = [];
-    for (let i = 0; i < TSLAB_STARTS; i++) tslabStarts.push(await tslabColdStart());
-    const out: string[] = [];
-    const cwd = process.cwd();
-    process.chdir(dir); // tslab's converter roots itself at the working directory, as in its kernel
-    let tslab: TslabExecutor;
-    try {
-      tslab = createTslab(dir, out);
-    } finally {
-      process.chdir(cwd);
-    }
-    const tslabCells: number[] = [];
-    const tslabRun = async (code: string, expect: string) => {
-      out.length = 0;
-      const t = performance.now();
-      const ok = await tslab.execute(code);
-      const took = performance.now() - t;
-      if (!ok || out.join("") !== expect) throw new Error(`tslab cell failed: ${code}\n${out.join("\n")}`);
-      return took;
-    };
-    await tslabRun("1 + 1", "2");
-    for (let i = 0; i < 5; i++) await tslabRun(cell("w", i), String(i + 1));
-    for (let i = 0; i < CELLS; i++) tslabCells.push(await tslabRun(cell("t", i), String(i + 1)));
-    tslab.close();
-
+    const starts = await ourStarts(notebookPath);
+    const cells = await ourCells(notebookPath);
+    const tslab = await tslabFigures(dir);
     const load1 = loadavg()[0]!;
-    const tslabStart = median(tslabStarts.map((s) => s.spawnToResult));
-    const offRt = median(off.map((c) => c.rt));
-    const checkedRt = median(checked.map((c) => c.rt));
-    const tslabCell = median(tslabCells);
-    const miss = (value: number, target: number) => (value <= target ? "meets" : `misses by ${ms(value - target)} ms (${(value / target).toFixed(1)}x)`);
+
+    const tslabStart = median(tslab.starts.map((s) => s.spawnToResult));
+    const tslabStartCpu = median(tslab.starts.map((s) => s.cpu));
+    const tslabCell = median(tslab.cells);
+    const offRt = median(cells.off.rt);
+    const checkedRt = median(cells.error.rt);
+    const readyMs = median(starts.ready);
+    const miss = (value: number, target: number) => (value <= target ? "meets" : `misses by ${ms(value - target)} ms (${(value / target).toFixed(1)}x the target)`);
     const rows: Row[] = [
-      { what: `start to ready (median of ${STARTS}; tslab: spawn to first result, median of ${TSLAB_STARTS})`, mlnb: median(ready), tslab: tslabStart, target: `<= ${READY_TARGET_MS} ms`, verdict: miss(median(ready), READY_TARGET_MS) },
-      { what: `start to first result, unchecked (median of ${firstUnchecked.length})`, mlnb: median(firstUnchecked), tslab: tslabStart },
-      { what: `start to first type-checked result (median of ${firstChecked.length})`, mlnb: median(firstChecked), tslab: tslabStart },
-      { what: `trivial cell, typeCheck off (median of ${CELLS}; tslab always checks)`, mlnb: offRt, tslab: tslabCell, target: `<= ${UNCHECKED_TARGET_MS} ms`, verdict: miss(offRt, UNCHECKED_TARGET_MS) },
-      { what: `trivial cell, typeCheck error (median of ${CELLS})`, mlnb: checkedRt, tslab: tslabCell, target: `<= tslab / 2 = ${ms(tslabCell / 2)} ms`, verdict: miss(checkedRt, tslabCell / 2) },
-      { what: "  of which inside the kernel, off (executor run)", mlnb: median(off.map((c) => c.inKernel)) },
-      { what: "  of which inside the kernel, error (executor run)", mlnb: median(checked.map((c) => c.inKernel)) },
+      { what: `start to ready (median of ${STARTS}); tslab: spawn to first result (median of ${TSLAB_STARTS})`, mlnb: readyMs, tslab: tslabStart, mlnbCpu: medianOrUndef(starts.readyCpu), tslabCpu: tslabStartCpu, target: `<= ${READY_TARGET_MS} ms`, verdict: miss(readyMs, READY_TARGET_MS) },
+      { what: `start to first result, kernel typeCheck off (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.offKernel), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.offKernel), tslabCpu: tslabStartCpu },
+      { what: `start to first result, kernel checking, cell typeCheck off (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.off), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.off), tslabCpu: tslabStartCpu },
+      { what: `start to first type-checked result (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.error), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.error), tslabCpu: tslabStartCpu },
+      { what: `trivial cell round trip, typeCheck off (median of ${CELLS}); tslab always checks`, mlnb: offRt, tslab: tslabCell, mlnbCpu: cells.off.cpu, tslabCpu: tslab.cellCpu, target: `<= ${UNCHECKED_TARGET_MS} ms`, verdict: miss(offRt, UNCHECKED_TARGET_MS) },
+      { what: `trivial cell round trip, typeCheck error (median of ${CELLS})`, mlnb: checkedRt, tslab: tslabCell, mlnbCpu: cells.error.cpu, tslabCpu: tslab.cellCpu, target: `<= tslab / 2 = ${ms(tslabCell / 2)} ms`, verdict: miss(checkedRt, tslabCell / 2) },
+      { what: "  of it inside the kernel (session + executor), off", mlnb: median(cells.off.inKernel) },
+      { what: "  of it inside the kernel (session + executor), error", mlnb: median(cells.error.inKernel) },
     ];
-    console.log(`\n### Kernel: mlnb (child process) vs tslab ${tslabVersion()} (in-process executor) — load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end\n`);
-    console.log("| measure | mlnb ms | tslab ms | tslab / mlnb | target | verdict |");
-    console.log("|---|---:|---:|---:|---|---|");
+    console.log(`\n### Kernel: mlnb (child process) vs tslab ${tslabVersion()} (its executor in-process) — load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end\n`);
+    console.log("| measure | mlnb ms | tslab ms | tslab / mlnb | mlnb CPU ms | tslab CPU ms | target | verdict |");
+    console.log("|---|---:|---:|---:|---:|---:|---|---|");
+    const opt = (x: number | undefined) => (x === undefined ? "" : ms(x));
     for (const r of rows) {
       const ratio = r.tslab === undefined ? "" : `${(r.tslab / r.mlnb).toFixed(1)}x`;
-      console.log(`| ${r.what} | ${ms(r.mlnb)} | ${r.tslab === undefined ? "" : ms(r.tslab)} | ${ratio} | ${r.target ?? ""} | ${r.verdict ?? ""} |`);
+      console.log(`| ${r.what} | ${ms(r.mlnb)} | ${opt(r.tslab)} | ${ratio} | ${opt(r.mlnbCpu)} | ${opt(r.tslabCpu)} | ${r.target ?? ""} | ${r.verdict ?? ""} |`);
     }
-    const created = median(tslabStarts.map((s) => s.created));
-    const inProc = median(tslabStarts.map((s) => s.inProcess));
-    console.log(`\ntslab cold start, in its process: load + create executor ${ms(created)} ms, + first cell ${ms(inProc)} ms (the rest of the spawn-to-result time is Node's own start).`);
-
+    const created = median(tslab.starts.map((s) => s.created));
+    const inProc = median(tslab.starts.map((s) => s.inProcess));
+    console.log(
+      `\nCPU ms: all threads of the process (kernel from /proc; start rows since spawn, cell rows the mean a cell; tslab's cells are this process's CPU). ` +
+        `tslab's cold start inside its process: load + create executor ${ms(created)} ms, first cell done at ${ms(inProc)} ms; the rest is Node's own start.`,
+    );
     await breakdown();
   } finally {
     rmSync(dir, { recursive: true, force: true });
