@@ -51,7 +51,9 @@ export class CellTypeChecker {
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
       moduleDetection: ts.ModuleDetectionKind.Force,
-      lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
+      // Cells run in Node: no DOM (a cell using `document` is an error here, not at run time);
+      // @types/node gives fetch, URL, TextEncoder, performance. Also halves the checker's work.
+      lib: ["lib.es2023.d.ts"],
       strict: true,
       skipLibCheck: true,
       esModuleInterop: true,
@@ -65,7 +67,8 @@ export class CellTypeChecker {
     const fallbackFrom = join(PACKAGE_ROOT, "__resolve__.ts");
     // Without a cache every check walks node_modules again for every import of every .d.ts.
     const resolutionCache = ts.createModuleResolutionCache(notebookDir, (f) => f, options);
-    const host: TS.LanguageServiceHost = {
+    // getModuleResolutionCache is read by the language service though not in its public host type.
+    const host: TS.LanguageServiceHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [...this.files.keys()],
       getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
@@ -84,6 +87,8 @@ export class CellTypeChecker {
         return diskCache.get(f);
       },
       getCurrentDirectory: () => notebookDir,
+      // Shares package.json lookups between checks (else every check re-reads one per .d.ts).
+      getModuleResolutionCache: () => resolutionCache,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
       readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
@@ -98,9 +103,12 @@ export class CellTypeChecker {
           if (builtin) {
             return { resolvedModule: { resolvedFileName: builtin.replace(/\.js$/, ".d.ts"), extension: ts.Extension.Dts, isExternalLibraryImport: false } };
           }
-          const first = ts.resolveModuleName(name, containingFile, opts, ts.sys, resolutionCache);
+          // The cell's own imports are resolved afresh (a package installed beside the notebook
+          // after start is found); imports inside installed .d.ts files use the cache.
+          const cache = containingFile === this.cellPath ? undefined : resolutionCache;
+          const first = ts.resolveModuleName(name, containingFile, opts, ts.sys, cache);
           if (first.resolvedModule || containingFile !== this.cellPath) return first;
-          return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, resolutionCache);
+          return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, cache);
         }),
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
