@@ -16,6 +16,8 @@ export interface KnownCell {
   source: string;
   /** Parsed magics (ok) or undefined when they failed to parse. */
   parsed?: Magics.ParsedCell;
+  /** Defs and refs of the cell's code, computed once per source (the graph is rebuilt often). */
+  names?: Stages.CellNames;
 }
 
 /** Loads the stage machinery and the library codecs (prep transformers, trained models). */
@@ -71,7 +73,10 @@ export class NotebookState {
   get graph(): StageGraph {
     if (!this.graphCache) {
       const { stages } = this.mods;
-      const inputs = this.order.map((id) => this.cells.get(id)).filter((c): c is KnownCell => !!c?.parsed).map((c) => stages.cellInput(c.id, c.parsed!));
+      const inputs = this.order
+        .map((id) => this.cells.get(id))
+        .filter((c): c is KnownCell => !!c?.parsed)
+        .map((c) => ({ ...stages.cellInput(c.id, c.parsed!), names: (c.names ??= stages.analyzeCell(c.parsed!.code)) }));
       this.graphCache = stages.buildGraph(inputs);
     }
     return this.graphCache;
