@@ -1,24 +1,10 @@
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { deploy } from "../../../kernel/ml/index.js";
-import { createServer } from "../../../kernel/serve/index.js";
-import { penguinBundle } from "../ml/deploy/penguins.js";
+import { inputs, servedPenguins } from "./fixture.js";
 
-const setup = (async () => {
-  const made = await penguinBundle();
-  const predictor = await deploy.load(made.dir);
-  const srv = createServer(predictor, { windowSize: 100 });
-  const { url } = await srv.listen(0);
-  return { ...made, predictor, srv, url };
-})();
-after(async () => {
-  const { srv, predictor } = await setup;
-  await srv.close();
-  predictor.dispose();
-});
+const setup = servedPenguins({ windowSize: 100 });
 
 type Row = Record<string, unknown>;
-const inputs = (rows: Row[]) => rows.map(({ Species: _s, ...rest }) => rest);
 
 async function send(url: string, rows: Row[]): Promise<void> {
   const res = await fetch(`${url}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });

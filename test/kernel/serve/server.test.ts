@@ -1,24 +1,10 @@
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { deploy } from "../../../kernel/ml/index.js";
-import { createServer } from "../../../kernel/serve/index.js";
-import { penguinBundle } from "../ml/deploy/penguins.js";
+import { inputs, servedPenguins } from "./fixture.js";
 
-const setup = (async () => {
-  const made = await penguinBundle();
-  const predictor = await deploy.load(made.dir);
-  const srv = createServer(predictor, { token: "s3cret", maxBodyBytes: 64 * 1024, windowSize: 200 });
-  const { url } = await srv.listen(0);
-  return { ...made, predictor, srv, url };
-})();
-after(async () => {
-  const { srv, predictor } = await setup;
-  await srv.close();
-  predictor.dispose();
-});
+const setup = servedPenguins({ token: "s3cret", maxBodyBytes: 64 * 1024, windowSize: 200 });
 
 const auth = { authorization: "Bearer s3cret", "content-type": "application/json" };
-const inputs = (rows: Record<string, unknown>[]) => rows.map(({ Species: _s, ...rest }) => rest);
 
 async function post(url: string, body: string, headers: Record<string, string> = auth) {
   const res = await fetch(`${url}/predict`, { method: "POST", headers, body });
