@@ -85,6 +85,16 @@ export function registerTests(root: Mocha.Suite): void {
       const code = saved.cells.filter((c) => c.kind === "code");
       assert.ok(code.every((c) => typeof c.executionCount === "number"), "every code cell saved its execution count");
       assert.equal(code.flatMap((c) => c.outputs).length, cells.flatMap((c) => c.outputs).length, "every output is saved");
+
+      // Export Pipeline Script (palette and toolbar) writes the script and its lock beside the notebook.
+      const script = workspaceUri("notebooks", "penguins.pipeline.ts");
+      const lock = workspaceUri("notebooks", "penguins.pipeline.lock.json");
+      await vscode.commands.executeCommand("mlnb.exportPipeline", editor.notebook);
+      await waitForAsync("the exported script and lock", async () => (await exists(script)) && (await exists(lock)), 120_000);
+      const text = decoder.decode(await vscode.workspace.fs.readFile(script));
+      assert.match(text, /async function stage_train\(/);
+      const locked = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(lock))) as { stages: Record<string, unknown> };
+      assert.ok(Object.keys(locked.stages).includes("evaluate"), `the lock has the evaluate stage: ${Object.keys(locked.stages).join(", ")}`);
     });
   });
 
