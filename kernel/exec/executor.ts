@@ -5,6 +5,7 @@ import { display, richBundle } from "../ml/display.js";
 import type { Mime } from "../ml/context.js";
 import type { ErrorInfo, ExecStatus, TypeCheckMode } from "../protocol.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
+import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
 import { CellTypeChecker, declaredNames, syntaxErrors, type CellDiagnostic } from "./typecheck.js";
 
@@ -67,6 +68,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   let checker: CellTypeChecker | undefined;
   let interruptCurrent: (() => void) | undefined;
   const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+  const timers = new Map<number, number>();
 
   const typescript = () => (tsPromise ??= import("typescript").then((m) => (m.default ?? m) as typeof TS));
   const getChecker = async () => (checker ??= new CellTypeChecker(await typescript(), notebookDir));
@@ -78,6 +80,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
       import: (specifier: string) => import(resolveCellImport(specifier, notebookDir)),
       interopDefault,
       flag: interruptFlag,
+      // `%time` (see session/timeLine.ts): time one statement and print its wall time.
+      timeStart: (line: number) => timers.set(line, performance.now()),
+      timeEnd: (line: number) => process.stdout.write(`${wallTime(performance.now() - (timers.get(line) ?? performance.now()))}\n`),
+      timed: async (line: number, f: () => Promise<unknown>) => {
+        const t0 = performance.now();
+        try {
+          return await f();
+        } finally {
+          process.stdout.write(`${wallTime(performance.now() - t0)}\n`);
+        }
+      },
       stop: () => {
         Atomics.store(interruptFlag, 0, 0);
         throw new InterruptError();

@@ -44,7 +44,7 @@ export class CellTypeChecker {
   ) {
     this.cellPath = join(notebookDir, CELL_FILE);
     const displayTypes = join(PACKAGE_ROOT, "out", "kernel", "ml", "display.js");
-    this.setFile(join(notebookDir, GLOBALS_FILE), `declare global { const display: typeof import(${JSON.stringify(displayTypes)}).display; }\nexport {};\n`);
+    this.setFile(join(notebookDir, GLOBALS_FILE), `declare global {\n  const display: typeof import(${JSON.stringify(displayTypes)}).display;\n  /** Kernel helpers that %time inserts into a cell. */\n  const __mlnb: { timeStart(line: number): void; timeEnd(line: number): void; timed<T>(line: number, f: () => Promise<T>): Promise<T> };\n}\nexport {};\n`);
     this.setFile(this.cellPath, "export {};\n");
     const options: TS.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,

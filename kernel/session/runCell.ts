@@ -4,6 +4,7 @@ import { setContext, type Mime } from "../ml/context.js";
 import type { ExecuteOptions } from "../protocol.js";
 import { lastMetrics, stageContext, withSeededMath } from "../stages/runContext.js";
 import { runLineMagic } from "./lineMagics.js";
+import { instrumentTimedLines, wallTime } from "../exec/timeLine.js";
 import type { KnownCell, NotebookState } from "./notebook.js";
 
 /** Where a running cell's output goes. */
@@ -35,13 +36,20 @@ export async function runCell(nb: NotebookState, executor: Executor, cell: Known
   let code = parsed.code;
   const started = performance.now();
   let timeIt = false;
+  const timedLines: number[] = [];
   for (const magic of parsed.lineMagics) {
     if (magic.name === "time") {
-      timeIt = true;
+      timedLines.push(magic.line);
       continue;
     }
     const problem = await runLineMagic(nb, executor, magic, io);
     if (problem) return failed("MagicError", `${req.label}:${magic.line}: %${magic.name}: ${problem}`, magic.line, 1);
+  }
+
+  if (timedLines.length) {
+    const timed = instrumentTimedLines(await executor.typescript(), code, timedLines);
+    if (timed.unmatched.length) return failed("MagicError", `${req.label}:${timed.unmatched[0]}: %time: no statement starts after %time on this line`, timed.unmatched[0], 1);
+    code = timed.code;
   }
 
   const cellMagic = parsed.cellMagic;
@@ -63,7 +71,7 @@ export async function runCell(nb: NotebookState, executor: Executor, cell: Known
     if (magics.isMagic(cellMagic, "cell", "time")) timeIt = true;
     outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
   }
-  if (timeIt) io.stream("stdout", `Wall time: ${formatMs(performance.now() - started)}\n`);
+  if (timeIt) io.stream("stdout", `${wallTime(performance.now() - started)}\n`);
   return outcome;
 }
 
@@ -143,6 +151,3 @@ function outputSummary(o: { name: string; kind: string; shape: string; reason?: 
   return { name: o.name, kind: o.kind, shape: o.shape, ...(o.reason ? { reason: o.reason } : {}) };
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}

@@ -218,3 +218,25 @@ describe("re-running cells", () => {
     }
   });
 });
+
+describe("%time and %%time", () => {
+  it("times one statement with %time, keeping the cell's result and line numbers", async () => {
+    const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "error" });
+    try {
+      const r = await run(k, "const slow = 2;\n%time const waited = await new Promise<number>((ok) => setTimeout(() => ok(slow), 30));\n%time waited * 21");
+      assert.equal(r.status, "ok", r.error?.message);
+      assert.equal(text(r), "42");
+      const times = [...r.stdout.matchAll(/^Wall time: ([\d.]+) ms$/gm)].map((m) => Number(m[1]));
+      assert.equal(times.length, 2, r.stdout);
+      assert.ok(times[0] >= 25, `the awaited statement took ${times[0]} ms`);
+      const bad = await run(k, "%time const broken: number = 'x';");
+      assert.equal(bad.error?.line, 1);
+      assert.match(bad.error!.message, /TS2322/);
+      const whole = await run(k, "%%time\nconst a1 = 1;\na1 + 1");
+      assert.equal(text(whole), "2");
+      assert.match(whole.stdout, /^Wall time: [\d.]+ m?s$/m);
+    } finally {
+      await k.shutdown();
+    }
+  });
+});
