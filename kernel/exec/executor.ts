@@ -173,9 +173,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     typescript,
     async learn(code) {
       if (options.typeCheck === "off") return;
-      const ts = await typescript();
       const c = await getChecker();
-      c.check(code, declaredNames(ts, code));
+      if (c.relearn(code)) return;
+      c.check(code, declaredNames(await typescript(), code));
       c.commit(code);
     },
     async warmup() {

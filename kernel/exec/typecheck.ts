@@ -37,6 +37,8 @@ export class CellTypeChecker {
   private readonly memo = new Map<string, { diags: CellDiagnostic[]; decls?: [string, string][] }>();
   private last: { diags: CellDiagnostic[]; decls?: [string, string][] } | undefined;
   private lastFromMemo = false;
+  /** The declarations each cell's code last produced (a cached stage re-learns them without a check). */
+  private readonly declsByCode = new Map<string, [string, string][]>();
 
   constructor(
     private readonly ts: typeof TS,
@@ -206,12 +208,26 @@ export class CellTypeChecker {
     for (const [name, texts] of own) decls.push([name, texts.join("\n")]);
     for (const [name, text] of decls) this.history.set(name, text);
     if (this.last) this.last.decls = decls;
+    if (this.declsByCode.size >= 256) this.declsByCode.delete(this.declsByCode.keys().next().value!);
+    this.declsByCode.set(code, decls);
+  }
+
+  /**
+   * Put back the declarations `code` made when it last ran, without checking it again; false when
+   * it never ran here. For a stage restored from the cache: same code and same inputs, same types.
+   */
+  relearn(code: string): boolean {
+    const decls = this.declsByCode.get(code);
+    if (!decls) return false;
+    for (const [name, text] of decls) this.history.set(name, text);
+    return true;
   }
 
   /** Forget every declaration (after %reset). */
   reset(): void {
     this.history.clear();
     this.memo.clear();
+    this.declsByCode.clear();
   }
 }
 

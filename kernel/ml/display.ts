@@ -38,8 +38,29 @@ export function tableBundle(t: TableLike): Mime {
   return { "text/html": html, "text/plain": `${t.toMarkdown({ limit: TABLE_PREVIEW_ROWS })}\n${caption}` };
 }
 
+/** SVGs of recently rendered specs: re-running a chart cell shows the same chart without vega. */
+const svgCache = new Map<string, string>();
+const SVG_CACHE_SIZE = 32;
+
 /** Render a vega-lite spec to SVG with vega in this process (the fallback for plain frontends). */
 export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(spec);
+  } catch {
+    key = undefined; // not JSON (a cycle, a BigInt): render without the cache
+  }
+  const cached = key === undefined ? undefined : svgCache.get(key);
+  if (cached !== undefined) return cached;
+  const svg = await renderSvg(spec);
+  if (key !== undefined) {
+    if (svgCache.size >= SVG_CACHE_SIZE) svgCache.delete(svgCache.keys().next().value!);
+    svgCache.set(key, svg);
+  }
+  return svg;
+}
+
+async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const [vl, vega] = await Promise.all([import("vega-lite"), import("vega")]);
   // vega tags data rows with symbols: compile a copy so the caller's spec stays plain (and storable).
   const compiled = vl.compile(structuredClone(spec) as never).spec;
