@@ -5,13 +5,14 @@
 // (compile the script, run every stage, record). Runs alternate so load on the shared box hits
 // both alike; the table shows the median of RUNS runs each.
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { planExport } from "../kernel/export/plan.js";
 import { parseNotebook } from "../kernel/notebook/format.js";
+import { listNotebooks } from "../kernel/notebook/list.js";
 
 const ROOT = fileURLToPath(new URL(import.meta.url.includes("/out/") ? "../../" : "../", import.meta.url));
 const MLNB = join(ROOT, "bin", "mlnb.js");
@@ -30,11 +31,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** Notebooks in notebooks/ that have stages (the others cannot be exported). */
 function exampleNotebooks(): { file: string; stages: number }[] {
   const dir = join(ROOT, "notebooks");
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".mlnb") && !f.endsWith(".out.mlnb"))
-    .sort()
-    .flatMap((file) => {
+  return listNotebooks(dir).flatMap((file) => {
       try {
         return [{ file, stages: planExport(parseNotebook(readFileSync(join(dir, file), "utf8"), file)).stages.length }];
       } catch {

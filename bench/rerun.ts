@@ -4,13 +4,14 @@
 // every cell; (2) no-op re-run in the same kernel: run every cell again (stages restore, or keep,
 // their outputs); (3) a fresh `mlnb run` process over the warm store, which also pays kernel start,
 // TypeScript loading and type checking. Target: the no-op re-run <= 2% of the cold run.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { KernelClient } from "../kernel/client.js";
 import { parseNotebook } from "../kernel/notebook/format.js";
+import { listNotebooks } from "../kernel/notebook/list.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -32,7 +33,7 @@ async function runAll(kernel: KernelClient, cells: string[]): Promise<{ ms: numb
 /** Print the cold / no-op re-run table for every notebook in notebooks/. */
 export async function run(): Promise<void> {
   const src = join(ROOT, "notebooks");
-  const files = readdirSync(src).filter((f) => f.endsWith(".mlnb") && !f.endsWith(".out.mlnb")).sort();
+  const files = listNotebooks(src);
   const rows: string[] = [];
   for (const file of files) {
     const dir = mkdtempSync(join(tmpdir(), "mlnb-rerun-"));

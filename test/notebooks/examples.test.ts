@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deploy, evaluate, features, read } from "../../kernel/ml/index.js";
 import { parseNotebook, type Notebook } from "../../kernel/notebook/format.js";
+import { listNotebooks } from "../../kernel/notebook/list.js";
 
 const ROOT = fileURLToPath(new URL(import.meta.url.includes("/out/") ? "../../../" : "../../", import.meta.url));
 const BIN = path.join(ROOT, "bin", "mlnb.js");
@@ -27,7 +28,7 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
 function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mlnb-examples-"));
   made.push(dir);
-  for (const f of readdirSync(path.join(ROOT, "notebooks"))) if (f.endsWith(".mlnb") && !f.endsWith(".out.mlnb")) cpSync(path.join(ROOT, "notebooks", f), path.join(dir, f));
+  for (const f of listNotebooks(path.join(ROOT, "notebooks"))) cpSync(path.join(ROOT, "notebooks", f), path.join(dir, f));
   cpSync(path.join(ROOT, "notebooks", "data"), path.join(dir, "data"), { recursive: true });
   return dir;
 }

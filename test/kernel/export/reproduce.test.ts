@@ -1,7 +1,7 @@
 // Reproduction, proved: every example notebook run headless, exported, and its script run with --verify in a clean folder.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { planExport, ExportError } from "../../../kernel/export/index.js";
 import type { PipelineLock } from "../../../kernel/pipeline/index.js";
 import { parseNotebook } from "../../../kernel/notebook/format.js";
 import { openStore } from "../../../kernel/stages/store/index.js";
+import { listNotebooks } from "../../../kernel/notebook/list.js";
 
 const ROOT = fileURLToPath(new URL(import.meta.url.includes("/out/") ? "../../../../" : "../../../", import.meta.url));
 const MLNB = join(ROOT, "bin", "mlnb.js");
@@ -45,7 +46,7 @@ function runHashes(dir: string, key: string, nth = 0): Record<string, string> {
   }
 }
 
-const notebooks = existsSync(NOTEBOOKS) ? readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".mlnb") && !f.endsWith(".out.mlnb")).sort() : [];
+const notebooks = listNotebooks(NOTEBOOKS);
 
 describe("every example notebook reproduces hash for hash", () => {
   test("there are example notebooks to check", () => assert.ok(notebooks.length > 0));

@@ -1,10 +1,11 @@
 // The .mlnb format: canonical bytes, line arrays, outputs, and errors that name line and column.
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { NotebookFormatError, parseNotebook, serializeNotebook, type Notebook } from "../../../kernel/notebook/format.js";
 import { OutputCollector, outputText } from "../../../kernel/notebook/outputs.js";
 import { jsonErrorOffset } from "../../../kernel/notebook/jsonError.js";
+import { listNotebooks } from "../../../kernel/notebook/list.js";
 
 const sample: Notebook = {
   metadata: { title: "t" },
@@ -44,7 +45,7 @@ describe(".mlnb format", () => {
 
   it("saves every example notebook back to identical bytes", () => {
     const dir = new URL("../../../../notebooks/", import.meta.url);
-    const files = readdirSync(dir).filter((f) => f.endsWith(".mlnb") && !f.endsWith(".out.mlnb"));
+    const files = listNotebooks(dir);
     assert.ok(files.length > 0);
     for (const f of files) {
       const text = readFileSync(new URL(f, dir), "utf8");
