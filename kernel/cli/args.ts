@@ -43,3 +43,29 @@ export function parseArgs(argv: string[], valued: string[] = []): ParsedArgs {
   }
   return out;
 }
+
+/**
+ * The common front of a subcommand that takes one file: parse argv, answer --help, and require
+ * exactly one positional. Returns the parsed args and the file, or the exit code to return
+ * (0 after --help, 2 for a bad command line, with the message and usage printed).
+ */
+export function commandWithFile(command: string, help: string, argv: string[], valued: string[] = []): { args: ParsedArgs; file: string } | number {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, valued);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`mlnb ${command}: ${e.message}\n\n${help}`);
+    return 2;
+  }
+  if (args.flags.has("help")) {
+    console.log(help);
+    return 0;
+  }
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length) {
+    console.error(`mlnb ${command}: ${file ? `unexpected argument ${extra[0]}` : "which file? give it as the first argument"}\n\n${help}`);
+    return 2;
+  }
+  return { args, file };
+}

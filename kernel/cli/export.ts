@@ -6,7 +6,7 @@ import { exportNotebookFiles } from "../export/files.js";
 import { toIpynb } from "../export/ipynb.js";
 import { NotebookFormatError, parseNotebook } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
-import { parseArgs, UsageError } from "./args.js";
+import { commandWithFile } from "./args.js";
 
 const HELP = `usage: mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb]
 
@@ -19,17 +19,9 @@ const HELP = `usage: mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb]
 
 /** Entry point of `mlnb export`. */
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, ["out", "to"]);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`mlnb export: ${e.message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.flags.has("help")) return console.log(HELP), 0;
-  const [file, ...extra] = args.positionals;
-  if (!file || extra.length) return console.error(`mlnb export: ${file ? `unexpected argument ${extra[0]}` : "which notebook?"}\n\n${HELP}`), 2;
+  const cmd = commandWithFile("export", HELP, argv, ["out", "to"]);
+  if (typeof cmd === "number") return cmd;
+  const { args, file } = cmd;
   const to = args.values.get("to") ?? "script";
   const out = args.values.get("out");
   try {

@@ -6,7 +6,7 @@ import { parseNotebook, serializeNotebook, NotebookFormatError } from "../notebo
 import { writeFileAtomic } from "../notebook/write.js";
 import { OutputCollector, outputText } from "../notebook/outputs.js";
 import type { TypeCheckMode } from "../protocol.js";
-import { parseArgs, UsageError } from "./args.js";
+import { commandWithFile } from "./args.js";
 
 const HELP = `usage: mlnb run NOTEBOOK.mlnb [options]
 
@@ -23,22 +23,9 @@ options:
 
 /** Entry point of `mlnb run`. */
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, ["out", "type-check"]);
-  } catch (e) {
-    console.error(`mlnb run: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.flags.has("help")) {
-    console.log(HELP);
-    return 0;
-  }
-  const [file, ...extra] = args.positionals;
-  if (!file || extra.length) {
-    console.error(`mlnb run: ${file ? `unexpected argument ${extra[0]}` : "which notebook? give NOTEBOOK.mlnb"}\n\n${HELP}`);
-    return 2;
-  }
+  const cmd = commandWithFile("run", HELP, argv, ["out", "type-check"]);
+  if (typeof cmd === "number") return cmd;
+  const { args, file } = cmd;
   const typeCheck = (args.values.get("type-check") ?? "error") as TypeCheckMode;
   if (!["error", "warn", "off"].includes(typeCheck)) {
     console.error(`mlnb run: --type-check must be error, warn or off, got ${typeCheck}`);
