@@ -1,6 +1,6 @@
 // Runs one cell as the notebook's pipeline sees it: magics, then a plain run, a params cell or a stage.
 import type { CellOutcome, Executor } from "../exec/executor.js";
-import { setContext, type Mime } from "../ml/context.js";
+import { withContext, type Mime } from "../ml/context.js";
 import type { ExecuteOptions } from "../protocol.js";
 import { lastMetrics, stageContext, withSeededMath } from "../stages/runContext.js";
 import { runLineMagic } from "./lineMagics.js";
@@ -111,13 +111,8 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
 
   const ctx = stageContext({ seed: nb.seed, stage: name, display: (d, id) => io.display(d, id) });
   const started = Date.now();
-  setContext(ctx);
-  let outcome: CellOutcome;
-  try {
-    outcome = await withSeededMath(ctx.random, () => executor.run(code, { label: req.label, typeCheck: req.options.typeCheck }));
-  } finally {
-    setContext(undefined);
-  }
+  // The cell's own context is back afterwards (displays from its timers still reach the cell).
+  let outcome = await withContext(ctx, () => withSeededMath(ctx.random, () => executor.run(code, { label: req.label, typeCheck: req.options.typeCheck })));
   const durationMs = Date.now() - started;
   if (outcome.status === "ok" && args.gates.length) {
     const failures = magics.checkGates(args.gates, lastMetrics(ctx.metrics));
