@@ -2,7 +2,8 @@
 import { inspect } from "node:util";
 import { context, type Mime } from "./context.js";
 
-export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+export { VEGALITE_MIME } from "../protocol.js";
+import { VEGALITE_MIME } from "../protocol.js";
 
 /** Rows of a table shown in a cell's HTML output. */
 const TABLE_PREVIEW_ROWS = 10;

@@ -1,4 +1,5 @@
 // Runs a pipeline's stages as the kernel does: per-stage seeded context, outputs encoded and recorded, gates, --verify.
+import { formatDuration } from "../text/duration.js";
 import { setContext, type Mime } from "../ml/context.js";
 import { checkGates, parseGate } from "../magics/stage.js";
 import type { Gate } from "../magics/types.js";
@@ -130,7 +131,7 @@ export async function executeStages(o: ExecuteOptions): Promise<ExecuteResult> {
     const last = lastMetrics(ctx.metrics);
     if (Object.keys(last).length) metrics[stage.name] = last;
     const shown = outputs.map((out) => `${out.name} ${out.shape}${out.hash ? ` ${out.hash.slice(0, 12)}` : " (opaque: not hashed)"}`);
-    o.log(`${stage.name}: ran in ${formatMs(durationMs)}${shown.length ? `; ${shown.join(", ")}` : ""}`);
+    o.log(`${stage.name}: ran in ${formatDuration(durationMs)}${shown.length ? `; ${shown.join(", ")}` : ""}`);
     for (const [k, v] of Object.entries(last)) o.log(`  metric ${k} = ${v}`);
 
     const gates = stage.gates.map((g) => parseGate(g)).filter((g): g is Gate => !!g);
@@ -156,6 +157,3 @@ function indent(text: string): string {
   return text.split("\n").map((l) => `  ${l}`).join("\n");
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}

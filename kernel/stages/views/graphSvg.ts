@@ -1,7 +1,7 @@
 // `%graph`: the stage DAG as an SVG picture, left to right, nodes coloured by status.
 import type { StageGraph } from "../graph.js";
 import type { StageState } from "../state.js";
-import { escapeXml } from "./escape.js";
+import { escapeHtml as escapeXml } from "../../text/html.js";
 
 /** Fill colours by state; "not run" for stages with no state. */
 export const STATE_COLORS: Record<StageState | "not run", string> = {
