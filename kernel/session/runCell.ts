@@ -5,6 +5,7 @@ import type { ExecuteOptions } from "../protocol.js";
 import { runLineMagic } from "./lineMagics.js";
 import { instrumentTimedLines, wallTime } from "../exec/timeLine.js";
 import type { KnownCell, NotebookState } from "./notebook.js";
+import { staleAfterChange } from "./plan.js";
 
 /** Where a running cell's output goes. */
 export interface CellIO {
@@ -24,6 +25,14 @@ const failed = (name: string, message: string, line?: number, column?: number): 
 
 /** Run a cell whose source the notebook state already holds (`nb.setCell` first). */
 export async function runCell(nb: NotebookState, executor: Executor, cell: KnownCell, req: CellRequest, io: CellIO): Promise<CellOutcome> {
+  const outcome = await runKnownCell(nb, executor, cell, req, io);
+  // What ran here need not run again before a stage that needs it (see plan.ts).
+  if (outcome.status === "ok") nb.ran.set(cell.id, cell.source);
+  else nb.ran.delete(cell.id);
+  return outcome;
+}
+
+async function runKnownCell(nb: NotebookState, executor: Executor, cell: KnownCell, req: CellRequest, io: CellIO): Promise<CellOutcome> {
   const { magics } = nb.mods;
   const parsed = magics.parseMagics(cell.source);
   if (!parsed.ok) {
@@ -65,7 +74,7 @@ export async function runCell(nb: NotebookState, executor: Executor, cell: Known
       code = magics.substituteParams(code, params, applied.values);
       // Stages reading a changed param are stale.
       const readers = [...nb.graph.stages.values()].filter((s) => s.params.some((p) => changed.includes(p))).map((s) => s.name);
-      if (readers.length) nb.states = nb.mods.stages.markStale(nb.graph, readers, nb.states);
+      if (readers.length) nb.states = nb.mods.stages.markStale(nb.graph, staleAfterChange(nb, readers, { params: applied.values }), nb.states);
     }
     if (magics.isMagic(cellMagic, "cell", "time")) timeIt = true;
     outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
