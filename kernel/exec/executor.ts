@@ -54,7 +54,9 @@ export interface Executor {
   /** The TypeScript module, loaded in the background at start. */
   typescript(): Promise<typeof TS>;
   /** Teach the type checker a cell's declarations without running it (a stage restored from the cache). */
-  learn(code: string): Promise<void>;
+  learn(code: string, stored?: readonly [string, string][]): Promise<void>;
+  /** The declarations (name, declaration text) the type checker learned from `code`, if it ran here checked. */
+  declarations(code: string): [string, string][] | undefined;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
 }
@@ -171,10 +173,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
       checker?.reset();
     },
     typescript,
-    async learn(code) {
+    declarations: (code) => checker?.declarationsOf(code),
+    async learn(code, stored) {
       if (options.typeCheck === "off") return;
       const c = await getChecker();
-      if (c.relearn(code)) return;
+      // Declarations recorded with the stage's execution: no type check of a restored stage.
+      if (c.relearn(code, stored)) return;
       c.check(code, declaredNames(await typescript(), code));
       c.commit(code);
     },

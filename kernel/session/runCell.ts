@@ -114,11 +114,12 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       display: (d, id) => io.display(d, id),
       async run() {
         outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
-        return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}) };
+        const declarations = executor.declarations(code);
+        return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}), ...(declarations ? { declarations } : {}) };
       },
-      async install(values) {
+      async install(values, _kept, declarations) {
         // Imports, functions and classes are code: run them; the variables come from the store.
-        await executor.learn(code);
+        await executor.learn(code, declarations);
         outcome = await executor.run(stages.declarationsOnly(code), { label: req.label, typeCheck: "off" });
         if (outcome.status === "ok") for (const [k, v] of Object.entries(values)) executor.scope[k] = v;
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
