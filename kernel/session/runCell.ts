@@ -143,7 +143,7 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
   nb.states = stages.markFinished(graph, name, { status: ok ? "ok" : "failed", outputsChanged: stages.outputsChanged(before, nb.values, outs) }, nb.states);
   nb.info.set(name, { state: ok ? "fresh" : "failed", cached: false, ...summary, ...(result.error ? { error: result.error.message } : {}) });
   if (result.notCached) io.stream("stderr", `${result.notCached}\n`);
-  report({ state: ok ? "fresh" : "failed", cached: false, durationMs: result.durationMs, ...(result.notCached ? { message: result.notCached } : {}) });
+  report({ state: ok ? "fresh" : "failed", cached: false, durationMs: result.durationMs, mutationCheckMs: result.mutationCheckMs, ...(result.notCached ? { message: result.notCached } : {}) });
   const base: CellOutcome = outcome ?? { status: "error", declared: [], warnings: [] };
   if (ok || (base.status === result.status && base.error)) return base;
   // A failed gate (cached or not) or a changed upstream value fails a cell whose code ran fine.
