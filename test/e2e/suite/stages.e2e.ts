@@ -49,7 +49,8 @@ export function registerStageTests(root: Mocha.Suite): void {
     await waitForAsync("Run Stage With Upstream to run evaluate", async () => ended(evaluate) > evaluateBefore, 300_000);
     assert.equal(evaluate.executionSummary?.success, true, outputText(evaluate));
     assert.equal(await stateOf(evaluate), "cached");
-    assert.match(outputText(evaluate), /accuracy/);
+    assert.match(outputText(evaluate), /<vega-lite chart: "Test set confusion matrix">\ncached: from run \d+/, "the restored stage shows its chart again, then the cached line");
+    assert.match(outputText(evaluate), /label: .Chinstrap., precision: 1/, "and its result");
 
     await nb.save();
     const saved = parseNotebook(decoder.decode(await vscode.workspace.fs.readFile(uri)), "penguins.mlnb");
