@@ -6,7 +6,14 @@ import { serializeNotebook } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { commandWithFile } from "./args.js";
 
-const HELP = "usage: mlnb import NOTEBOOK.ipynb [-o OUT.mlnb] [--force]\n\nWrites NOTEBOOK.mlnb beside it (cells, magics and outputs kept); --force overwrites.";
+const HELP = `usage: mlnb import NOTEBOOK.ipynb [-o OUT.mlnb] [--force]
+
+Writes NOTEBOOK.mlnb beside it: cells, magics, outputs, cell ids, raw cells, attachments and
+the notebook's metadata are kept, so \`mlnb export --to ipynb\` gives them back. A code cell
+tagged "parameters" (papermill) becomes a %%params cell.
+
+  --force   overwrite OUT.mlnb, and import a notebook written in another language than
+            TypeScript or JavaScript (refused otherwise; its cells keep their language)`;
 
 /** Entry point of `mlnb import`. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   const target = args.values.get("out") ?? join(dirname(path), `${basename(path, ".ipynb")}.mlnb`);
   if (existsSync(target) && !args.flags.has("force")) return console.error(`mlnb import: ${target} exists (--force overwrites it)`), 1;
   try {
-    const nb = fromIpynb(readFileSync(path, "utf8"), file);
+    const nb = fromIpynb(readFileSync(path, "utf8"), file, { force: args.flags.has("force") });
     writeFileAtomic(target, serializeNotebook(nb));
     console.log(`wrote ${target}`);
     return 0;
