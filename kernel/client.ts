@@ -16,6 +16,8 @@ export interface KernelClientOptions {
   typeCheck?: ExecuteOptions["typeCheck"];
   /** How long to wait for the kernel's "ready" (ms). */
   startTimeoutMs?: number;
+  /** Start the kernel in a process group of its own, so a SIGINT sent to the client's group (Ctrl-C, Jupyter) does not kill it. */
+  ownProcessGroup?: boolean;
 }
 
 export interface ExecuteResult {
@@ -53,6 +55,7 @@ export class KernelClient extends EventEmitter {
       cwd: dirname(options.notebookPath),
       env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
     return client.waitReady(options.startTimeoutMs ?? 30_000);
