@@ -3,10 +3,12 @@ import { parseArgs } from "node:util";
 import { load } from "../ml/deploy/load.js";
 import { createServer } from "../serve/server.js";
 
-const USAGE = `usage: mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS]
+const USAGE = `usage: mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS] [--allowed-host NAME]...
 
 Serves the bundle written by deploy.bundle: POST /predict (JSON rows or MLflow dataframe_split),
-GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given.
+GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given;
+on loopback only the Host names localhost, 127.0.0.1 and [::1] are answered unless --allowed-host
+names others.
 The token may also come from the MLNB_SERVE_TOKEN environment variable.`;
 
 /** Entry point of `mlnb serve`; resolves with the exit code once the server has shut down. */
@@ -22,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
         token: { type: "string" },
         "max-body": { type: "string" },
         window: { type: "string" },
+        "allowed-host": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -56,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       token: args.values.token ?? process.env.MLNB_SERVE_TOKEN,
       maxBodyBytes: num("max-body", args.values["max-body"]),
       windowSize: num("window", args.values.window),
+      allowedHosts: args.values["allowed-host"],
       log: (line) => console.error(line),
     });
   } catch (e) {
