@@ -18,7 +18,7 @@ options:
   --no-write          do not write the executed notebook
   -p, --param k=v     override a %%params value (repeatable)
   --no-cache          run every stage even if a cached execution matches
-  --type-check MODE   error | warn | off (default: error)
+  --type-check MODE   error | warn | off (default: warn: type errors are printed, the cell runs; error stops it, for CI)
   --quiet             print only errors and the summary`;
 
 /** Entry point of `mlnb run`. */
@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = commandWithFile("run", HELP, argv, ["out", "type-check"]);
   if (typeof cmd === "number") return cmd;
   const { args, file } = cmd;
-  const typeCheck = (args.values.get("type-check") ?? "error") as TypeCheckMode;
+  const typeCheck = (args.values.get("type-check") ?? "warn") as TypeCheckMode;
   if (!["error", "warn", "off"].includes(typeCheck)) {
     console.error(`mlnb run: --type-check must be error, warn or off, got ${typeCheck}`);
     return 2;
