@@ -136,6 +136,30 @@ export class KernelClient extends EventEmitter {
     });
   }
 
+  /** Completions at `cursorPos` in `code` (answered even while a cell runs). */
+  complete(code: string, cursorPos: number): Promise<Extract<Reply, { type: "completeReply" }>> {
+    return this.ask({ type: "complete", id: `q${this.nextId++}`, code, cursor_pos: cursorPos }, "completeReply");
+  }
+
+  /** Type and doc comment of the name at `cursorPos` in `code`. */
+  inspect(code: string, cursorPos: number): Promise<Extract<Reply, { type: "inspectReply" }>> {
+    return this.ask({ type: "inspect", id: `q${this.nextId++}`, code, cursor_pos: cursorPos }, "inspectReply");
+  }
+
+  private ask<T extends Reply["type"]>(request: Request & { id: string }, answer: T): Promise<Extract<Reply, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      this.handlers.set(request.id, {
+        onReply: (r) => {
+          this.handlers.delete(request.id);
+          if (r.type === answer) resolve(r as Extract<Reply, { type: T }>);
+          else reject(new Error(r.type === "commandResult" ? (r.error ?? "failed") : `unexpected reply ${r.type}`));
+        },
+        resolve: () => reject(new Error("the kernel died")),
+      });
+      this.send(request);
+    });
+  }
+
   /** Interrupt the running cell. */
   interrupt(): void {
     this.send({ type: "interrupt" });

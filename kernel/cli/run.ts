@@ -19,7 +19,7 @@ place (training epochs, tune trials) show as one progress line on a terminal, el
     out: { type: "string", short: "o", arg: "FILE", help: "where to write the executed notebook (default: NOTEBOOK.out.mlnb beside it)" },
     "no-write": { type: "boolean", help: "do not write the executed notebook" },
     "no-cache": { type: "boolean", help: "run every stage even if a cached execution matches" },
-    "type-check": { type: "string", arg: "MODE", help: "error | warn | off (default: error)" },
+    "type-check": { type: "string", arg: "MODE", help: "error | warn | off (default: warn: type errors are printed, the cell runs; error stops it, for CI)" },
     quiet: { type: "boolean", help: "print only errors and the summary" },
   },
   params: true,
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   const args = startCommand(SPEC, argv);
   if (typeof args === "number") return args;
   const file = args.positionals[0]!;
-  const typeCheck = (args.values["type-check"] ?? "error") as TypeCheckMode;
+  const typeCheck = (args.values["type-check"] ?? "warn") as TypeCheckMode;
   if (!["error", "warn", "off"].includes(typeCheck)) return usageError(SPEC, `--type-check must be error, warn or off, got ${typeCheck}`);
   const path = resolve(file);
   let nb;
