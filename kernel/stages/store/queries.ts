@@ -16,6 +16,7 @@ interface StageRunRow {
   started_at: number;
   duration_ms: number;
   cached_from: number | null;
+  displays?: string | null;
 }
 
 interface RunRow {
@@ -134,6 +135,7 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
           outputs,
           metrics: (metricsOf.all(row.id) as { name: string; value: number; step: number | null }[]).map(toMetric),
           loggedParams: paramsByRun(row.id, "logged"),
+          displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [],
         };
       }
       return undefined;
