@@ -48,6 +48,12 @@ export type Reply =
   /** Stage bookkeeping for the cell, when it is a stage (name, state, cached, duration...). */
   | { type: "stage"; id: string; info: Record<string, unknown> }
   | { type: "done"; id: string; status: ExecStatus; executionCount: number; durationMs: number }
+  /**
+   * An error that escaped every cell (thrown in a timer, an unhandled rejection) after the cell
+   * that caused it finished, or outside any cell: `id` is that cell's execution when known. The
+   * kernel lives on; clients show it on that cell (else the next one) and in the CLI.
+   */
+  | { type: "fault"; id?: string; error: ErrorInfo }
   | { type: "commandResult"; id: string; ok: boolean; result?: unknown; error?: string };
 
 /** Encode one message as a JSON line. */
