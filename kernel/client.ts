@@ -34,8 +34,9 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), "server.js");
 const STDERR_TAIL = 4000;
 
 /**
- * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "stderr"/"stdout"
- * (raw text the kernel process wrote outside the protocol).
+ * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "fault" (an error that
+ * escaped a finished cell, see protocol.ts), "stderr"/"stdout" (raw text the kernel process wrote
+ * outside the protocol).
  */
 export class KernelClient extends EventEmitter {
   private readonly handlers = new Map<string, { onReply: ReplyHandler; resolve: (r: ExecuteResult) => void }>();
@@ -175,6 +176,11 @@ export class KernelClient extends EventEmitter {
     clearTimeout(timer);
   }
 
+  /** End the kernel process now (SIGKILL): for a kernel an interrupt did not stop. */
+  kill(): void {
+    if (!this.exited) this.child.kill("SIGKILL");
+  }
+
   private send(request: Request): void {
     if (this.exited) return;
     (this.child.stdin as Writable).write(encode(request));
@@ -189,6 +195,8 @@ export class KernelClient extends EventEmitter {
 
   private dispatch(reply: Reply): void {
     this.emit("reply", reply);
+    // An error that escaped a finished cell: whoever shows the notebook places it.
+    if (reply.type === "fault") return void this.emit("fault", reply);
     if (!("id" in reply)) return;
     const h = this.handlers.get(reply.id);
     if (!h) return;
