@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { formatTime } from "../stages/format.js";
+import { isSharedStore } from "../stages/store/shared/store.js";
 import { diffRuns, notebookKey, openStore, storeDirFor, type Change, type RunDiff, type RunSummary } from "../stages/store/index.js";
 
 const USAGE = `usage: mlnb runs [NB.mlnb] [--store DIR] [--limit N] [--json]
@@ -61,7 +62,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const dir = args.store ?? (notebook ? storeDirFor(notebook) : ".mlnb");
-  if (!existsSync(join(dir, "runs.sqlite"))) {
+  if (!isSharedStore(dir) && !existsSync(join(dir, "runs.sqlite"))) {
     io.err(`mlnb runs: no run store at ${dir} (run the notebook first, or pass --store DIR)`);
     return 1;
   }

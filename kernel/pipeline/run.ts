@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, UsageError } from "../cli/args.js";
 import type { ParamDef, ParamValue } from "../magics/paramValues.js";
 import { createLibraryCodecs } from "../stages/libraryCodecs.js";
-import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import { notebookKey, openStore, resolveStoreLocation, storeDirFor } from "../stages/store/store.js";
 import { executeStages } from "./execute.js";
 import { checkInputs, recordFileReads } from "./inputs.js";
 import { selectStages, SelectionError, type Selection } from "./select.js";
@@ -23,7 +23,7 @@ options:
   --from S / --to S          run S and what is downstream / upstream of it
   --verify                   fail unless every tracked output's hash equals the lock's
   --accept-changed-inputs    run even if an input file differs from the lock (and say so)
-  --store DIR                run store folder
+  --store DIR|URL            run store folder, or postgres://... (blobs under MLNB_ARTIFACTS)
   --quiet                    print only failures and the summary`;
 
 export interface RunOptions {
@@ -109,7 +109,7 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
 
   const storeDir = args.values.get("store") ?? process.env.MLNB_STORE ?? storeDirFor(scriptPath);
   const codecs = createLibraryCodecs();
-  const store = openStore({ dir: resolve(storeDir), codecs });
+  const store = openStore({ dir: resolveStoreLocation(storeDir), codecs });
   const runId = store.beginRun({ notebook: notebookKey(scriptPath), seed: pipeline.stages[0]?.seed ?? 0, params, source: "script" });
   const previousCwd = process.cwd();
   process.chdir(workDir);
