@@ -16,6 +16,8 @@ export interface KernelClientOptions {
   typeCheck?: ExecuteOptions["typeCheck"];
   /** How long to wait for the kernel's "ready" (ms). */
   startTimeoutMs?: number;
+  /** Start the kernel in a process group of its own, so a SIGINT sent to the client's group (Ctrl-C, Jupyter) does not kill it. */
+  ownProcessGroup?: boolean;
 }
 
 export interface ExecuteResult {
@@ -54,6 +56,7 @@ export class KernelClient extends EventEmitter {
       cwd: dirname(options.notebookPath),
       env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
     return client.waitReady(options.startTimeoutMs ?? 30_000);
@@ -131,6 +134,30 @@ export class KernelClient extends EventEmitter {
         resolve: () => reject(new Error("the kernel died")),
       });
       this.send({ type: "command", id, command, args });
+    });
+  }
+
+  /** Completions at `cursorPos` in `code` (answered even while a cell runs). */
+  complete(code: string, cursorPos: number): Promise<Extract<Reply, { type: "completeReply" }>> {
+    return this.ask({ type: "complete", id: `q${this.nextId++}`, code, cursor_pos: cursorPos }, "completeReply");
+  }
+
+  /** Type and doc comment of the name at `cursorPos` in `code`. */
+  inspect(code: string, cursorPos: number): Promise<Extract<Reply, { type: "inspectReply" }>> {
+    return this.ask({ type: "inspect", id: `q${this.nextId++}`, code, cursor_pos: cursorPos }, "inspectReply");
+  }
+
+  private ask<T extends Reply["type"]>(request: Request & { id: string }, answer: T): Promise<Extract<Reply, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      this.handlers.set(request.id, {
+        onReply: (r) => {
+          this.handlers.delete(request.id);
+          if (r.type === answer) resolve(r as Extract<Reply, { type: T }>);
+          else reject(new Error(r.type === "commandResult" ? (r.error ?? "failed") : `unexpected reply ${r.type}`));
+        },
+        resolve: () => reject(new Error("the kernel died")),
+      });
+      this.send(request);
     });
   }
 

@@ -23,7 +23,11 @@ export type Request =
   /** Ask for the kernel's state or a command that is not cell code (stage table, etc.). */
   | { type: "command"; id: string; command: string; args?: Record<string, unknown> }
   | { type: "interrupt" }
-  | { type: "shutdown" };
+  | { type: "shutdown" }
+  /** Completions at `cursor_pos` (UTF-16 offset) in `code`, earlier executed cells known (Jupyter's complete_request). */
+  | { type: "complete"; id: string; code: string; cursor_pos: number }
+  /** Type and doc comment of the name at `cursor_pos` (Jupyter's inspect_request). */
+  | { type: "inspect"; id: string; code: string; cursor_pos: number; detail_level?: 0 | 1 };
 
 export interface ErrorInfo {
   name: string;
@@ -54,7 +58,11 @@ export type Reply =
    * kernel lives on; clients show it on that cell (else the next one) and in the CLI.
    */
   | { type: "fault"; id?: string; error: ErrorInfo }
-  | { type: "commandResult"; id: string; ok: boolean; result?: unknown; error?: string };
+  | { type: "commandResult"; id: string; ok: boolean; result?: unknown; error?: string }
+  /** Answer to `complete`: replace code[cursor_start, cursor_end) by one of `matches`. */
+  | { type: "completeReply"; id: string; matches: string[]; cursor_start: number; cursor_end: number }
+  /** Answer to `inspect`: `data["text/markdown"]` holds the signature and doc comment when found. */
+  | { type: "inspectReply"; id: string; found: boolean; data: MimeBundle };
 
 /** Encode one message as a JSON line. */
 export function encode(message: Request | Reply): string {

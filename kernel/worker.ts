@@ -4,15 +4,18 @@
 // thread still can. Every loop in cell code checks the shared interrupt flag (see
 // exec/transform.ts), so raising it here stops busy cell code without killing the process.
 import { Socket } from "node:net";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { LineDecoder, type Request } from "./protocol.js";
 
 const flag = new Int32Array(workerData.interruptFlag as SharedArrayBuffer);
+/** The language thread's port: complete/inspect are answered there, even while a cell runs. */
+const langPort = workerData.langPort as MessagePort | undefined;
 
 const decoder = new LineDecoder<Request>(
   (req) => {
     if (req.type === "interrupt") Atomics.store(flag, 0, 1);
-    parentPort!.postMessage(req);
+    if ((req.type === "complete" || req.type === "inspect") && langPort) langPort.postMessage(req);
+    else parentPort!.postMessage(req);
   },
   (line) => parentPort!.postMessage({ type: "garbage", line }),
 );

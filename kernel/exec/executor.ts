@@ -112,7 +112,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   scope.display = display;
 
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
-    const mode = opts.typeCheck ?? options.typeCheck ?? "error";
+    const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
     let warnings: CellDiagnostic[] = [];
     if (mode !== "off") {
       const ts = await typescript();
