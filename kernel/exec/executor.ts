@@ -95,6 +95,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
           process.stdout.write(`${wallTime(performance.now() - t0)}\n`);
         }
       },
+      // A cell's top-level let/const/class/import, published as a live accessor (see transform.ts).
+      bind: (name: string, get: () => unknown, set?: (v: unknown) => void) =>
+        Object.defineProperty(scope, name, {
+          get,
+          set: set ?? ((value: unknown) => Object.defineProperty(scope, name, { value, writable: true, enumerable: true, configurable: true })),
+          enumerable: true,
+          configurable: true,
+        }),
       stop: () => {
         Atomics.store(interruptFlag, 0, 0);
         throw new InterruptError();
