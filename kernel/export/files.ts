@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { parseNotebook } from "../notebook/format.js";
-import { sortKeys } from "../notebook/format.js";
+import { stringifySorted } from "../json/stringify.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
 import { isSharedStore } from "../stages/store/shared/store.js";
@@ -107,6 +107,6 @@ export async function exportNotebookFiles(notebookPath: string, outPath?: string
   });
   const lockPath = join(dirname(scriptPath), lockNameFor(basename(scriptPath)));
   writeFileAtomic(scriptPath, text);
-  writeFileAtomic(lockPath, JSON.stringify(sortKeys(lock), null, 2) + "\n");
+  writeFileAtomic(lockPath, stringifySorted(lock, 2) + "\n");
   return { script: scriptPath, lock: lockPath, lockData: lock, plan, warnings: [...plan.warnings, ...missing, ...warnings] };
 }
