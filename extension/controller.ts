@@ -100,7 +100,7 @@ export class MlnbController implements vscode.Disposable {
         const op = state.apply(reply);
         if (op) show(() => applyOp(execution, shown, op));
       };
-      const typeCheck = vscode.workspace.getConfiguration("mlnb", notebook.uri).get<TypeCheckMode>("typeCheck", "error");
+      const typeCheck = vscode.workspace.getConfiguration("mlnb", notebook.uri).get<TypeCheckMode>("typeCheck", "warn");
       const outcome = await kernel.execute(cell.document.getText(), { cellId: cell.document.uri.toString(), options: { typeCheck, ...extra } }, onReply);
       execution.executionOrder = outcome.executionCount;
       success = outcome.status === "ok";

@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
       notebookPath: notebook.uri.scheme === "file" ? notebook.uri.fsPath : `${notebookFolder(notebook)}/untitled.mlnb`,
       nodePath: runtime.nodePath,
       env: { ...runtime.env, ...(storePath ? { MLNB_STORE: storePath } : {}) },
-      typeCheck: config.get<TypeCheckMode>("typeCheck", "error"),
+      typeCheck: config.get<TypeCheckMode>("typeCheck", "warn"),
     };
   };
   kernels = new KernelManager(createKernelFactory(context.extensionPath), {

@@ -1,38 +1,29 @@
 // `mlnb jupyter install|uninstall [--user | --sys-prefix | --prefix DIR]`: the kernelspec Jupyter clients start mlnb with.
-import { parseArgs, UsageError } from "./args.js";
+import { defineCommand, startCommand, usageError } from "./args.js";
 import { DISPLAY_NAME, installSpec, KernelspecError, uninstallSpec, type SpecLocation } from "../jupyter/kernelspec.js";
 
-const HELP = `usage: mlnb jupyter install [--user | --sys-prefix | --prefix DIR]
-       mlnb jupyter uninstall [--user | --sys-prefix | --prefix DIR]
-
-Writes (or removes) the Jupyter kernelspec "mlnb" ("${DISPLAY_NAME}"), so JupyterLab, Notebook,
-nbclient and nbconvert run .ipynb notebooks in mlnb's kernel: the same session, magics, stages,
-cache and run store as VS Code and \`mlnb run\`.
-
-  --user          the user's Jupyter data dir (default; JUPYTER_DATA_DIR honoured)
-  --sys-prefix    the active Python environment (VIRTUAL_ENV, CONDA_PREFIX, else python3's sys.prefix)
-  --prefix DIR    DIR/share/jupyter/kernels/mlnb`;
+const SPEC = defineCommand({
+  command: "jupyter",
+  usage: ["mlnb jupyter install [--user | --sys-prefix | --prefix DIR]", "mlnb jupyter uninstall [--user | --sys-prefix | --prefix DIR]"],
+  about: `Writes (or removes) the Jupyter kernelspec "mlnb" ("${DISPLAY_NAME}"), so JupyterLab, Notebook, nbclient and nbconvert run .ipynb notebooks in mlnb's kernel: the same session, magics, stages, cache and run store as VS Code and \`mlnb run\`.`,
+  options: {
+    user: { type: "boolean", help: "the user's Jupyter data dir (default; JUPYTER_DATA_DIR honoured)" },
+    "sys-prefix": { type: "boolean", help: "the active Python environment (VIRTUAL_ENV, CONDA_PREFIX, else python3's sys.prefix)" },
+    prefix: { type: "string", arg: "DIR", help: "DIR/share/jupyter/kernels/mlnb" },
+  },
+  positionals: { min: 1, max: 1, what: "action (install or uninstall)" },
+});
 
 /** Entry point of `mlnb jupyter`. */
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, ["prefix"]);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`mlnb jupyter: ${e.message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.flags.has("help")) return console.log(HELP), 0;
-  const [action, ...extra] = args.positionals;
-  const unknown = [...args.flags].find((f) => f !== "user" && f !== "sys-prefix");
-  if ((action !== "install" && action !== "uninstall") || extra.length || unknown) {
-    console.error(`mlnb jupyter: ${unknown ? `unknown option --${unknown}` : action ? `unexpected ${extra.length ? `argument ${extra[0]}` : `action "${action}"`}` : "install or uninstall?"}\n\n${HELP}`);
-    return 2;
-  }
-  const chosen = [args.flags.has("user"), args.flags.has("sys-prefix"), args.values.has("prefix")].filter(Boolean).length;
-  if (chosen > 1) return console.error(`mlnb jupyter: choose one of --user, --sys-prefix, --prefix DIR\n\n${HELP}`), 2;
-  const location: SpecLocation = args.values.has("prefix") ? { kind: "prefix", dir: args.values.get("prefix")! } : args.flags.has("sys-prefix") ? { kind: "sys-prefix" } : { kind: "user" };
+  const args = startCommand(SPEC, argv);
+  if (typeof args === "number") return args;
+  const action = args.positionals[0];
+  if (action !== "install" && action !== "uninstall") return usageError(SPEC, `unexpected action "${action}": install or uninstall?`);
+  const { user, prefix } = args.values;
+  const sysPrefix = args.values["sys-prefix"];
+  if ([user, sysPrefix, prefix !== undefined].filter(Boolean).length > 1) return usageError(SPEC, "choose one of --user, --sys-prefix, --prefix DIR");
+  const location: SpecLocation = prefix !== undefined ? { kind: "prefix", dir: prefix } : sysPrefix ? { kind: "sys-prefix" } : { kind: "user" };
   try {
     if (action === "install") {
       console.log(`installed kernelspec mlnb in ${installSpec(location)}`);

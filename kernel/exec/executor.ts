@@ -57,6 +57,8 @@ export interface Executor {
   learn(code: string): Promise<void>;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
+  /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
+  describe(error: unknown): ErrorInfo;
 }
 
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
@@ -102,7 +104,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   scope.display = display;
 
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
-    const mode = opts.typeCheck ?? options.typeCheck ?? "error";
+    const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
     let warnings: CellDiagnostic[] = [];
     if (mode !== "off") {
       const ts = await typescript();
@@ -182,6 +184,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (options.typeCheck === "off") return void (await typescript());
       (await getChecker()).check("export {};", []);
     },
+    describe: (error) => toErrorInfo(error, compiled, ""),
   };
 }
 

@@ -2,7 +2,7 @@
 import { isBuiltin } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BUILTIN_MODULES, PACKAGE_ROOT } from "./typecheck.js";
+import { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
 
 /** Thrown when a cell imports a module found neither beside the notebook nor in mlnb. */
 export class ModuleNotFoundError extends Error {

@@ -6,6 +6,7 @@ import { parseNotebook } from "../notebook/format.js";
 import { sortKeys } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import { isSharedStore } from "../stages/store/shared/store.js";
 import type { RunDetail } from "../stages/store/types.js";
 import { lockNameFor, type LockInput, type PipelineLock } from "../pipeline/types.js";
 import { defaultBackend, installedVersions } from "../pipeline/versions.js";
@@ -40,7 +41,7 @@ export const storeDirOf = storeDirFor;
  * Undefined without a store.
  */
 export function lastSuccessfulRun(notebookPath: string, storeDir = storeDirOf(notebookPath)): RunDetail | undefined {
-  if (!existsSync(join(storeDir, "runs.sqlite"))) return undefined;
+  if (!isSharedStore(storeDir) && !existsSync(join(storeDir, "runs.sqlite"))) return undefined;
   const store = openStore({ dir: storeDir });
   try {
     for (const summary of store.listRuns({ notebook: notebookKey(notebookPath) })) {

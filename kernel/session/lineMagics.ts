@@ -4,6 +4,7 @@ import type { Executor } from "../exec/executor.js";
 import type { ParsedMagic } from "../magics/index.js";
 import type { CellIO } from "./runCell.js";
 import type { NotebookState } from "./notebook.js";
+import { staleAfterChange } from "./plan.js";
 
 /** Run one line magic; returns an error message when it cannot. (`%time` is handled by the caller.) */
 export async function runLineMagic(nb: NotebookState, executor: Executor, magic: ParsedMagic, io: CellIO): Promise<string | undefined> {
@@ -14,7 +15,7 @@ export async function runLineMagic(nb: NotebookState, executor: Executor, magic:
       if (seed !== nb.seed) {
         nb.seed = seed;
         // Every stage draws from the seed: all of them are stale now.
-        nb.states = stages.markStale(nb.graph, nb.graph.order, nb.states);
+        nb.states = stages.markStale(nb.graph, staleAfterChange(nb, nb.graph.order, { seed }), nb.states);
       }
       return undefined;
     }

@@ -34,6 +34,10 @@ export class NotebookState {
   states = new Map<string, StageState>();
   readonly info = new Map<string, StageInfo>();
   readonly values = new Map<string, ValueSource>();
+  /** Cell id -> the source it last ran with successfully in this kernel. */
+  readonly ran = new Map<string, string>();
+  /** The params and seed "unloaded" states were found with (see plan.ts `markUnloaded`). */
+  probed: { params: Record<string, unknown>; seed: number } | undefined;
   seed = 0;
   params: Record<string, unknown> = {};
   private graphCache: StageGraph | undefined;
@@ -110,6 +114,7 @@ export class NotebookState {
   reset(): void {
     this.values.clear();
     this.states.clear();
+    this.ran.clear();
     this.info.clear();
   }
 }

@@ -39,6 +39,13 @@ export interface Metric {
   step?: number;
 }
 
+/** A display output a stage showed (the last state of one updated in place), or its result. */
+export interface RecordedDisplay {
+  data: { [mime: string]: Json };
+  /** The cell's result (its last expression) rather than a `display` call. */
+  result?: boolean;
+}
+
 export type StageRunStatus = "ok" | "error" | "cached";
 
 /** Everything recorded about one stage execution (`recordStageRun`). */
@@ -63,6 +70,8 @@ export interface StageRunRecord {
   metrics?: Metric[];
   /** For status "cached": the stage run the outputs were restored from. */
   cachedFrom?: number;
+  /** What the stage showed, replayed on a cache hit (see `stages/displays.ts`). */
+  displays?: RecordedDisplay[];
 }
 
 /** A stored successful execution that matches a cache key. */
@@ -77,6 +86,8 @@ export interface CacheHit {
   outputs: OutputRecord[];
   metrics: Metric[];
   loggedParams: Record<string, unknown>;
+  /** What the original execution showed (empty for runs recorded before schema v3). */
+  displays: RecordedDisplay[];
 }
 
 export type RunStatus = "running" | "ok" | "error" | "interrupted";
