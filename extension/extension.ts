@@ -9,6 +9,7 @@ import { MlnbController, notebookFolder } from "./controller.js";
 import type { KernelStartOptions } from "./kernel.js";
 import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
+import { registerLanguageFeatures } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNewNotebook(),
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
+    ...registerLanguageFeatures(context.extensionPath, node, log),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);

@@ -1,0 +1,24 @@
+// Node's module globals for cells (require, module, __filename, __dirname, import.meta), as in a module file in the notebook's folder.
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** `require`, `module`, `exports`, `__filename`, `__dirname` for cells of the notebook at `notebookPath`. */
+export function moduleGlobals(notebookPath: string): Record<string, unknown> {
+  const require = createRequire(notebookPath);
+  const exports = {};
+  const module = { id: ".", path: dirname(notebookPath), filename: notebookPath, exports, loaded: true, children: [], paths: require.resolve.paths("x") ?? [], require };
+  return { require, module, exports, __filename: notebookPath, __dirname: dirname(notebookPath) };
+}
+
+/** `import.meta` of a cell: url, filename, dirname and resolve(), relative to the notebook. */
+export function moduleMeta(notebookPath: string): { url: string; filename: string; dirname: string; resolve(specifier: string): string } {
+  const url = pathToFileURL(notebookPath).href;
+  const require = createRequire(notebookPath);
+  return {
+    url,
+    filename: notebookPath,
+    dirname: dirname(notebookPath),
+    resolve: (specifier) => (/^[a-z]+:/.test(specifier) ? specifier : specifier.startsWith(".") || specifier.startsWith("/") ? new URL(specifier, url).href : pathToFileURL(require.resolve(specifier)).href),
+  };
+}
