@@ -138,6 +138,10 @@ export function registerLanguageFeatures(extensionPath: string, node: NodeFor, l
     // Open notebooks get diagnostics at once, before any kernel starts.
     vscode.workspace.onDidOpenNotebookDocument((nb) => isOurs(nb) && client.changed(nb, 0)),
     vscode.workspace.onDidChangeNotebookDocument((e) => isOurs(e.notebook) && client.changed(e.notebook)),
+    // An edited local module changes what the cells' types are: check the notebooks again.
+    ...watchLocalModules(() => {
+      for (const nb of vscode.workspace.notebookDocuments) if (isOurs(nb)) client.changed(nb, 300);
+    }),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
       if (!isOurs(nb)) return;
       client.closed(nb);
@@ -145,4 +149,12 @@ export function registerLanguageFeatures(extensionPath: string, node: NodeFor, l
       shown.delete(notebookKey(nb));
     }),
   ];
+}
+
+/** Call `onChange` when a TypeScript, JavaScript or JSON file in the workspace is changed, created or deleted. */
+export function watchLocalModules(onChange: (uri: vscode.Uri) => void): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher("**/*.{ts,mts,js,mjs,cjs,json}");
+  const skip = (uri: vscode.Uri) => /[\\/](node_modules|\.mlnb)[\\/]/.test(uri.fsPath);
+  const fire = (uri: vscode.Uri) => !skip(uri) && onChange(uri);
+  return [watcher, watcher.onDidChange(fire), watcher.onDidCreate(fire), watcher.onDidDelete(fire)];
 }

@@ -22,3 +22,6 @@ export function moduleMeta(notebookPath: string): { url: string; filename: strin
     resolve: (specifier) => (/^[a-z]+:/.test(specifier) ? specifier : specifier.startsWith(".") || specifier.startsWith("/") ? new URL(specifier, url).href : pathToFileURL(require.resolve(specifier)).href),
   };
 }
+
+/** Names the kernel puts in every notebook's scope (not the user's variables: %who and the variables view leave them out). */
+export const KERNEL_SCOPE_NAMES: ReadonlySet<string> = new Set(["display", "require", "module", "exports", "__filename", "__dirname"]);

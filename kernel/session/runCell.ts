@@ -1,5 +1,7 @@
 // Runs one cell as the notebook's pipeline sees it: magics, then a plain run, a params cell or a stage.
+import { dirname } from "node:path";
 import type { CellOutcome, Executor } from "../exec/executor.js";
+import { localModulesHash } from "../exec/localModules.js";
 import { withContext, type Mime } from "../ml/context.js";
 import type { ExecuteOptions } from "../protocol.js";
 import { lastMetrics, stageContext, withSeededMath } from "../stages/runContext.js";
@@ -91,7 +93,9 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
 
   nb.states = new Map(nb.states).set(name, "running");
   report({ state: "running" });
-  const key = stages.stageKey(node, code, { params: nb.params, seed: nb.seed, values: nb.values });
+  const modules = localModulesHash(code, dirname(nb.notebookPath));
+  nb.moduleHashes.set(name, { code, hash: modules });
+  const key = stages.stageKey(node, code, { params: nb.params, seed: nb.seed, values: nb.values, modules });
   const found = stages.lookupCache(nb.store, key, { noCache: req.options.noCache || args.noCache });
 
   if (found.hit) {

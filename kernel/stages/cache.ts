@@ -31,9 +31,10 @@ export interface StageKey {
 /**
  * The cache key of a stage about to run. `code` is the cell's code with magics removed;
  * `params` all notebook param values (only those the stage reads count); `values` the source
- * of every value the kernel holds (kept up to date from `recordExecution` / `recordRestore`).
+ * of every value the kernel holds (kept up to date from `recordExecution` / `recordRestore`);
+ * `modules` the hash of the local modules the stage imports (exec/localModules.ts), if any.
  */
-export function stageKey(node: StageNode, code: string, options: { params: Record<string, unknown>; seed: number; values: ReadonlyMap<string, ValueSource> }): StageKey {
+export function stageKey(node: StageNode, code: string, options: { params: Record<string, unknown>; seed: number; values: ReadonlyMap<string, ValueSource>; modules?: string }): StageKey {
   const params = Object.fromEntries(node.params.filter((p) => p in options.params).map((p) => [p, options.params[p]]));
   const inputs: StageRunInput[] = [];
   let uncacheable: string | undefined;
@@ -45,7 +46,7 @@ export function stageKey(node: StageNode, code: string, options: { params: Recor
     }
     inputs.push({ name: input.name, hash: source.hash, fromStage: source.stage, ...(source.stageRunId ? { fromStageRunId: source.stageRunId } : {}) });
   }
-  return { stage: node.name, codeHash: codeHash(code), paramsHash: paramsHash(params), seed: options.seed, params, inputs, ...(uncacheable ? { uncacheable } : {}) };
+  return { stage: node.name, codeHash: codeHash(code, options.modules), paramsHash: paramsHash(params), seed: options.seed, params, inputs, ...(uncacheable ? { uncacheable } : {}) };
 }
 
 /** The stored execution to restore instead of running, or why there is none. */
