@@ -2,10 +2,20 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
+import * as tslab from "./tslab.js";
+
+/** Modules `require` gives from mlnb itself (tslab notebooks written in JavaScript `require("tslab")`). */
+const REQUIRABLE: Record<string, unknown> = { tslab };
 
 /** `require`, `module`, `exports`, `__filename`, `__dirname` for cells of the notebook at `notebookPath`. */
 export function moduleGlobals(notebookPath: string): Record<string, unknown> {
-  const require = createRequire(notebookPath);
+  const nodeRequire = createRequire(notebookPath);
+  const require = Object.assign((id: string) => (id in REQUIRABLE ? REQUIRABLE[id] : nodeRequire(id)), {
+    resolve: nodeRequire.resolve,
+    cache: nodeRequire.cache,
+    main: nodeRequire.main,
+    extensions: nodeRequire.extensions,
+  }) as NodeJS.Require;
   const exports = {};
   const module = { id: ".", path: dirname(notebookPath), filename: notebookPath, exports, loaded: true, children: [], paths: require.resolve.paths("x") ?? [], require };
   return { require, module, exports, __filename: notebookPath, __dirname: dirname(notebookPath) };
