@@ -9,6 +9,7 @@ import { MlnbController, notebookFolder } from "./controller.js";
 import type { KernelStartOptions } from "./kernel.js";
 import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
+import { registerLanguageFeatures, watchLocalModules } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
@@ -68,6 +69,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeNotebookDocument((e) => {
       if (e.notebook.notebookType === NOTEBOOK_TYPE && (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document))) syncSoon(e.notebook);
     }),
+    // A local module (helpers.ts) edited: running kernels re-check which stages import it (their status bars go stale).
+    ...watchLocalModules((uri) => {
+      for (const nb of vscode.workspace.notebookDocuments) if (nb.notebookType === NOTEBOOK_TYPE && uri.fsPath.startsWith(notebookFolder(nb))) syncSoon(nb);
+    }),
     vscode.workspace.onDidOpenNotebookDocument((nb) => {
       // Pick our controller for .mlnb files so Run works without the kernel picker.
       if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
@@ -78,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNewNotebook(),
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
+    ...registerLanguageFeatures(context.extensionPath, node, log),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);

@@ -1,9 +1,11 @@
 // The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
+import { join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
 import { display, richBundle } from "../ml/display.js";
 import type { Mime } from "../ml/context.js";
 import type { ErrorInfo, ExecStatus, TypeCheckMode } from "../protocol.js";
+import { moduleGlobals, moduleMeta } from "./moduleGlobals.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
@@ -30,6 +32,8 @@ export interface RunOptions {
 
 export interface ExecutorOptions {
   notebookDir: string;
+  /** The notebook file: cells see it as `__filename` / `import.meta.filename` (default: a name in notebookDir). */
+  notebookPath?: string;
   typeCheck?: TypeCheckMode;
 }
 
@@ -66,6 +70,7 @@ export interface Executor {
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
 export function createExecutor(options: ExecutorOptions): Executor {
   const { notebookDir } = options;
+  const notebookPath = options.notebookPath ?? join(notebookDir, "notebook.mlnb");
   const scope: Record<string, unknown> = Object.create(null);
   const compiled = new Map<string, CompiledCell>();
   let tsPromise: Promise<typeof TS> | undefined;
@@ -82,6 +87,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     value: {
       scope,
       import: (specifier: string) => import(resolveCellImport(specifier, notebookDir)),
+      // `import.meta` in a cell: that of a module file in the notebook's folder.
+      meta: moduleMeta(notebookPath),
       interopDefault,
       flag: interruptFlag,
       // `%time` (see session/timeLine.ts): time one statement and print its wall time.
@@ -111,7 +118,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     configurable: true,
     enumerable: false,
   });
-  scope.display = display;
+  const initScope = () => Object.assign(scope, { display }, moduleGlobals(notebookPath));
+  initScope();
 
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
     const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
@@ -179,7 +187,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     },
     reset() {
       for (const k of Object.keys(scope)) delete scope[k];
-      scope.display = display;
+      initScope();
       checker?.reset();
     },
     typescript,

@@ -1,5 +1,6 @@
 // Kernel commands that are not cell code: notebook sync, stage states, which cells to run.
 import type { Executor } from "../exec/executor.js";
+import { KERNEL_SCOPE_NAMES } from "../exec/moduleGlobals.js";
 import { describeType } from "./lineMagics.js";
 import type { NotebookState } from "./notebook.js";
 import { cellsToRun, markUnloaded, staleRun } from "./plan.js";
@@ -34,7 +35,7 @@ export async function runCommand(nb: NotebookState, executor: Executor, command:
       return cellsToRun(nb, stages.withUpstream(nb.graph, stage));
     }
     case "variables":
-      return Object.keys(executor.scope).filter((n) => n !== "display").map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
+      return Object.keys(executor.scope).filter((n) => !KERNEL_SCOPE_NAMES.has(n)).map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
     default:
       throw new Error(`unknown command: ${command}`);
   }

@@ -1,5 +1,7 @@
 // Runs one cell as the notebook's pipeline sees it: magics, then a plain run, a params cell or a stage.
+import { dirname } from "node:path";
 import type { CellOutcome, Executor } from "../exec/executor.js";
+import { localModulesHash } from "../exec/localModules.js";
 import type { Mime } from "../ml/context.js";
 import type { ExecuteOptions } from "../protocol.js";
 import { runLineMagic } from "./lineMagics.js";
@@ -99,11 +101,13 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
 
   nb.states = new Map(nb.states).set(name, "running");
   report({ state: "running" });
+  const modules = localModulesHash(code, dirname(nb.notebookPath));
+  nb.moduleHashes.set(name, { code, hash: modules });
   const before = new Map(nb.values);
   let outcome: CellOutcome | undefined;
   const outs = stages.trackedOutputs(node, stages.analyzeCell(code).kinds);
   const result = await stages.executeStage(
-    { name, codeHash: stages.codeHash(code), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
+    { name, codeHash: stages.codeHash(code, modules), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
     {
       store: nb.store,
       codecs: nb.mods.codecs,
