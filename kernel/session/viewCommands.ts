@@ -130,7 +130,7 @@ function summaryText(value: unknown): string {
 /**
  * Restore every stage of `run` whose outputs are stored, in run order, the way a cache hit does:
  * the values enter the session, the restore is recorded in the session's run, and each stage is
- * "cached" when its cell's code still matches the run's (else "stale"); stages downstream of a
+ * "cached" when its cell's code and the params it reads still match the run's (else "stale"); stages downstream of a
  * loaded one that were not loaded become stale.
  */
 async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
@@ -151,11 +151,11 @@ async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
     restored.sources.forEach((src, n) => nb.values.set(n, src));
     const node = nb.graph.stages.get(s.stage);
     const cell = node ? nb.cells.get(node.cellId) : undefined;
-    const current = node && cell?.parsed ? stages.stageKey(node, cell.parsed.code, { params: nb.params, seed: nb.seed, values: nb.values }).codeHash : undefined;
+    const now = node && cell?.parsed ? stages.stageKey(node, cell.parsed.code, { params: nb.params, seed: nb.seed, values: nb.values }) : undefined;
     if (cell?.parsed) await executor.learn(cell.parsed.code);
     if (node) {
       nb.states = stages.markFinished(nb.graph, s.stage, { status: "cached", outputsChanged: true }, nb.states);
-      if (current !== s.codeHash) nb.states.set(s.stage, "stale");
+      if (now?.codeHash !== s.codeHash || now?.paramsHash !== s.paramsHash) nb.states.set(s.stage, "stale");
       nb.info.set(s.stage, { state: nb.states.get(s.stage)!, cached: true, durationMs: s.durationMs, outputs: s.outputs.map((o) => ({ name: o.name, kind: o.kind, shape: o.shape })), metrics: Object.fromEntries(s.metrics.map((m) => [m.name, m.value])) });
     }
     loaded.push(s.stage);
