@@ -7,6 +7,7 @@ body { font-family: var(--vscode-font-family); font-size: 13px; color: var(--vsc
 h2 { font-size: 15px; margin: 8px 0; } h3 { font-size: 13px; margin: 14px 0 6px; }
 .mlnb-menu { position: fixed; z-index: 10; background: var(--vscode-menu-background); color: var(--vscode-menu-foreground); border: 1px solid var(--vscode-menu-border, #888); box-shadow: 0 2px 8px rgba(0,0,0,.3); padding: 4px 0; min-width: 200px; }
 .mlnb-menu-item { padding: 4px 14px; cursor: pointer; } .mlnb-menu-item:hover { background: var(--vscode-menu-selectionBackground); color: var(--vscode-menu-selectionForeground); }
+.graph svg { max-width: 100%; height: auto; }
 .mlnb-stage { cursor: pointer; } .mlnb-stage:hover rect { filter: brightness(1.15); }
 .legend span { display: inline-block; margin-right: 12px; } .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: middle; }
 .messages li.error { color: var(--vscode-errorForeground); } .messages li.warning { color: var(--vscode-editorWarning-foreground); }

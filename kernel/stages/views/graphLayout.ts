@@ -58,8 +58,8 @@ export interface GraphLayout {
 
 export const NODE_W = 170;
 export const NODE_H = 66;
-const GAP_X = 70;
-const GAP_Y = 24;
+const GAP_X = 30;
+const GAP_Y = 36;
 const PAD = 16;
 const HEADLINE_METRICS = 3;
 
@@ -75,8 +75,8 @@ export function graphStructure(graph: StageGraph): GraphStructure {
 }
 
 /**
- * Lay the graph out left to right: a column per depth (longest path from a root; stages in a
- * cycle count as roots of it), stages in notebook order within a column. `runs` gives each
+ * Lay the graph out top to bottom (it fits a side panel): a layer per depth (longest path from a
+ * root; stages in a cycle count as roots of it), stages in notebook order within a layer. `runs` gives each
  * stage's state and last execution; stages without one are "not run".
  */
 export function layoutGraph(g: GraphStructure, runs: Readonly<Record<string, StageRunView | undefined>> = {}): GraphLayout {
@@ -110,8 +110,8 @@ export function layoutGraph(g: GraphStructure, runs: Readonly<Record<string, Sta
     return {
       name: s.name,
       cellId: s.cellId,
-      x: PAD + depth.get(s.name)! * (NODE_W + GAP_X),
-      y: PAD + row.get(s.name)! * (NODE_H + GAP_Y),
+      x: PAD + row.get(s.name)! * (NODE_W + GAP_X),
+      y: PAD + depth.get(s.name)! * (NODE_H + GAP_Y),
       width: NODE_W,
       height: NODE_H,
       state: run?.state ?? "not run",
@@ -141,26 +141,26 @@ export function layoutGraph(g: GraphStructure, runs: Readonly<Record<string, Sta
     return { from, to, names, path: edgePath(a, b), ...(problem ? { problem } : {}) };
   });
   return {
-    width: PAD * 2 + Math.max(1, columns.length) * (NODE_W + GAP_X) - GAP_X,
-    height: PAD * 2 + Math.max(1, ...columns.map((c) => c.length)) * (NODE_H + GAP_Y) - GAP_Y,
+    width: PAD * 2 + Math.max(1, ...columns.map((c) => c.length)) * (NODE_W + GAP_X) - GAP_X,
+    height: PAD * 2 + Math.max(1, columns.length) * (NODE_H + GAP_Y) - GAP_Y,
     nodes,
     edges,
     messages: g.diagnostics.map((d) => ({ severity: d.severity, message: d.message })),
   };
 }
 
-/** A curve from a's right side to b's left side; a backward edge (a cycle) loops under both. */
+/** A curve from a's bottom to b's top; a backward edge (a cycle) loops round the right of both. */
 function edgePath(a: LayoutNode, b: LayoutNode): string {
-  const x1 = a.x + a.width;
-  const y1 = a.y + a.height / 2;
-  const x2 = b.x;
-  const y2 = b.y + b.height / 2;
-  if (x2 > x1) {
-    const mx = (x1 + x2) / 2;
-    return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 2},${y2}`;
+  const x1 = a.x + a.width / 2;
+  const y1 = a.y + a.height;
+  const x2 = b.x + b.width / 2;
+  const y2 = b.y;
+  if (y2 > y1) {
+    const my = (y1 + y2) / 2;
+    return `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2 - 2}`;
   }
-  const below = Math.max(a.y + a.height, b.y + b.height) + GAP_Y / 2 + 6;
-  return `M${x1},${y1} C${x1 + 40},${y1} ${x1 + 40},${below} ${(x1 + x2) / 2},${below} S${x2 - 40},${y2} ${x2 - 2},${y2}`;
+  const right = Math.max(a.x + a.width, b.x + b.width) + GAP_X / 2 + 6;
+  return `M${x1},${y1} C${x1},${y1 + 30} ${right},${y1 + 30} ${right},${(y1 + y2) / 2} S${x2},${y2 - 30} ${x2},${y2 - 2}`;
 }
 
 /** A duration for a node, e.g. "340 ms", "1.2 s". */

@@ -7,15 +7,16 @@ import { renderLayoutSvg } from "../../../../kernel/stages/views/graphSvg.js";
 
 const stage = (name: string, code: string): CellInput => ({ id: `cell-${name}`, code, stage: { name } });
 
-test("lays stages out in layers by their longest path from a root, in notebook order", () => {
+test("lays stages out top to bottom in layers by their longest path from a root, in notebook order", () => {
   const g = graphStructure(buildGraph([stage("ingest", "const raw = 1;"), stage("split", "const tr = raw;"), stage("clean", "const c = tr;"), stage("eda", "const e = raw;"), stage("train", "const m = c + e;")]));
   const layout = layoutGraph(g, { ingest: { state: "cached", durationMs: 340, cached: true }, train: { state: "fresh", durationMs: 4100, metrics: { accuracy: 0.98512, f1: 0.97, loss: 0.1, extra: 1 } } });
-  assert.deepEqual(layout.nodes.map((n) => [n.name, n.x, n.y]), [["ingest", 16, 16], ["split", 256, 16], ["clean", 496, 16], ["eda", 256, 106], ["train", 736, 16]]);
+  assert.deepEqual(layout.nodes.map((n) => [n.name, n.x, n.y]), [["ingest", 16, 16], ["split", 16, 118], ["clean", 16, 220], ["eda", 216, 118], ["train", 16, 322]]);
   assert.deepEqual(layout.nodes.map((n) => n.state), ["cached", "not run", "not run", "not run", "fresh"]);
   assert.deepEqual(layout.nodes[4]!.metrics, ["accuracy=0.985", "f1=0.97", "loss=0.1"]);
   assert.equal(layout.nodes[0]!.cellId, "cell-ingest");
   assert.deepEqual(layout.edges.map((e) => `${e.from}->${e.to}:${e.names.join(",")}`), ["ingest->split:raw", "split->clean:tr", "ingest->eda:raw", "clean->train:c", "eda->train:e"]);
-  assert.equal(layout.width, 16 * 2 + 4 * 240 - 70);
+  assert.equal(layout.width, 16 * 2 + 2 * 200 - 30);
+  assert.equal(layout.height, 16 * 2 + 4 * 102 - 36);
   const svg = renderLayoutSvg(layout);
   assert.match(svg, /data-stage="train" data-state="fresh" data-cell="cell-train"/);
   assert.match(svg, />fresh · 4.1 s</);
