@@ -24,7 +24,7 @@ export async function runLineMagic(nb: NotebookState, executor: Executor, magic:
       io.display(stages.renderStagesTable(nb.graph, nb.info));
       return undefined;
     case "graph":
-      io.display({ "image/svg+xml": stages.renderGraphSvg(nb.graph, nb.states), "text/plain": `stage graph: ${nb.graph.order.join(" → ") || "no stages"}` });
+      io.display({ "image/svg+xml": stages.renderGraphSvg(nb.graph, nb.states, nb.info), "text/plain": `stage graph: ${nb.graph.order.join(" → ") || "no stages"}` });
       return undefined;
     case "who": {
       const entries = Object.keys(executor.scope)

@@ -127,6 +127,11 @@ export class NotebookState {
     return edited;
   }
 
+  /** A stage cell's code hash as its cache key uses it: the code and the local modules it imports (now, on disk). */
+  codeHashOf(code: string): string {
+    return this.mods.stages.codeHash(code, localModulesHash(code, dirname(this.notebookPath)));
+  }
+
   /** Forget values and states (after %reset). */
   reset(): void {
     this.values.clear();
