@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, string> = {
   script: "run an exported pipeline script: mlnb script NB.pipeline.ts [--verify]",
   serve: "serve a model bundle over HTTP: mlnb serve BUNDLE [--port 8080]",
   drift: "compare two data sets for drift: mlnb drift --reference A --current B",
+  jupyter: "install the Jupyter kernelspec: mlnb jupyter install [--user | --sys-prefix | --prefix DIR]; or uninstall",
 };
 
 function version(): string {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { formatTime } from "../stages/format.js";
 import { defineCommand, startCommand, usageError, type Io } from "./args.js";
+import { isSharedStore } from "../stages/store/shared/store.js";
 import { diffRuns, notebookKey, openStore, storeDirFor, type Change, type RunDiff, type RunSummary } from "../stages/store/index.js";
 
 const SPEC = defineCommand({
@@ -35,7 +36,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
     return usageError(SPEC, isDiff ? "diff needs two run ids" : `unexpected argument "${rest[1]}"`, io);
   }
   const dir = args.store ?? (notebook ? storeDirFor(notebook) : ".mlnb");
-  if (!existsSync(join(dir, "runs.sqlite"))) {
+  if (!isSharedStore(dir) && !existsSync(join(dir, "runs.sqlite"))) {
     io.err(`mlnb runs: no run store at ${dir} (run the notebook first, or pass --store DIR)`);
     return 1;
   }

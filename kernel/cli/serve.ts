@@ -5,9 +5,11 @@ import { defineCommand, startCommand } from "./args.js";
 
 const SPEC = defineCommand({
   command: "serve",
-  usage: ["mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS]"],
+  usage: ["mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS] [--allowed-host NAME]..."],
   about: `Serves the bundle written by deploy.bundle: POST /predict (JSON rows or MLflow dataframe_split),
-GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given.
+GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given;
+on loopback only the Host names localhost, 127.0.0.1 and [::1] are answered unless --allowed-host
+names others.
 The token may also come from the MLNB_SERVE_TOKEN environment variable.`,
   options: {
     port: { type: "string", arg: "PORT", help: "TCP port (default 8080; 0 picks a free one)" },
@@ -15,6 +17,7 @@ The token may also come from the MLNB_SERVE_TOKEN environment variable.`,
     token: { type: "string", arg: "T", help: "bearer token clients must send" },
     "max-body": { type: "string", arg: "BYTES", help: "largest request body" },
     window: { type: "string", arg: "ROWS", help: "rows kept for /drift" },
+    "allowed-host": { type: "string", multiple: true, arg: "NAME", help: "another Host name to answer (repeatable)" },
   },
   positionals: { min: 1, max: 1, what: "BUNDLE folder" },
 });
@@ -43,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       token: args.values.token ?? process.env.MLNB_SERVE_TOKEN,
       maxBodyBytes: num("max-body", args.values["max-body"]),
       windowSize: num("window", args.values.window),
+      allowedHosts: args.values["allowed-host"],
       log: (line) => console.error(line),
     });
   } catch (e) {

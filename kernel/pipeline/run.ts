@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { defineCommand, startCommand } from "../cli/args.js";
 import type { ParamDef, ParamValue } from "../magics/paramValues.js";
 import { createLibraryCodecs } from "../stages/libraryCodecs.js";
-import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import { notebookKey, openStore, resolveStoreLocation, storeDirFor } from "../stages/store/store.js";
 import { executeStages } from "./execute.js";
 import { checkInputs, recordFileReads } from "./inputs.js";
 import { selectStages, SelectionError, type Selection } from "./select.js";
@@ -24,7 +24,7 @@ outputs recorded in the run store beside the script (.mlnb/, or MLNB_STORE).`,
     to: { type: "string", arg: "S", help: "run S and what is upstream of it" },
     verify: { type: "boolean", help: "fail unless every tracked output's hash equals the lock's" },
     "accept-changed-inputs": { type: "boolean", help: "run even if an input file differs from the lock (and say so)" },
-    store: { type: "string", arg: "DIR", help: "run store folder" },
+    store: { type: "string", arg: "DIR|URL", help: "run store folder, or postgres://... (blobs under MLNB_ARTIFACTS)" },
     quiet: { type: "boolean", help: "print only failures and the summary" },
   },
   params: true,
@@ -104,7 +104,7 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
 
   const storeDir = args.values.store ?? process.env.MLNB_STORE ?? storeDirFor(scriptPath);
   const codecs = createLibraryCodecs();
-  const store = openStore({ dir: resolve(storeDir), codecs });
+  const store = openStore({ dir: resolveStoreLocation(storeDir), codecs });
   const runId = store.beginRun({ notebook: notebookKey(scriptPath), seed: pipeline.stages[0]?.seed ?? 0, params, source: "script" });
   const previousCwd = process.cwd();
   process.chdir(workDir);
