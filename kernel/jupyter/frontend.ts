@@ -206,6 +206,13 @@ export class JupyterFrontend {
     }
   }
 
+  /** Stop the session process and close the channels (the client is gone). */
+  async close(): Promise<void> {
+    this.stopped = true;
+    await (await this.kernel?.catch(() => undefined))?.shutdown();
+    this.channels.sockets.close();
+  }
+
   private async shutdown(channel: ChannelName, msg: Message, restart: boolean): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
