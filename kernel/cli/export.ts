@@ -9,32 +9,37 @@ import { exportNotebookFiles } from "../export/files.js";
 import { toIpynb } from "../export/ipynb.js";
 import { NotebookFormatError, parseNotebook } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
-import { commandWithFile } from "./args.js";
+import { defineCommand, startCommand, usageError } from "./args.js";
 
-const HELP = `usage: mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb|argo|airflow|dockerfile]
-
-  --to script   (default) a TypeScript pipeline script NOTEBOOK.pipeline.ts and its lock
-                NOTEBOOK.pipeline.lock.json (input hashes, params, seed, versions, expected
-                output hashes from the notebook's last successful run); run it with
-                npx mlnb script NOTEBOOK.pipeline.ts [--verify]
-  --to ipynb    a Jupyter notebook (nbformat 4.5) NOTEBOOK.ipynb, magics and outputs kept
-  --to argo     the script and lock, plus an Argo Workflow NOTEBOOK.argo.yaml: one task per
-                stage (npx mlnb script NOTEBOOK.pipeline.ts --stage S) against the shared store
-  --to airflow  the script and lock, plus an Airflow DAG NOTEBOOK_dag.py (same tasks)
-  --to dockerfile  the image those tasks run: Dockerfile (+ .dockerignore) at the project root
-  --image I     the tasks' container image (argo, airflow; default mlnb-NOTEBOOK:latest)
-  --retries N   retries of a failed task (argo, airflow; default 2)
-  --artifacts R default artifact root of the workflow (s3://bucket/prefix)
-  --operator O  airflow: kubernetes (default, KubernetesPodOperator) or bash (BashOperator)
-  -o, --out F   where to write`;
+const SPEC = defineCommand({
+  command: "export",
+  usage: ["mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb|argo|airflow|dockerfile]"],
+  about: `--to script (default) writes a TypeScript pipeline script NOTEBOOK.pipeline.ts and its lock
+NOTEBOOK.pipeline.lock.json (input hashes, params, seed, versions, expected output hashes from the
+notebook's last successful run); run it with npx mlnb script NOTEBOOK.pipeline.ts [--verify].
+--to ipynb writes a Jupyter notebook (nbformat 4.5) NOTEBOOK.ipynb, magics and outputs kept.
+--to argo writes the script and lock plus an Argo Workflow NOTEBOOK.argo.yaml: one task per stage
+(npx mlnb script NOTEBOOK.pipeline.ts --stage S) against the shared store. --to airflow writes the
+script and lock plus an Airflow DAG NOTEBOOK_dag.py (same tasks). --to dockerfile writes the image
+those tasks run: Dockerfile (+ .dockerignore) at the project root.`,
+  options: {
+    to: { type: "string", arg: "FORMAT", help: "script (default), ipynb, argo, airflow or dockerfile" },
+    out: { type: "string", short: "o", arg: "FILE", help: "where to write" },
+    image: { type: "string", arg: "I", help: "the tasks' container image (argo, airflow; default mlnb-NOTEBOOK:latest)" },
+    retries: { type: "string", arg: "N", help: "retries of a failed task (argo, airflow; default 2)" },
+    artifacts: { type: "string", arg: "R", help: "default artifact root of the workflow (s3://bucket/prefix)" },
+    operator: { type: "string", arg: "O", help: "airflow: kubernetes (default, KubernetesPodOperator) or bash (BashOperator)" },
+  },
+  positionals: { min: 1, max: 1, what: "notebook" },
+});
 
 /** Entry point of `mlnb export`. */
 export async function main(argv: string[]): Promise<number> {
-  const cmd = commandWithFile("export", HELP, argv, ["out", "to", "image", "retries", "artifacts", "operator"]);
-  if (typeof cmd === "number") return cmd;
-  const { args, file } = cmd;
-  const to = args.values.get("to") ?? "script";
-  const out = args.values.get("out");
+  const args = startCommand(SPEC, argv);
+  if (typeof args === "number") return args;
+  const file = args.positionals[0]!;
+  const to = args.values.to ?? "script";
+  const out = args.values.out;
   try {
     if (to === "ipynb") {
       const path = resolve(file);
@@ -44,8 +49,11 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`wrote ${target}`);
       return 0;
     }
-    if (to === "argo" || to === "airflow" || to === "dockerfile") return await exportForScheduler(to, file, args.values);
-    if (to !== "script") return console.error(`mlnb export: --to must be script, ipynb, argo, airflow or dockerfile, got ${to}`), 2;
+    if (to === "argo" || to === "airflow" || to === "dockerfile") {
+      const values = new Map(Object.entries(args.values).filter((e): e is [string, string] => typeof e[1] === "string"));
+      return await exportForScheduler(to, file, values);
+    }
+    if (to !== "script") return usageError(SPEC, `--to must be script, ipynb, argo, airflow or dockerfile, got ${to}`);
     const result = await exportNotebookFiles(file, out);
     for (const w of result.warnings) console.error(`warning: ${w}`);
     console.log(`wrote ${result.script}\nwrote ${result.lock}\nrun it: npx mlnb script ${result.script} --verify`);

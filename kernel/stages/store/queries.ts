@@ -17,6 +17,8 @@ interface StageRunRow {
   started_at: number;
   duration_ms: number;
   cached_from: number | null;
+  displays?: string | null;
+  declarations?: string | null;
 }
 
 interface RunRow {
@@ -136,6 +138,8 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
           outputs,
           metrics: (metricsOf.all(row.id) as { name: string; value: number; step: number | null }[]).map(toMetric),
           loggedParams: paramsByRun(row.id, "logged"),
+          displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [],
+          ...(row.declarations ? { declarations: JSON.parse(row.declarations) as [string, string][] } : {}),
         };
       }
       return undefined;

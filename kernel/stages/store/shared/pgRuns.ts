@@ -22,6 +22,8 @@ export interface StageRunRow {
   metrics: { name: string; value: number; step?: number }[];
   params: Record<string, unknown>;
   loggedParams: Record<string, unknown>;
+  /** What the stage showed, replayed on a cache hit. */
+  displays?: CacheHit["displays"];
 }
 
 /** A stored execution matching a cache key, with its outputs (the caller checks their blobs). */
@@ -127,9 +129,9 @@ export async function connectRuns(url: string) {
     writeStageRun: (r: StageRunRow, outputs: OutputRecord[]) =>
       tx(async () => {
         const [row] = await q<{ id: number }>(
-          `INSERT INTO mlnb_stage_runs (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-          [r.runId, r.stage, r.codeHash, r.paramsHash, r.seed, r.inputsHash, r.status, r.error, Math.round(r.startedAt), r.durationMs, r.cachedFrom, r.cacheable],
+          `INSERT INTO mlnb_stage_runs (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable, displays)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+          [r.runId, r.stage, r.codeHash, r.paramsHash, r.seed, r.inputsHash, r.status, r.error, Math.round(r.startedAt), r.durationMs, r.cachedFrom, r.cacheable, r.displays?.length ? JSON.stringify(r.displays) : null],
         );
         const id = row!.id;
         for (const o of outputs) {
@@ -152,7 +154,7 @@ export async function connectRuns(url: string) {
       );
       const out: Candidate[] = [];
       for (const row of rows) {
-        out.push({ stageRunId: row.id, runId: row.run_id, stage: row.stage, startedAt: row.started_at, durationMs: row.duration_ms, outputs: await outputsOf(row.id), metrics: await metricsOf(row.id), loggedParams: await paramsOf(row.id, "logged") });
+        out.push({ stageRunId: row.id, runId: row.run_id, stage: row.stage, startedAt: row.started_at, durationMs: row.duration_ms, outputs: await outputsOf(row.id), metrics: await metricsOf(row.id), loggedParams: await paramsOf(row.id, "logged"), displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [] });
       }
       return out;
     },

@@ -26,7 +26,8 @@ const MIGRATIONS: string[] = [
     started_at BIGINT NOT NULL,
     duration_ms DOUBLE PRECISION NOT NULL,
     cached_from BIGINT REFERENCES mlnb_stage_runs(id),
-    cacheable BOOLEAN NOT NULL
+    cacheable BOOLEAN NOT NULL,
+    displays TEXT
   );
   CREATE INDEX mlnb_stage_runs_by_key ON mlnb_stage_runs (stage, code_hash, params_hash, seed, inputs_hash);
   CREATE INDEX mlnb_stage_runs_by_run ON mlnb_stage_runs (run_id);

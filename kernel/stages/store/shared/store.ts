@@ -102,6 +102,7 @@ export function openSharedStore(options: SharedStoreOptions): RunStore {
         metrics: r.metrics ?? [],
         params: r.params ?? {},
         loggedParams: r.loggedParams ?? {},
+        displays: r.displays ?? [],
       }, outputs);
       return { stageRunId, outputs };
     },
