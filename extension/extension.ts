@@ -9,6 +9,7 @@ import { MlnbController, notebookFolder } from "./controller.js";
 import type { KernelStartOptions } from "./kernel.js";
 import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
+import { registerLanguageFeatures, watchLocalModules } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
@@ -29,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
       notebookPath: notebook.uri.scheme === "file" ? notebook.uri.fsPath : `${notebookFolder(notebook)}/untitled.mlnb`,
       nodePath: runtime.nodePath,
       env: { ...runtime.env, ...(storePath ? { MLNB_STORE: storePath } : {}) },
-      typeCheck: config.get<TypeCheckMode>("typeCheck", "error"),
+      typeCheck: config.get<TypeCheckMode>("typeCheck", "warn"),
     };
   };
   kernels = new KernelManager(createKernelFactory(context.extensionPath), {
@@ -71,6 +72,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeNotebookDocument((e) => {
       if (e.notebook.notebookType === NOTEBOOK_TYPE && (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document))) syncSoon(e.notebook);
     }),
+    // A local module (helpers.ts) edited: running kernels re-check which stages import it (their status bars go stale).
+    ...watchLocalModules((uri) => {
+      for (const nb of vscode.workspace.notebookDocuments) if (nb.notebookType === NOTEBOOK_TYPE && uri.fsPath.startsWith(notebookFolder(nb))) syncSoon(nb);
+    }),
     vscode.workspace.onDidOpenNotebookDocument((nb) => {
       // Pick our controller for .mlnb files so Run works without the kernel picker.
       if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
@@ -81,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNewNotebook(),
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
+    ...registerLanguageFeatures(context.extensionPath, node, log),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);

@@ -42,11 +42,12 @@ export const stageMagic: MagicSpec<MagicArgsMap["cell:stage"]> = {
     const stage = positional[0]!;
     if (!NAME.test(stage)) return { ok: false, message: `%%stage: argument NAME "${stage}" must be letters, digits, _ or - and start with a letter or _` };
     const needs: string[] = [];
+    const seen = new Set<string>();
     for (const list of options.get("needs") ?? []) {
       for (const need of list.split(",").map((s) => s.trim()).filter(Boolean)) {
         if (!NAME.test(need)) return { ok: false, message: `%%stage: --needs: "${need}" is not a stage name` };
         if (need === stage) return { ok: false, message: `%%stage: --needs: stage "${stage}" cannot need itself` };
-        if (!needs.includes(need)) needs.push(need);
+        if (!seen.has(need)) { seen.add(need); needs.push(need); }
       }
     }
     const gates: Gate[] = [];

@@ -145,7 +145,7 @@ async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
     else if (opaque) skipped.push({ stage: s.stage, reason: `output ${opaque.name} was not stored (${opaque.reason ?? "opaque"})` });
     if (s.status === "error" || opaque) continue;
     const key = { stage: s.stage, codeHash: s.codeHash, paramsHash: s.paramsHash, seed: s.seed, params: s.params, inputs: s.inputs };
-    const hit = { stageRunId: s.cachedFrom ?? s.id, runId: run.id, stage: s.stage, startedAt: s.startedAt, durationMs: s.durationMs, outputs: s.outputs, metrics: s.metrics, loggedParams: s.loggedParams };
+    const hit = { stageRunId: s.cachedFrom ?? s.id, runId: run.id, stage: s.stage, startedAt: s.startedAt, durationMs: s.durationMs, outputs: s.outputs, metrics: s.metrics, loggedParams: s.loggedParams, displays: [] };
     const restored = await stages.restoreFromCache(nb.store, key, hit, { runId: nb.runId, current: nb.values });
     for (const [k, v] of Object.entries(restored.values)) executor.scope[k] = v;
     restored.sources.forEach((src, n) => nb.values.set(n, src));

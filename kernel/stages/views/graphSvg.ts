@@ -11,6 +11,7 @@ export const STATE_COLORS: Record<StageState | "not run", string> = {
   stale: "#d99a00",
   failed: "#c8342b",
   running: "#7d4cc2",
+  unloaded: "#6f9fd8",
   "not run": "#8a8f98",
 };
 
