@@ -151,7 +151,7 @@ async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
     restored.sources.forEach((src, n) => nb.values.set(n, src));
     const node = nb.graph.stages.get(s.stage);
     const cell = node ? nb.cells.get(node.cellId) : undefined;
-    const now = node && cell?.parsed ? stages.stageKey(node, cell.parsed.code, { params: nb.params, seed: nb.seed, values: nb.values }) : undefined;
+    const now = node && cell?.parsed ? stages.stageKey(node, stages.codeHash(cell.parsed.code), { params: nb.params, seed: nb.seed, values: nb.values }) : undefined;
     if (cell?.parsed) await executor.learn(cell.parsed.code);
     if (node) {
       nb.states = stages.markFinished(nb.graph, s.stage, { status: "cached", outputsChanged: true }, nb.states);
