@@ -49,13 +49,13 @@ async function runAll(page: Page, timeoutMs: number): Promise<void> {
   if (await picker.first().isVisible({ timeout: 3000 }).catch(() => false)) await picker.first().click();
   const deadline = Date.now() + timeoutMs;
   await page.waitForTimeout(1500);
+  let idle = 0;
   for (;;) {
     if (await page.locator(".notebook-editor .codicon-notebook-state-error").first().isVisible().catch(() => false)) throw new Error("a cell failed during Run All");
-    const running = await page.locator(".notebook-editor .codicon-notebook-state-executing, .notebook-editor .codicon-notebook-state-pending").count();
-    if (running === 0) {
-      const done = await page.evaluate(() => document.querySelectorAll(".notebook-editor .codicon-notebook-state-success").length);
-      if (done > 0) return;
-    }
+    // While cells run the toolbar offers "Stop Execution" instead of "Run All"; done when it is back twice in a row.
+    const toolbar = await page.locator(".notebook-toolbar-container").first().innerText().catch(() => "");
+    idle = !toolbar.includes("Stop Execution") && toolbar.includes("Run All") ? idle + 1 : 0;
+    if (idle >= 2) return;
     if (Date.now() > deadline) throw new Error("Run All did not finish within the time limit");
     await page.waitForTimeout(500);
   }
