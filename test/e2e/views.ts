@@ -141,7 +141,7 @@ export async function runViewsTest(o: ViewsTestOptions): Promise<ViewsTestResult
     await runRows.nth(0).click();
     await runRows.nth(1).click({ modifiers: ["Control"] });
     await runRows.nth(1).click({ button: "right" });
-    await page.locator(".monaco-menu .action-label", { hasText: "Compare Runs" }).first().click();
+    await page.getByRole("menuitem", { name: "Compare Runs" }).first().click();
     const compare = await frameWith(page, "table.compare", 60_000);
     const changed = await compare.locator("tr.changed").evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.section}:${(r as HTMLElement).dataset.key}`));
     check("the comparison highlights the changed epochs, train code unchanged, and metrics", changed.includes("params:epochs") && !changed.includes("code:train") && changed.some((c) => c.startsWith("metrics:")), changed.join(" "));
