@@ -8,14 +8,17 @@ import { NotebookFormatError, parseNotebook } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { commandWithFile } from "./args.js";
 
-const HELP = `usage: mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb]
+const HELP = `usage: mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb] [--allow-outside]
 
   --to script   (default) a TypeScript pipeline script NOTEBOOK.pipeline.ts and its lock
                 NOTEBOOK.pipeline.lock.json (input hashes, params, seed, versions, expected
                 output hashes from the notebook's last successful run); run it with
                 npx mlnb script NOTEBOOK.pipeline.ts [--verify]
   --to ipynb    a Jupyter notebook (nbformat 4.5) NOTEBOOK.ipynb, magics and outputs kept
-  -o, --out F   where to write`;
+  -o, --out F   where to write
+  --allow-outside  hash input files outside the notebook's folder too (refused by default,
+                as are FIFOs, devices and folders: an untrusted notebook cannot make export
+                read /etc/passwd or hang on a pipe)`;
 
 /** Entry point of `mlnb export`. */
 export async function main(argv: string[]): Promise<number> {
@@ -34,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (to !== "script") return console.error(`mlnb export: --to must be script or ipynb, got ${to}`), 2;
-    const result = await exportNotebookFiles(file, out);
+    const result = await exportNotebookFiles(file, out, { allowOutside: args.flags.has("allow-outside") });
     for (const w of result.warnings) console.error(`warning: ${w}`);
     console.log(`wrote ${result.script}\nwrote ${result.lock}\nrun it: npx mlnb script ${result.script} --verify`);
     return 0;

@@ -190,9 +190,10 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
         if (e instanceof HttpError && e.details !== undefined) body.errors = e.details;
         if (e instanceof HttpError && e.extra) Object.assign(body, e.extra);
         // A refused body may still be arriving: close the connection rather than parse its rest.
-        const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
-        const unread = hasBody && !req.complete;
-        sendJson(res, status, body, unread ? { connection: "close" } : {});
+        // A small unread body is drained by node and the connection kept; a chunked or large one is not worth reading.
+        const declared = Number(req.headers["content-length"] ?? 0);
+        const costly = req.headers["transfer-encoding"] !== undefined || !(declared <= Math.min(limit, 64 * 1024));
+        sendJson(res, status, body, costly && !req.complete ? { connection: "close" } : {});
       } catch (inner) {
         opts.log?.(`mlnb serve: could not reply: ${(inner as Error)?.message}`);
         res.destroy();
