@@ -16,6 +16,8 @@ export interface KernelClientOptions {
   typeCheck?: ExecuteOptions["typeCheck"];
   /** How long to wait for the kernel's "ready" (ms). */
   startTimeoutMs?: number;
+  /** Start the kernel in a process group of its own, so a SIGINT sent to the client's group (Ctrl-C, Jupyter) does not kill it. */
+  ownProcessGroup?: boolean;
 }
 
 export interface ExecuteResult {
@@ -32,8 +34,9 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), "server.js");
 const STDERR_TAIL = 4000;
 
 /**
- * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "stderr"/"stdout"
- * (raw text the kernel process wrote outside the protocol).
+ * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "fault" (an error that
+ * escaped a finished cell, see protocol.ts), "stderr"/"stdout" (raw text the kernel process wrote
+ * outside the protocol).
  */
 export class KernelClient extends EventEmitter {
   private readonly handlers = new Map<string, { onReply: ReplyHandler; resolve: (r: ExecuteResult) => void }>();
@@ -53,6 +56,7 @@ export class KernelClient extends EventEmitter {
       cwd: dirname(options.notebookPath),
       env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
     return client.waitReady(options.startTimeoutMs ?? 30_000);
@@ -133,6 +137,30 @@ export class KernelClient extends EventEmitter {
     });
   }
 
+  /** Completions at `cursorPos` in `code` (answered even while a cell runs). */
+  complete(code: string, cursorPos: number): Promise<Extract<Reply, { type: "completeReply" }>> {
+    return this.ask({ type: "complete", id: `q${this.nextId++}`, code, cursor_pos: cursorPos }, "completeReply");
+  }
+
+  /** Type and doc comment of the name at `cursorPos` in `code`. */
+  inspect(code: string, cursorPos: number): Promise<Extract<Reply, { type: "inspectReply" }>> {
+    return this.ask({ type: "inspect", id: `q${this.nextId++}`, code, cursor_pos: cursorPos }, "inspectReply");
+  }
+
+  private ask<T extends Reply["type"]>(request: Request & { id: string }, answer: T): Promise<Extract<Reply, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      this.handlers.set(request.id, {
+        onReply: (r) => {
+          this.handlers.delete(request.id);
+          if (r.type === answer) resolve(r as Extract<Reply, { type: T }>);
+          else reject(new Error(r.type === "commandResult" ? (r.error ?? "failed") : `unexpected reply ${r.type}`));
+        },
+        resolve: () => reject(new Error("the kernel died")),
+      });
+      this.send(request);
+    });
+  }
+
   /** Interrupt the running cell. */
   interrupt(): void {
     this.send({ type: "interrupt" });
@@ -146,6 +174,11 @@ export class KernelClient extends EventEmitter {
     const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
     await gone;
     clearTimeout(timer);
+  }
+
+  /** End the kernel process now (SIGKILL): for a kernel an interrupt did not stop. */
+  kill(): void {
+    if (!this.exited) this.child.kill("SIGKILL");
   }
 
   private send(request: Request): void {
@@ -162,6 +195,8 @@ export class KernelClient extends EventEmitter {
 
   private dispatch(reply: Reply): void {
     this.emit("reply", reply);
+    // An error that escaped a finished cell: whoever shows the notebook places it.
+    if (reply.type === "fault") return void this.emit("fault", reply);
     if (!("id" in reply)) return;
     const h = this.handlers.get(reply.id);
     if (!h) return;

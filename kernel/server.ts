@@ -3,25 +3,28 @@
 // Started by the extension and the CLI as `node --experimental-import-meta-resolve
 // out/kernel/server.js` with the notebook's folder as working directory.
 import { writeSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
 import { createSession } from "./session/session.js";
+import { lockedWrite } from "./replyLock.js";
 import { packageVersion } from "./version.js";
 
 // The client says which descriptor carries replies (3, a pipe of its own); by hand, stdout.
 const REPLY_FD = Number(process.env.MLNB_REPLY_FD ?? 1);
 
 const realStdoutWrite = process.stdout.write.bind(process.stdout);
+// The language thread writes its replies too: one line at a time under this lock.
+const replyLock = new Int32Array(new SharedArrayBuffer(4));
 function send(reply: Reply): void {
   const line = encode(reply);
   if (REPLY_FD === 1) realStdoutWrite(line);
-  else writeSync(REPLY_FD, line);
+  else lockedWrite(replyLock, REPLY_FD, line);
 }
 
 const session = createSession({
   notebookDir: process.cwd(),
   send,
-  typeCheck: (process.env.MLNB_TYPECHECK as TypeCheckMode | undefined) ?? "error",
+  typeCheck: (process.env.MLNB_TYPECHECK as TypeCheckMode | undefined) ?? "warn",
 });
 
 // Everything cells print goes to the cell that is running (or ran last), as stream replies.
@@ -38,7 +41,26 @@ for (const name of ["stdout", "stderr"] as const) {
   }) as typeof stream.write;
 }
 
-const watchdog = new Worker(new URL("./worker.js", import.meta.url), { workerData: { interruptFlag: session.executor.interruptFlag.buffer } });
+// The kernel's error boundary for what escapes every cell (a throw in a timer, a rejection no one
+// handles): shown on the cell that scheduled it, and the kernel and its variables live on.
+process.on("uncaughtException", (error, origin) => session.fault(error, origin === "unhandledRejection" ? "unhandledRejection" : "uncaughtException"));
+process.on("unhandledRejection", (reason) => session.fault(reason, "unhandledRejection"));
+// Ctrl-C in a terminal signals the whole process group: the client (the CLI) decides what an
+// interrupt means and sends it; the kernel must not die of the terminal's SIGINT.
+process.on("SIGINT", () => {});
+
+// complete/inspect go from the watchdog straight to the language thread: answered while a cell runs.
+const langChannel = new MessageChannel();
+const lang = new Worker(new URL("./lang/kernelWorker.js", import.meta.url), {
+  workerData: { notebookDir: process.cwd(), replyFd: REPLY_FD, lock: replyLock.buffer, port: langChannel.port2 },
+  transferList: [langChannel.port2],
+});
+lang.unref();
+lang.on("error", (e) => process.stderr.write(`kernel: language thread failed: ${e.stack}\n`));
+const watchdog = new Worker(new URL("./worker.js", import.meta.url), {
+  workerData: { interruptFlag: session.executor.interruptFlag.buffer, langPort: langChannel.port1 },
+  transferList: [langChannel.port1],
+});
 
 watchdog.on("message", (msg: Request | { type: "garbage"; line: string }) => {
   switch (msg.type) {
@@ -46,6 +68,7 @@ watchdog.on("message", (msg: Request | { type: "garbage"; line: string }) => {
       session.interrupt();
       break;
     case "execute":
+      lang.postMessage({ type: "cell", cellId: msg.cellId ?? msg.id, code: msg.code });
       void session.execute(msg.id, msg.code, msg.options, msg.cellId);
       break;
     case "command":

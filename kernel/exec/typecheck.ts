@@ -3,10 +3,12 @@
 // The checked file is a prelude (one declaration per name defined by earlier cells: imports and
 // types verbatim, variables as `declare const x: T` with T printed by the checker) followed by
 // the cell. A name the cell defines again is left out of the prelude, so redeclaring is fine.
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type * as TS from "typescript";
+import { notebookCompilerOptions } from "../lang/compilerOptions.js";
+import { createHost, globalsText, MemoryFiles } from "../lang/host.js";
+
+export { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
 
 export interface CellDiagnostic {
   line: number; // 1-based, in the cell
@@ -15,21 +17,12 @@ export interface CellDiagnostic {
   code: number;
 }
 
-/** Root of the mlnb package (holds out/ and node_modules/). */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-/** Modules cells may import by name without installing them: our library and the tslab shim. */
-export const BUILTIN_MODULES: Record<string, string> = {
-  mlnb: join(PACKAGE_ROOT, "out", "kernel", "ml", "index.js"),
-  tslab: join(PACKAGE_ROOT, "out", "kernel", "exec", "tslab.js"),
-};
-
 const CELL_FILE = "__mlnb_cell__.ts";
 const GLOBALS_FILE = "__mlnb_globals__.d.ts";
 
 export class CellTypeChecker {
   private readonly history = new Map<string, string>();
-  private readonly files = new Map<string, { text: string; version: number }>();
+  private readonly mem = new MemoryFiles();
   private readonly service: TS.LanguageService;
   private readonly cellPath: string;
   private preludeLength = 0;
@@ -45,81 +38,10 @@ export class CellTypeChecker {
     notebookDir: string,
   ) {
     this.cellPath = join(notebookDir, CELL_FILE);
-    const displayTypes = join(PACKAGE_ROOT, "out", "kernel", "ml", "display.js");
-    this.setFile(join(notebookDir, GLOBALS_FILE), `declare global {\n  const display: typeof import(${JSON.stringify(displayTypes)}).display;\n  /** Kernel helpers that %time inserts into a cell. */\n  const __mlnb: { timeStart(line: number): void; timeEnd(line: number): void; timed<T>(line: number, f: () => Promise<T>): Promise<T> };\n}\nexport {};\n`);
-    this.setFile(this.cellPath, "export {};\n");
-    const options: TS.CompilerOptions = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      moduleDetection: ts.ModuleDetectionKind.Force,
-      // Cells run in Node: no DOM (a cell using `document` is an error here, not at run time);
-      // @types/node gives fetch, URL, TextEncoder, performance. Also halves the checker's work.
-      lib: ["lib.es2023.d.ts"],
-      strict: true,
-      skipLibCheck: true,
-      esModuleInterop: true,
-      allowSyntheticDefaultImports: true,
-      resolveJsonModule: true,
-      noEmit: true,
-      types: ["node"],
-      typeRoots: [join(PACKAGE_ROOT, "node_modules", "@types")],
-    };
-    const diskCache = new Map<string, TS.IScriptSnapshot | undefined>();
-    const fallbackFrom = join(PACKAGE_ROOT, "__resolve__.ts");
-    // Without a cache every check walks node_modules again for every import of every .d.ts.
-    const resolutionCache = ts.createModuleResolutionCache(notebookDir, (f) => f, options);
-    // getModuleResolutionCache is read by the language service though not in its public host type.
-    const host: TS.LanguageServiceHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
-      getCompilationSettings: () => options,
-      getScriptFileNames: () => [...this.files.keys()],
-      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
-      getScriptSnapshot: (f) => {
-        const mem = this.files.get(f);
-        if (mem) return ts.ScriptSnapshot.fromString(mem.text);
-        if (!diskCache.has(f)) {
-          let text: string | undefined;
-          try {
-            text = readFileSync(f, "utf8");
-          } catch {
-            text = undefined;
-          }
-          diskCache.set(f, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
-        }
-        return diskCache.get(f);
-      },
-      getCurrentDirectory: () => notebookDir,
-      // Shares package.json lookups between checks (else every check re-reads one per .d.ts).
-      getModuleResolutionCache: () => resolutionCache,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
-      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-      // Bare names resolve from the notebook's folder first, then from mlnb's own packages.
-      resolveModuleNameLiterals: (literals, containingFile, _ref, opts) =>
-        literals.map((lit) => {
-          const name = lit.text;
-          const builtin = BUILTIN_MODULES[name];
-          if (builtin) {
-            return { resolvedModule: { resolvedFileName: builtin.replace(/\.js$/, ".d.ts"), extension: ts.Extension.Dts, isExternalLibraryImport: false } };
-          }
-          // The cell's own imports are resolved afresh (a package installed beside the notebook
-          // after start is found); imports inside installed .d.ts files use the cache.
-          const cache = containingFile === this.cellPath ? undefined : resolutionCache;
-          const first = ts.resolveModuleName(name, containingFile, opts, ts.sys, cache);
-          if (first.resolvedModule || containingFile !== this.cellPath) return first;
-          return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, cache);
-        }),
-    };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
-  }
-
-  private setFile(path: string, text: string): void {
-    const old = this.files.get(path);
-    if (old?.text === text) return;
-    this.files.set(path, { text, version: (old?.version ?? 0) + 1 });
+    this.mem.set(join(notebookDir, GLOBALS_FILE), globalsText());
+    this.mem.set(this.cellPath, "export {};\n");
+    const { options } = notebookCompilerOptions(ts, notebookDir);
+    this.service = ts.createLanguageService(createHost(ts, notebookDir, this.mem, options, (f) => f === this.cellPath), ts.createDocumentRegistry());
   }
 
   /** Type check a cell; `redeclared` are the names it defines (dropped from the prelude). */
@@ -135,7 +57,7 @@ export class CellTypeChecker {
       this.last = known;
       return known.diags;
     }
-    this.setFile(this.cellPath, text);
+    this.mem.set(this.cellPath, text);
     const diags = [...this.service.getSyntacticDiagnostics(this.cellPath), ...this.service.getSemanticDiagnostics(this.cellPath)];
     const out: CellDiagnostic[] = [];
     const codeStart = this.preludeLength;
@@ -216,11 +138,16 @@ export class CellTypeChecker {
    * Put back the declarations `code` made when it last ran, without checking it again; false when
    * it never ran here. For a stage restored from the cache: same code and same inputs, same types.
    */
-  relearn(code: string): boolean {
-    const decls = this.declsByCode.get(code);
+  relearn(code: string, stored?: readonly [string, string][]): boolean {
+    const decls = this.declsByCode.get(code) ?? stored;
     if (!decls) return false;
     for (const [name, text] of decls) this.history.set(name, text);
     return true;
+  }
+
+  /** The declarations `code` made when it last ran here (recorded with a stage's execution). */
+  declarationsOf(code: string): [string, string][] | undefined {
+    return this.declsByCode.get(code);
   }
 
   /** Forget every declaration (after %reset). */

@@ -1,10 +1,12 @@
 // Writing an export: the script and its lock beside the notebook (the only part of kernel/export that touches disk).
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { localModuleFiles, localModulesHash } from "../exec/localModules.js";
 import { parseNotebook } from "../notebook/format.js";
-import { sortKeys } from "../notebook/format.js";
+import { stringifySorted } from "../json/stringify.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import { isSharedStore } from "../stages/store/shared/store.js";
 import type { RunDetail } from "../stages/store/types.js";
 import { lockNameFor, type LockInput, type PipelineLock } from "../pipeline/types.js";
 import { defaultBackend, installedVersions } from "../pipeline/versions.js";
@@ -40,7 +42,7 @@ export const storeDirOf = storeDirFor;
  * Undefined without a store.
  */
 export function lastSuccessfulRun(notebookPath: string, storeDir = storeDirOf(notebookPath)): RunDetail | undefined {
-  if (!existsSync(join(storeDir, "runs.sqlite"))) return undefined;
+  if (!isSharedStore(storeDir) && !existsSync(join(storeDir, "runs.sqlite"))) return undefined;
   const store = openStore({ dir: storeDir });
   try {
     for (const summary of store.listRuns({ notebook: notebookKey(notebookPath) })) {
@@ -64,7 +66,8 @@ export function hashInputs(plan: ExportPlan, notebookDir: string, allowOutside =
   const byPath = new Map<string, LockInput>();
   const missing: string[] = [];
   for (const s of plan.stages) {
-    for (const written of findInputFiles(s.code, params)) {
+    // Local modules the stage imports are inputs too: the script refuses an edited helper like an edited data file.
+    for (const written of [...findInputFiles(s.code, params), ...localModuleFiles(s.code, notebookDir)]) {
       const abs = resolve(notebookDir, written);
       const path = relative(notebookDir, abs).split(sep).join("/");
       const seen = byPath.get(path);
@@ -100,8 +103,8 @@ export async function exportNotebookFiles(notebookPath: string, outPath?: string
   const scriptPath = resolve(outPath ?? defaultScriptPath(nbPath));
   const nb = parseNotebook(readFileSync(nbPath, "utf8"), basename(nbPath));
   const version = packageVersion();
-  const { text, plan } = exportScript(nb, { notebook: basename(nbPath), version, scriptName: basename(scriptPath) });
   const notebookDir = dirname(nbPath);
+  const { text, plan } = exportScript(nb, { notebook: basename(nbPath), version, scriptName: basename(scriptPath), modulesHash: (code) => localModulesHash(code, notebookDir) });
   const { inputs, missing } = hashInputs(plan, notebookDir, options.allowOutside);
   const backend = /\.setBackend\(\s*["'`](\w+)["'`]/.exec(plan.stages.map((s) => s.code).join("\n"))?.[1] ?? defaultBackend();
   const run = lastSuccessfulRun(nbPath);
@@ -114,6 +117,6 @@ export async function exportNotebookFiles(notebookPath: string, outPath?: string
   });
   const lockPath = join(dirname(scriptPath), lockNameFor(basename(scriptPath)));
   writeFileAtomic(scriptPath, text);
-  writeFileAtomic(lockPath, JSON.stringify(sortKeys(lock), null, 2) + "\n");
+  writeFileAtomic(lockPath, stringifySorted(lock, 2) + "\n");
   return { script: scriptPath, lock: lockPath, lockData: lock, plan, warnings: [...plan.warnings, ...missing, ...warnings] };
 }

@@ -1,0 +1,93 @@
+// The TypeScript language-service host every notebook check uses: in-memory cell files over the disk, mlnb's module resolution.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type * as TS from "typescript";
+import { BUILTIN_MODULES, PACKAGE_ROOT } from "./paths.js";
+
+/** In-memory files (cells, globals) by absolute path; a version bump tells the service a file changed. */
+export class MemoryFiles {
+  readonly files = new Map<string, { text: string; version: number }>();
+
+  /** Set a file's text (no version bump when unchanged). */
+  set(path: string, text: string): void {
+    const old = this.files.get(path);
+    if (old?.text === text) return;
+    this.files.set(path, { text, version: (old?.version ?? 0) + 1 });
+  }
+
+  delete(path: string): void {
+    this.files.delete(path);
+  }
+}
+
+/** Declarations every cell sees: the kernel's `display` and the helpers `%time` inserts. */
+export function globalsText(): string {
+  const displayTypes = join(PACKAGE_ROOT, "out", "kernel", "ml", "display.js");
+  return `declare global {\n  const display: typeof import(${JSON.stringify(displayTypes)}).display;\n  /** Kernel helpers that %time inserts into a cell. */\n  const __mlnb: { timeStart(line: number): void; timeEnd(line: number): void; timed<T>(line: number, f: () => Promise<T>): Promise<T> };\n}\nexport {};\n`;
+}
+
+/**
+ * A language-service host over `mem` and the disk. Bare module names resolve from the notebook's
+ * folder first, then from mlnb's own packages; `mlnb` and `tslab` are mlnb's. `isCell` tells
+ * which files are cells: their imports are resolved afresh (a package installed beside the
+ * notebook, or a local module created, after start is found).
+ */
+export function createHost(ts: typeof TS, notebookDir: string, mem: MemoryFiles, options: TS.CompilerOptions, isCell: (file: string) => boolean): TS.LanguageServiceHost {
+  const diskCache = new Map<string, { mtime: number; snap: TS.IScriptSnapshot | undefined }>();
+  const fallbackFrom = join(PACKAGE_ROOT, "__resolve__.ts");
+  // Without a cache every check walks node_modules again for every import of every .d.ts.
+  const resolutionCache = ts.createModuleResolutionCache(notebookDir, (f) => f, options);
+  const inPackages = (f: string) => f.includes("/node_modules/") || f.startsWith(PACKAGE_ROOT);
+  const snapshot = (f: string): TS.IScriptSnapshot | undefined => {
+    const cached = diskCache.get(f);
+    // Library files never change while we run; local modules beside the notebook may (re-read when their mtime moves).
+    const mtime = cached && inPackages(f) ? cached.mtime : (ts.sys.getModifiedTime?.(f)?.getTime() ?? 0);
+    if (cached && cached.mtime === mtime) return cached.snap;
+    let text: string | undefined;
+    try {
+      text = readFileSync(f, "utf8");
+    } catch {
+      text = undefined;
+    }
+    const snap = text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    diskCache.set(f, { mtime, snap });
+    return snap;
+  };
+  // getModuleResolutionCache is read by the language service though not in its public host type.
+  const host: TS.LanguageServiceHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
+    getCompilationSettings: () => options,
+    getScriptFileNames: () => [...mem.files.keys()],
+    getScriptVersion: (f) => {
+      const m = mem.files.get(f);
+      if (m) return String(m.version);
+      if (inPackages(f)) return "0";
+      return String(ts.sys.getModifiedTime?.(f)?.getTime() ?? 0);
+    },
+    getScriptSnapshot: (f) => {
+      const m = mem.files.get(f);
+      return m ? ts.ScriptSnapshot.fromString(m.text) : snapshot(f);
+    },
+    getCurrentDirectory: () => notebookDir,
+    getModuleResolutionCache: () => resolutionCache,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => mem.files.has(f) || ts.sys.fileExists(f),
+    readFile: (f) => mem.files.get(f)?.text ?? ts.sys.readFile(f),
+    readDirectory: ts.sys.readDirectory,
+    directoryExists: ts.sys.directoryExists,
+    getDirectories: ts.sys.getDirectories,
+    resolveModuleNameLiterals: (literals, containingFile, _ref, opts) =>
+      literals.map((lit) => {
+        const name = lit.text;
+        const builtin = BUILTIN_MODULES[name];
+        if (builtin) {
+          return { resolvedModule: { resolvedFileName: builtin.replace(/\.js$/, ".d.ts"), extension: ts.Extension.Dts, isExternalLibraryImport: false } };
+        }
+        const cell = isCell(containingFile);
+        const cache = cell ? undefined : resolutionCache;
+        const first = ts.resolveModuleName(name, containingFile, opts, ts.sys, cache);
+        if (first.resolvedModule || !cell) return first;
+        return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, cache);
+      }),
+  };
+  return host;
+}

@@ -1,0 +1,12 @@
+// Where mlnb's own files are, and the modules cells import by name without installing them.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Root of the mlnb package (holds out/ and node_modules/). */
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** Modules cells may import by name without installing them: our library and the tslab shim. */
+export const BUILTIN_MODULES: Record<string, string> = {
+  mlnb: join(PACKAGE_ROOT, "out", "kernel", "ml", "index.js"),
+  tslab: join(PACKAGE_ROOT, "out", "kernel", "exec", "tslab.js"),
+};
