@@ -87,10 +87,18 @@ export function migrate(db: Database.Database, file: string): void {
   if (version > SCHEMA_VERSION) {
     throw new Error(`${file}: run store schema version ${version} is newer than this mlnb understands (${SCHEMA_VERSION}); upgrade mlnb`);
   }
-  for (let v = version; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
+  if (version === SCHEMA_VERSION) return;
+  // Two processes may open a fresh store at once (two `mlnb run`): each step takes the write lock
+  // first (BEGIN IMMEDIATE, waiting on busy_timeout) and re-reads the version under it, so the
+  // second one finds the work done instead of failing on "table runs already exists".
+  for (;;) {
+    const done = db.transaction(() => {
+      const v = db.pragma("user_version", { simple: true }) as number;
+      if (v >= SCHEMA_VERSION) return true;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+      return false;
+    }).immediate();
+    if (done) return;
   }
 }

@@ -1,6 +1,6 @@
 // The run store: SQLite records of runs and stage executions plus content-addressed value blobs.
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
 import { inputsHash } from "../keys.js";
@@ -68,6 +68,15 @@ export function notebookKey(notebookPath: string): string {
   return basename(notebookPath);
 }
 
+/** The store folder ignores itself in git (`*`): its runs and blobs are not the project's files. */
+function ignoreInGit(dir: string): void {
+  try {
+    writeFileSync(join(dir, ".gitignore"), "# the mlnb run store: not tracked\n*\n", { flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+}
+
 /** Open (or create) the run store in `options.dir`. */
 export function openStore(options: StoreOptions): RunStore {
   if (isSharedStore(options.dir)) return openSharedStore({ url: options.dir, ...(options.codecs ? { codecs: options.codecs } : {}), ...(options.clock ? { clock: options.clock } : {}) });
@@ -75,14 +84,19 @@ export function openStore(options: StoreOptions): RunStore {
   const clock = options.clock ?? Date.now;
   const codecs = options.codecs ?? createCodecRegistry();
   mkdirSync(dir, { recursive: true });
+  ignoreInGit(dir);
   const file = join(dir, "runs.sqlite");
   const db = new Database(file);
+  // The busy timeout first: switching to WAL and migrating take the write lock, which another
+  // process opening the same fresh store may hold for a moment.
+  db.pragma("busy_timeout = 10000");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db, file);
   const blobs = createBlobStore(join(dir, "blobs"));
+  // Temp files of writers that died mid-blob (older than a minute, so no live writer's).
+  blobs.sweepTemp();
   const queries = createQueries(db, blobs);
 
   const insertRun = db.prepare("INSERT INTO runs (notebook, started_at, seed, source) VALUES (?, ?, ?, ?)");
