@@ -76,6 +76,11 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE stage_runs ADD COLUMN displays TEXT;
   `,
+  // v4: the process recording a run (pid, host), so a run whose process died is marked aborted
+  `
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -90,7 +90,8 @@ export interface CacheHit {
   displays: RecordedDisplay[];
 }
 
-export type RunStatus = "running" | "ok" | "error" | "interrupted";
+/** "aborted": the process recording the run died before ending it (found when the store opens). */
+export type RunStatus = "running" | "ok" | "error" | "interrupted" | "aborted";
 
 export interface RunSummary {
   id: number;

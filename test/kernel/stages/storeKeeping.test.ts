@@ -81,3 +81,30 @@ test("the store folder carries its own .gitignore ignoring everything in it", ()
   const lines = readFileSync(join(dir, ".gitignore"), "utf8").split("\n");
   assert.ok(lines.includes("*"));
 });
+
+test("a run whose process was killed is marked aborted the next time the store opens, a live one stays running", async () => {
+  const dir = join(root, "aborted");
+  const storeModule = join(REPO, "out", "kernel", "stages", "store", "index.js");
+  const script = `const { openStore } = await import(${JSON.stringify(storeModule)});
+const s = openStore({ dir: ${JSON.stringify(dir)} });
+console.log("run " + s.beginRun({ notebook: "killed.mlnb" }));
+setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const runId = await new Promise<number>((resolve) => child.stdout.on("data", (d) => resolve(Number(/run (\d+)/.exec(String(d))![1]))));
+  const live = openStore({ dir });
+  const mine = live.beginRun({ notebook: "live.mlnb" });
+  assert.equal(live.getRun(runId)!.status, "running", "its process is alive: still running");
+  live.close();
+  await new Promise((resolve) => {
+    child.on("exit", resolve);
+    child.kill("SIGKILL");
+  });
+  const after = openStore({ dir });
+  try {
+    assert.equal(after.getRun(runId)!.status, "aborted");
+    assert.ok(after.getRun(runId)!.endedAt! > 0);
+    assert.equal(after.getRun(mine)!.status, "running", "this process's own open run is not aborted");
+  } finally {
+    after.close();
+  }
+});
