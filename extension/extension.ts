@@ -9,9 +9,11 @@ import { MlnbController, notebookFolder } from "./controller.js";
 import type { KernelStartOptions } from "./kernel.js";
 import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
+import { registerLanguageFeatures, watchLocalModules } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
+import { registerViews } from "./views/register.js";
 import type { TypeCheckMode } from "../kernel/protocol.js";
 
 let kernels: KernelManager | undefined;
@@ -39,9 +41,10 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const stages = new StageStatusProvider();
   const diagnostics = new CellDiagnostics();
-  const controller = new MlnbController(kernels, startOptions, (notebook, info) => stages.update(notebook, info), diagnostics);
   const manager = kernels;
-  setSnapshotListener((notebook, snapshot) => stages.update(notebook, snapshot));
+  const views = registerViews(context, { get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)), peek: (nb) => manager.peek(nb.uri.toString()) });
+  const controller = new MlnbController(kernels, startOptions, (notebook, info) => (stages.update(notebook, info), views.update(notebook, info)), diagnostics);
+  setSnapshotListener((notebook, snapshot) => (stages.update(notebook, snapshot), views.update(notebook, snapshot)));
   // Edits reach a running kernel (debounced): an edited stage and its dependents show "stale" at once.
   const pending = new Map<string, NodeJS.Timeout>();
   const syncSoon = (notebook: vscode.NotebookDocument) => {
@@ -59,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     diagnostics,
     stages,
+    views,
     vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, stages),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
       if (nb.notebookType !== NOTEBOOK_TYPE) return;
@@ -67,6 +71,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.workspace.onDidChangeNotebookDocument((e) => {
       if (e.notebook.notebookType === NOTEBOOK_TYPE && (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document))) syncSoon(e.notebook);
+    }),
+    // A local module (helpers.ts) edited: running kernels re-check which stages import it (their status bars go stale).
+    ...watchLocalModules((uri) => {
+      for (const nb of vscode.workspace.notebookDocuments) if (nb.notebookType === NOTEBOOK_TYPE && uri.fsPath.startsWith(notebookFolder(nb))) syncSoon(nb);
     }),
     vscode.workspace.onDidOpenNotebookDocument((nb) => {
       // Pick our controller for .mlnb files so Run works without the kernel picker.
@@ -78,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNewNotebook(),
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
+    ...registerLanguageFeatures(context.extensionPath, node, log),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);

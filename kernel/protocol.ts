@@ -117,3 +117,23 @@ export class LineDecoder<T> {
 export const ERROR_MIME = "application/vnd.code.notebook.error";
 /** Mime type of vega-lite specs (rendered by the extension's renderer). */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+
+// ---- The notebook language server (out/kernel/lang/server.js): JSON lines on its stdin/stdout. ----
+// One process per VS Code window serves every open notebook; it never runs cell code.
+
+/** What an IntelliSense request asks (offsets are UTF-16 offsets in the cell's text). */
+export type LangQuery = "complete" | "hover" | "signature" | "definition";
+
+export type LangRequest =
+  /** The notebook's code cells, in order (sent after edits, and before any query). */
+  | { type: "cells"; notebook: string; cells: { id: string; text: string }[] }
+  | { type: "close"; notebook: string }
+  | { type: LangQuery; id: number; notebook: string; cellId: string; offset: number };
+
+export type LangReply =
+  | { type: "answer"; id: number; result: unknown }
+  | { type: "failed"; id: number; message: string }
+  /** Problems of every code cell (debounced after edits); a cell with none maps to []. */
+  | { type: "diagnostics"; notebook: string; cells: Record<string, { start: number; end: number; message: string; code: number; severity: "error" | "warning" }[]> }
+  /** A problem of the server itself (a tsconfig.json it could not read...), for the log. */
+  | { type: "log"; message: string };

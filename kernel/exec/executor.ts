@@ -1,9 +1,11 @@
 // The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
+import { join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
 import { display, richBundle } from "../ml/display.js";
 import type { Mime } from "../ml/context.js";
 import type { ErrorInfo, ExecStatus, TypeCheckMode } from "../protocol.js";
+import { moduleGlobals, moduleMeta } from "./moduleGlobals.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
@@ -30,6 +32,8 @@ export interface RunOptions {
 
 export interface ExecutorOptions {
   notebookDir: string;
+  /** The notebook file: cells see it as `__filename` / `import.meta.filename` (default: a name in notebookDir). */
+  notebookPath?: string;
   typeCheck?: TypeCheckMode;
 }
 
@@ -54,7 +58,9 @@ export interface Executor {
   /** The TypeScript module, loaded in the background at start. */
   typescript(): Promise<typeof TS>;
   /** Teach the type checker a cell's declarations without running it (a stage restored from the cache). */
-  learn(code: string): Promise<void>;
+  learn(code: string, stored?: readonly [string, string][]): Promise<void>;
+  /** The declarations (name, declaration text) the type checker learned from `code`, if it ran here checked. */
+  declarations(code: string): [string, string][] | undefined;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -64,6 +70,7 @@ export interface Executor {
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
 export function createExecutor(options: ExecutorOptions): Executor {
   const { notebookDir } = options;
+  const notebookPath = options.notebookPath ?? join(notebookDir, "notebook.mlnb");
   const scope: Record<string, unknown> = Object.create(null);
   const compiled = new Map<string, CompiledCell>();
   let tsPromise: Promise<typeof TS> | undefined;
@@ -80,6 +87,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     value: {
       scope,
       import: (specifier: string) => import(resolveCellImport(specifier, notebookDir)),
+      // `import.meta` in a cell: that of a module file in the notebook's folder.
+      meta: moduleMeta(notebookPath),
       interopDefault,
       flag: interruptFlag,
       // `%time` (see session/timeLine.ts): time one statement and print its wall time.
@@ -109,7 +118,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     configurable: true,
     enumerable: false,
   });
-  scope.display = display;
+  const initScope = () => Object.assign(scope, { display }, moduleGlobals(notebookPath));
+  initScope();
 
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
     const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
@@ -177,14 +187,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
     },
     reset() {
       for (const k of Object.keys(scope)) delete scope[k];
-      scope.display = display;
+      initScope();
       checker?.reset();
     },
     typescript,
-    async learn(code) {
+    declarations: (code) => checker?.declarationsOf(code),
+    async learn(code, stored) {
       if (options.typeCheck === "off") return;
       const c = await getChecker();
-      if (c.relearn(code)) return;
+      // Declarations recorded with the stage's execution: no type check of a restored stage.
+      if (c.relearn(code, stored)) return;
       c.check(code, declaredNames(await typescript(), code));
       c.commit(code);
     },

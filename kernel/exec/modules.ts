@@ -1,7 +1,8 @@
 // Resolves a cell's imports: the notebook's folder first, then mlnb's own node_modules.
-import { isBuiltin } from "node:module";
-import { isAbsolute, join, resolve } from "node:path";
+import { isBuiltin, register } from "node:module";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { isLocalSpecifier, localModulesHash, resolveLocalModule } from "./localModules.js";
 import { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
 
 /** Thrown when a cell imports a module found neither beside the notebook nor in mlnb. */
@@ -12,6 +13,23 @@ export class ModuleNotFoundError extends Error {
   }
 }
 
+/** Thrown when a cell imports a local file that is not there: names every absolute path tried. */
+export class LocalModuleNotFoundError extends Error {
+  constructor(specifier: string, tried: string[]) {
+    super(`Cannot find local module "${specifier}": tried ${tried.join(", ")}`);
+    this.name = "ModuleNotFoundError";
+  }
+}
+
+let hooksRegistered = false;
+
+/** Install the hooks that load local TypeScript and JSON modules (once, before the first local import). */
+function registerLocalModuleHooks(): void {
+  if (hooksRegistered) return;
+  hooksRegistered = true;
+  register(new URL("./tsLoader.js", import.meta.url));
+}
+
 /**
  * Returns the URL a cell's import specifier loads. `import.meta.resolve` with a parent URL
  * needs node's --experimental-import-meta-resolve, which the kernel is started with.
@@ -19,7 +37,15 @@ export class ModuleNotFoundError extends Error {
 export function resolveCellImport(specifier: string, notebookDir: string): string {
   if (BUILTIN_MODULES[specifier]) return pathToFileURL(BUILTIN_MODULES[specifier]).href;
   if (isBuiltin(specifier)) return specifier.startsWith("node:") ? specifier : `node:${specifier}`;
-  if (specifier.startsWith(".") || isAbsolute(specifier)) return pathToFileURL(resolve(notebookDir, specifier)).href;
+  if (isLocalSpecifier(specifier)) {
+    const tried: string[] = [];
+    const file = resolveLocalModule(specifier, notebookDir, tried);
+    if (!file) throw new LocalModuleNotFoundError(specifier, tried);
+    registerLocalModuleHooks();
+    // The version is the hash of the module and what it imports: an edited helper is loaded again.
+    const version = localModulesHash(`import ${JSON.stringify(specifier)};`, notebookDir);
+    return `${pathToFileURL(file).href}?mlnb=${version?.slice(0, 16)}`;
+  }
   if (/^[a-z]+:/.test(specifier)) return specifier;
   const resolveFrom = import.meta.resolve as unknown as (s: string, parent: string) => string;
   for (const dir of [notebookDir, PACKAGE_ROOT]) {

@@ -159,6 +159,8 @@ export function compileCell(source: string, filename: string): CompiledCell {
   walk(program, (n) => {
     // Dynamic import() anywhere in the cell resolves like a static import.
     if (n.type === "ImportExpression") replace(n.start, n.start + "import".length, `${RUNTIME}.import`);
+    // A cell is a script, where `import.meta` is a syntax error: it gets the notebook's (see moduleGlobals.ts).
+    if (n.type === "MetaProperty" && n.meta?.name === "import") replace(n.start, n.end, `${RUNTIME}.meta`);
     // Every loop checks the interrupt flag, so a busy loop stops when the user interrupts. (A
     // counter reading the flag every 1024 iterations measured no faster: bench/loops.ts.)
     if (LOOPS.has(n.type)) {

@@ -2,8 +2,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { localModuleFiles, localModulesHash } from "../exec/localModules.js";
 import { parseNotebook } from "../notebook/format.js";
-import { sortKeys } from "../notebook/format.js";
+import { stringifySorted } from "../json/stringify.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
 import { isSharedStore } from "../stages/store/shared/store.js";
@@ -63,7 +64,8 @@ export function hashInputs(plan: ExportPlan, notebookDir: string): { inputs: Loc
   const byPath = new Map<string, LockInput>();
   const missing: string[] = [];
   for (const s of plan.stages) {
-    for (const written of findInputFiles(s.code, params)) {
+    // Local modules the stage imports are inputs too: the script refuses an edited helper like an edited data file.
+    for (const written of [...findInputFiles(s.code, params), ...localModuleFiles(s.code, notebookDir)]) {
       const abs = resolve(notebookDir, written);
       const path = relative(notebookDir, abs).split(sep).join("/");
       const seen = byPath.get(path);
@@ -93,8 +95,8 @@ export async function exportNotebookFiles(notebookPath: string, outPath?: string
   const scriptPath = resolve(outPath ?? defaultScriptPath(nbPath));
   const nb = parseNotebook(readFileSync(nbPath, "utf8"), basename(nbPath));
   const version = packageVersion();
-  const { text, plan } = exportScript(nb, { notebook: basename(nbPath), version, scriptName: basename(scriptPath) });
   const notebookDir = dirname(nbPath);
+  const { text, plan } = exportScript(nb, { notebook: basename(nbPath), version, scriptName: basename(scriptPath), modulesHash: (code) => localModulesHash(code, notebookDir) });
   const { inputs, missing } = hashInputs(plan, notebookDir);
   const backend = /\.setBackend\(\s*["'`](\w+)["'`]/.exec(plan.stages.map((s) => s.code).join("\n"))?.[1] ?? defaultBackend();
   const run = lastSuccessfulRun(nbPath);
@@ -107,6 +109,6 @@ export async function exportNotebookFiles(notebookPath: string, outPath?: string
   });
   const lockPath = join(dirname(scriptPath), lockNameFor(basename(scriptPath)));
   writeFileAtomic(scriptPath, text);
-  writeFileAtomic(lockPath, JSON.stringify(sortKeys(lock), null, 2) + "\n");
+  writeFileAtomic(lockPath, stringifySorted(lock, 2) + "\n");
   return { script: scriptPath, lock: lockPath, lockData: lock, plan, warnings: [...plan.warnings, ...missing, ...warnings] };
 }

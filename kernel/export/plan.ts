@@ -30,6 +30,8 @@ export interface StagePlan {
   needs: string[];
   gates: Gate[];
   seed: number;
+  /** Kubernetes resource requests of the stage's task (`%%stage --resources`), when given. */
+  resources?: Record<string, string>;
 }
 
 export interface ExportPlan {
@@ -68,9 +70,10 @@ interface Cell {
 /**
  * Plan the export of a notebook. Throws `ExportError` listing every problem: a cell whose magics
  * do not parse, two stages defining one name, a cycle, a `--needs` of no stage, a stage reading a
- * variable only a non-stage cell defines, or assigning to another stage's variable.
+ * variable only a non-stage cell defines, or assigning to another stage's variable. `modulesHash`
+ * gives the hash of the local modules a stage's code imports (its code hash includes it, as the kernel's does).
  */
-export function planExport(nb: Notebook): ExportPlan {
+export function planExport(nb: Notebook, modulesHash: (code: string) => string | undefined = () => undefined): ExportPlan {
   const problems: string[] = [];
   const warnings: string[] = [];
   const cells: Cell[] = [];
@@ -142,7 +145,7 @@ export function planExport(nb: Notebook): ExportPlan {
       name,
       cell: cell.index,
       code: cell.parsed.code,
-      codeHash: codeHash(cell.parsed.code),
+      codeHash: codeHash(cell.parsed.code, modulesHash(cell.parsed.code)),
       body: stageBody(cell.parsed, cell.imports, outputs),
       inputs,
       params: node.params.filter((p) => !skippedParams.includes(p)),
@@ -151,6 +154,7 @@ export function planExport(nb: Notebook): ExportPlan {
       needs: [...node.needs],
       gates: cell.stage!.gates,
       seed: cell.seed,
+      ...(cell.stage!.resources ? { resources: cell.stage!.resources } : {}),
     });
   }
   if (!graph.stages.size) problems.push("the notebook has no %%stage cells: nothing to export (mark the pipeline's cells with %%stage NAME)");

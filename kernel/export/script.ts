@@ -9,6 +9,8 @@ export interface ScriptOptions {
   version: string;
   /** The script's file name, for the how-to-run line ("penguins.pipeline.ts"). */
   scriptName: string;
+  /** Hash of the local modules a stage's code imports (part of its code hash, as in the kernel). */
+  modulesHash?: (code: string) => string | undefined;
 }
 
 /** The script text and the plan it came from. */
@@ -28,7 +30,7 @@ export function stageFunctionName(stage: string): string {
  * Pure: same notebook, same text. Throws `ExportError` when the notebook cannot be exported.
  */
 export function exportScript(nb: Notebook, options: ScriptOptions): ExportedScript {
-  const plan = planExport(nb);
+  const plan = planExport(nb, options.modulesHash);
   return { text: renderScript(plan, options), plan };
 }
 

@@ -31,7 +31,7 @@ export function notebookPathFor(env: NodeJS.ProcessEnv, cwd: string): string {
 
 /** A running Jupyter kernel; `start` binds the sockets and starts the session process. */
 export class JupyterFrontend {
-  private kernel: Promise<KernelClient>;
+  private kernel: Promise<KernelClient> | undefined;
   private executionCount = 0;
   private readonly shownDisplays = new Set<string>();
   private readonly history: { line: number; input: string }[] = [];
@@ -44,7 +44,9 @@ export class JupyterFrontend {
     private readonly channels: Channels,
     private readonly options: FrontendOptions,
   ) {
-    this.kernel = this.startKernel();
+    // The session process starts once the first kernel_info is answered (clients wait for that
+    // reply, and the two processes would share the CPU), or after a moment if none comes.
+    setTimeout(() => void this.kernelStarted().catch(() => {}), 1000).unref();
   }
 
   /** Bind the channels and start answering; the session process starts alongside. */
@@ -63,7 +65,11 @@ export class JupyterFrontend {
 
   /** Stop the running cell (interrupt_request, or SIGINT to this process). */
   async interrupt(): Promise<void> {
-    (await this.kernel).interrupt();
+    (await this.kernel?.catch(() => undefined))?.interrupt();
+  }
+
+  private kernelStarted(): Promise<KernelClient> {
+    return (this.kernel ??= this.startKernel());
   }
 
   private startKernel(): Promise<KernelClient> {
@@ -74,7 +80,7 @@ export class JupyterFrontend {
 
   /** The session process, started again if it died (a cell called process.exit, or crashed). */
   private async liveKernel(): Promise<KernelClient> {
-    const k = await this.kernel.catch(() => undefined);
+    const k = await this.kernelStarted().catch(() => undefined);
     if (k?.alive) return k;
     this.kernel = this.startKernel();
     return this.kernel;
@@ -104,7 +110,9 @@ export class JupyterFrontend {
     const reply = (type: string, content: Record<string, unknown>) => this.channels.reply(channel, msg, type, content);
     switch (msg.header.msg_type) {
       case "kernel_info_request":
-        return reply("kernel_info_reply", kernelInfo());
+        await reply("kernel_info_reply", kernelInfo());
+        setImmediate(() => void this.kernelStarted().catch(() => {}));
+        return;
       case "execute_request":
         return this.execute(channel, msg);
       case "complete_request": {
@@ -145,7 +153,8 @@ export class JupyterFrontend {
     const storeHistory = silent ? false : c.store_history !== false;
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
-    if (!silent) await this.channels.publish(msg, "execute_input", { code, execution_count: count });
+    // Publications leave in order (one outbox per socket): no need to wait for this one.
+    if (!silent) void this.channels.publish(msg, "execute_input", { code, execution_count: count });
     if (storeHistory) this.history.push({ line: count, input: code });
     const kernel = await this.liveKernel();
     const ran = await runInSession(kernel, this.channels, msg, code, { silent, cellId: cellIdFor(code, msg.metadata, count), executionCount: count, shownDisplays: this.shownDisplays });
@@ -207,7 +216,7 @@ export class JupyterFrontend {
     this.stopped = true;
     await this.channels.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
     await this.channels.publish(msg, "shutdown_reply", { status: "ok", restart });
-    await (await this.kernel.catch(() => undefined))?.shutdown();
+    await (await this.kernel?.catch(() => undefined))?.shutdown();
     // Let the idle status and the reply leave before the sockets close.
     setTimeout(() => {
       this.channels.sockets.close();

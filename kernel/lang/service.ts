@@ -119,7 +119,20 @@ export class NotebookLanguageService {
     const info = this.service.getQuickInfoAtPosition(this.file, pos);
     if (!info) return undefined;
     const cellStart = pos - offset;
-    return { markdown: this.markdown(info.displayParts, info.documentation, info.tags), start: info.textSpan.start - cellStart, end: info.textSpan.start + info.textSpan.length - cellStart };
+    let doc = info.documentation;
+    let tags = info.tags;
+    // A namespace member re-exported without its comment (split.trainTestSplit): the comment at its definition.
+    if (!doc?.length) {
+      for (const d of this.service.getDefinitionAtPosition(this.file, pos) ?? []) {
+        const there = d.fileName === this.file ? undefined : this.service.getQuickInfoAtPosition(d.fileName, d.textSpan.start);
+        if (there?.documentation?.length) {
+          doc = there.documentation;
+          tags = there.tags;
+          break;
+        }
+      }
+    }
+    return { markdown: this.markdown(info.displayParts, doc, tags), start: info.textSpan.start - cellStart, end: info.textSpan.start + info.textSpan.length - cellStart };
   }
 
   private markdown(parts?: TS.SymbolDisplayPart[], doc?: TS.SymbolDisplayPart[], tags?: TS.JSDocTagInfo[]): string {

@@ -1,6 +1,7 @@
 // Line magics that act on the kernel: %seed, %stages, %graph, %who, %reset, %export.
 import { isTable } from "../ml/display.js";
 import type { Executor } from "../exec/executor.js";
+import { KERNEL_SCOPE_NAMES } from "../exec/moduleGlobals.js";
 import type { ParsedMagic } from "../magics/index.js";
 import type { CellIO } from "./runCell.js";
 import type { NotebookState } from "./notebook.js";
@@ -23,11 +24,11 @@ export async function runLineMagic(nb: NotebookState, executor: Executor, magic:
       io.display(stages.renderStagesTable(nb.graph, nb.info));
       return undefined;
     case "graph":
-      io.display({ "image/svg+xml": stages.renderGraphSvg(nb.graph, nb.states), "text/plain": `stage graph: ${nb.graph.order.join(" → ") || "no stages"}` });
+      io.display({ "image/svg+xml": stages.renderGraphSvg(nb.graph, nb.states, nb.info), "text/plain": `stage graph: ${nb.graph.order.join(" → ") || "no stages"}` });
       return undefined;
     case "who": {
       const entries = Object.keys(executor.scope)
-        .filter((n) => n !== "display")
+        .filter((n) => !KERNEL_SCOPE_NAMES.has(n))
         .map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
       io.display(stages.renderWho(entries));
       return undefined;

@@ -2,7 +2,8 @@
 //
 // The stage machinery (TypeScript-based analysis, SQLite store) is loaded on first use so the
 // kernel is ready before it has loaded TypeScript.
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { localModulesHash } from "../exec/localModules.js";
 import type * as Magics from "../magics/index.js";
 import type * as Stages from "../stages/index.js";
 import type { CodecRegistry, RunStore, StageGraph, StageInfo, StageState, ValueSource } from "../stages/index.js";
@@ -40,6 +41,8 @@ export class NotebookState {
   probed: { params: Record<string, unknown>; seed: number } | undefined;
   seed = 0;
   params: Record<string, unknown> = {};
+  /** Per stage, the code it last ran with and the hash of the local modules it imported then. */
+  readonly moduleHashes = new Map<string, { code: string; hash: string | undefined }>();
   private graphCache: StageGraph | undefined;
   private storeCache: RunStore | undefined;
   private runIdCache: number | undefined;
@@ -105,9 +108,28 @@ export class NotebookState {
 
   /** Stage states for every stage in the graph ("stale" for never run), by cell id too. */
   snapshot(): { stages: Record<string, { state: StageState; cellId: string; info?: StageInfo }> } {
+    this.markEditedModules();
     const out: Record<string, { state: StageState; cellId: string; info?: StageInfo }> = {};
     for (const [name, node] of this.graph.stages) out[name] = { state: this.states.get(name) ?? "stale", cellId: node.cellId, info: this.info.get(name) };
     return { stages: out };
+  }
+
+  /** A stage whose local modules (helpers.ts...) changed on disk since it ran is stale, and so is everything downstream. */
+  markEditedModules(): string[] {
+    const edited: string[] = [];
+    for (const [name, ran] of this.moduleHashes) {
+      if (ran.hash === undefined || !this.graph.stages.has(name)) continue;
+      const state = this.states.get(name);
+      if (state !== "fresh" && state !== "cached") continue;
+      if (localModulesHash(ran.code, dirname(this.notebookPath)) !== ran.hash) edited.push(name);
+    }
+    if (edited.length) this.states = this.mods.stages.markStale(this.graph, edited, this.states);
+    return edited;
+  }
+
+  /** A stage cell's code hash as its cache key uses it: the code and the local modules it imports (now, on disk). */
+  codeHashOf(code: string): string {
+    return this.mods.stages.codeHash(code, localModulesHash(code, dirname(this.notebookPath)));
   }
 
   /** Forget values and states (after %reset). */

@@ -73,7 +73,7 @@ export function markUnloaded(nb: NotebookState): void {
     const parsed = nb.cells.get(node.cellId)?.parsed;
     const magic = parsed?.cellMagic;
     if (!parsed || !magics.isMagic(magic, "cell", "stage") || magic.args.noCache) continue;
-    const key = stages.stageKey(node, stages.codeHash(parsed.code), { params, seed, values: sources });
+    const key = stages.stageKey(node, nb.codeHashOf(parsed.code), { params, seed, values: sources });
     const found = stages.lookupCache(nb.store, key);
     if (!found.hit) continue;
     next.set(name, "unloaded");

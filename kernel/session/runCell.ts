@@ -1,5 +1,7 @@
 // Runs one cell as the notebook's pipeline sees it: magics, then a plain run, a params cell or a stage.
+import { dirname } from "node:path";
 import type { CellOutcome, Executor } from "../exec/executor.js";
+import { localModulesHash } from "../exec/localModules.js";
 import type { Mime } from "../ml/context.js";
 import type { ExecuteOptions } from "../protocol.js";
 import { runLineMagic } from "./lineMagics.js";
@@ -99,11 +101,13 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
 
   nb.states = new Map(nb.states).set(name, "running");
   report({ state: "running" });
+  const modules = localModulesHash(code, dirname(nb.notebookPath));
+  nb.moduleHashes.set(name, { code, hash: modules });
   const before = new Map(nb.values);
   let outcome: CellOutcome | undefined;
   const outs = stages.trackedOutputs(node, stages.analyzeCell(code).kinds);
   const result = await stages.executeStage(
-    { name, codeHash: stages.codeHash(code), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
+    { name, codeHash: stages.codeHash(code, modules), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
     {
       store: nb.store,
       codecs: nb.mods.codecs,
@@ -114,11 +118,12 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       display: (d, id) => io.display(d, id),
       async run() {
         outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
-        return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}) };
+        const declarations = executor.declarations(code);
+        return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}), ...(declarations ? { declarations } : {}) };
       },
-      async install(values) {
+      async install(values, _kept, declarations) {
         // Imports, functions and classes are code: run them; the variables come from the store.
-        await executor.learn(code);
+        await executor.learn(code, declarations);
         outcome = await executor.run(stages.declarationsOnly(code), { label: req.label, typeCheck: "off" });
         if (outcome.status === "ok") for (const [k, v] of Object.entries(values)) executor.scope[k] = v;
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
@@ -142,7 +147,7 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
   nb.states = stages.markFinished(graph, name, { status: ok ? "ok" : "failed", outputsChanged: stages.outputsChanged(before, nb.values, outs) }, nb.states);
   nb.info.set(name, { state: ok ? "fresh" : "failed", cached: false, ...summary, ...(result.error ? { error: result.error.message } : {}) });
   if (result.notCached) io.stream("stderr", `${result.notCached}\n`);
-  report({ state: ok ? "fresh" : "failed", cached: false, durationMs: result.durationMs, ...(result.notCached ? { message: result.notCached } : {}) });
+  report({ state: ok ? "fresh" : "failed", cached: false, durationMs: result.durationMs, mutationCheckMs: result.mutationCheckMs, ...(result.notCached ? { message: result.notCached } : {}) });
   const base: CellOutcome = outcome ?? { status: "error", declared: [], warnings: [] };
   if (ok || (base.status === result.status && base.error)) return base;
   // A failed gate (cached or not) or a changed upstream value fails a cell whose code ran fine.

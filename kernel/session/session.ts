@@ -37,7 +37,7 @@ export interface Session {
 
 export function createSession(options: SessionOptions): Session {
   const { send } = options;
-  const executor = createExecutor({ notebookDir: options.notebookDir, typeCheck: options.typeCheck });
+  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath: options.notebookPath ?? notebookPathFromEnv(options.notebookDir), typeCheck: options.typeCheck });
   let executionCount = 0;
   let streamOwner: string | undefined;
   let queue: Promise<void> = Promise.resolve();

@@ -79,6 +79,8 @@ export interface ExecutionResult {
   loggedParams?: Record<string, unknown>;
   /** What the stage showed (ok runs): replayed when this execution is restored. */
   displays?: RecordedDisplay[];
+  /** The type declarations the stage's code made (the kernel's checker), for restores. */
+  declarations?: [string, string][];
 }
 
 /**
@@ -105,6 +107,7 @@ export async function recordExecution(store: RunStore, codecs: CodecRegistry, ke
     ...(result.loggedParams ? { loggedParams: result.loggedParams } : {}),
     ...(result.metrics ? { metrics: result.metrics } : {}),
     ...(result.displays?.length ? { displays: result.displays } : {}),
+    ...(result.declarations ? { declarations: result.declarations } : {}),
   });
   return { stageRunId, outputs, sources: sourcesOf(key.stage, stageRunId, outputs) };
 }

@@ -37,6 +37,8 @@ export interface BodyResult {
   values?: Record<string, unknown>;
   /** The cell's rich result (its last expression), recorded with the displays. */
   result?: Mime;
+  /** Type declarations the code made (kernel only), recorded so a restore needs no type check. */
+  declarations?: [string, string][];
 }
 
 /** Where a stage runs: the kernel's scope or a script's held values. */
@@ -53,8 +55,8 @@ export interface StageHost {
   display(data: Mime, displayId?: string): void;
   /** Run the stage's code; its context is installed and Math.random seeded around this call. */
   run(ctx: StageRunContext): Promise<BodyResult>;
-  /** Put restored values in place (`kept`: outputs already held with the same hash). */
-  install(values: Record<string, unknown>, kept: readonly string[]): Promise<BodyResult>;
+  /** Put restored values in place (`kept`: outputs already held with the same hash; `declarations` as recorded). */
+  install(values: Record<string, unknown>, kept: readonly string[], declarations?: [string, string][]): Promise<BodyResult>;
 }
 
 export interface StageResult {
@@ -104,7 +106,7 @@ async function restoreStage(spec: StageSpec, host: StageHost, key: StageKey, hit
   // Decoding a model builds tfjs layers: the backend must be ready first, as the library makes it.
   if (hit.outputs.some((o) => /model/.test(o.kind))) await (await import("../ml/tf.js")).initTf();
   const restored = await restoreFromCache(host.store, key, hit, { runId: host.runId, current: host.sources });
-  const body = await host.install(restored.values, restored.kept);
+  const body = await host.install(restored.values, restored.kept, hit.declarations);
   if (body.status !== "ok") return { ...base, status: body.status, body, ...(body.error ? { error: body.error } : {}), durationMs: hit.durationMs, outputs: hit.outputs };
   restored.sources.forEach((s, n) => host.sources.set(n, s));
   let result: Mime | undefined;
@@ -155,7 +157,7 @@ async function runStage(spec: StageSpec, host: StageHost, key: StageKey, missRea
     startedAt,
     metrics: ctx.metrics,
     loggedParams: ctx.loggedParams,
-    ...(ok ? { displays: recorder.finish(body.result) } : {}),
+    ...(ok ? { displays: recorder.finish(body.result), ...(body.declarations ? { declarations: body.declarations } : {}) } : {}),
   });
   if (ok) rec.sources.forEach((s, n) => host.sources.set(n, s));
   const opaque = rec.outputs.filter((o) => o.kind === "opaque");

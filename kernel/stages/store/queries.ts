@@ -18,6 +18,7 @@ interface StageRunRow {
   duration_ms: number;
   cached_from: number | null;
   displays?: string | null;
+  declarations?: string | null;
 }
 
 interface RunRow {
@@ -138,6 +139,7 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
           metrics: (metricsOf.all(row.id) as { name: string; value: number; step: number | null }[]).map(toMetric),
           loggedParams: paramsByRun(row.id, "logged"),
           displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [],
+          ...(row.declarations ? { declarations: JSON.parse(row.declarations) as [string, string][] } : {}),
         };
       }
       return undefined;

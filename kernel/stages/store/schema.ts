@@ -72,9 +72,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE outputs ADD COLUMN sidecar_hash TEXT;
   ALTER TABLE outputs ADD COLUMN sidecar_size INTEGER;
   `,
-  // v3: the display outputs a stage showed (JSON), replayed when the stage is restored from the cache
+  // v3: the display outputs a stage showed and the type declarations its code made (JSON), used when it is restored from the cache
   `
   ALTER TABLE stage_runs ADD COLUMN displays TEXT;
+  ALTER TABLE stage_runs ADD COLUMN declarations TEXT;
   `,
   // v4: the process recording a run (pid, host), so a run whose process died is marked aborted
   `

@@ -125,8 +125,8 @@ export function openStore(options: StoreOptions): RunStore {
   const insertParam = db.prepare("INSERT INTO params (run_id, stage_run_id, name, value, source) VALUES (?, ?, ?, ?, ?)");
   const updateRun = db.prepare("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?");
   const insertStageRun = db.prepare(`INSERT INTO stage_runs
-    (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable, displays)
-    VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable, @displays)`);
+    (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable, displays, declarations)
+    VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable, @displays, @declarations)`);
   const insertOutput = db.prepare("INSERT INTO outputs (stage_run_id, name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const insertLineage = db.prepare("INSERT INTO lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES (?, ?, ?, ?, ?)");
   const insertMetric = db.prepare("INSERT INTO metrics (run_id, stage_run_id, name, value, step) VALUES (?, ?, ?, ?, ?)");
@@ -154,6 +154,7 @@ export function openStore(options: StoreOptions): RunStore {
         cachedFrom: r.cachedFrom ?? null,
         cacheable: r.status === "ok" && outputs.every((o) => o.kind !== "opaque") ? 1 : 0,
         displays: r.displays?.length ? JSON.stringify(r.displays) : null,
+        declarations: r.declarations ? JSON.stringify(r.declarations) : null,
       }).lastInsertRowid,
     );
     for (const o of outputs) insertOutput.run(stageRunId, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size, o.sidecar?.hash ?? null, o.sidecar?.size ?? null);

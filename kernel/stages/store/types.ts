@@ -72,6 +72,8 @@ export interface StageRunRecord {
   cachedFrom?: number;
   /** What the stage showed, replayed on a cache hit (see `stages/displays.ts`). */
   displays?: RecordedDisplay[];
+  /** The type declarations its code made (name, text), re-learned on a hit without a type check. */
+  declarations?: [string, string][];
 }
 
 /** A stored successful execution that matches a cache key. */
@@ -88,6 +90,8 @@ export interface CacheHit {
   loggedParams: Record<string, unknown>;
   /** What the original execution showed (empty for runs recorded before schema v3). */
   displays: RecordedDisplay[];
+  /** The type declarations the original execution's code made, if recorded. */
+  declarations?: [string, string][];
 }
 
 /** "aborted": the process recording the run died before ending it (found when the store opens). */

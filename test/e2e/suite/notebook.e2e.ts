@@ -250,31 +250,38 @@ export function registerTests(root: Mocha.Suite): void {
 
     test("shows the kernel's type error on the cell at its line and column until the cell is edited", async function () {
       this.timeout(150_000);
-      const editor = await scratchNotebook('%%stage check\nconst base: number = 1;\nconst wrong: number = "text";\nwrong + base');
-      const cell = await runCell(editor.notebook.cellAt(0));
-      assert.equal(cell.executionSummary?.success, false);
-      const error = cellError(cell);
-      assert.equal(error?.name, "TypeScriptError", outputText(cell));
-      const [, line, column] = /^Cell\[\d+\]:(\d+):(\d+) - TS2322:/.exec(error!.message) ?? [];
-      assert.ok(line, `the kernel names the position: ${error!.message}`);
-      const shown = await waitFor("the mlnb diagnostic", () => {
-        const d = cellErrors(cell).filter((x) => x.source === "mlnb");
-        return d.length > 0 && d;
-      }, 10_000);
-      assert.equal(shown.length, 1);
-      assert.equal(shown[0].code, 2322);
-      assert.match(shown[0].message, /not assignable to type 'number'/);
-      assert.deepEqual([shown[0].range.start.line, shown[0].range.start.character], [Number(line) - 1, Number(column) - 1]);
-      assert.equal(shown[0].range.start.line, 2, "the magic line counts: the error is on the cell's third line");
-      assert.equal(cell.document.getText(shown[0].range), "wrong");
+      // Type errors stop a cell only in error mode (the default, warn, runs it).
+      const config = vscode.workspace.getConfiguration("mlnb");
+      await config.update("typeCheck", "error", vscode.ConfigurationTarget.Global);
+      try {
+        const editor = await scratchNotebook('%%stage check\nconst base: number = 1;\nconst wrong: number = "text";\nwrong + base');
+        const cell = await runCell(editor.notebook.cellAt(0));
+        assert.equal(cell.executionSummary?.success, false);
+        const error = cellError(cell);
+        assert.equal(error?.name, "TypeScriptError", outputText(cell));
+        const [, line, column] = /^Cell\[\d+\]:(\d+):(\d+) - TS2322:/.exec(error!.message) ?? [];
+        assert.ok(line, `the kernel names the position: ${error!.message}`);
+        const shown = await waitFor("the mlnb diagnostic", () => {
+          const d = cellErrors(cell).filter((x) => x.source === "mlnb");
+          return d.length > 0 && d;
+        }, 10_000);
+        assert.equal(shown.length, 1);
+        assert.equal(shown[0].code, 2322);
+        assert.match(shown[0].message, /not assignable to type 'number'/);
+        assert.deepEqual([shown[0].range.start.line, shown[0].range.start.character], [Number(line) - 1, Number(column) - 1]);
+        assert.equal(shown[0].range.start.line, 2, "the magic line counts: the error is on the cell's third line");
+        assert.equal(cell.document.getText(shown[0].range), "wrong");
 
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(cell.document.uri, new vscode.Range(2, 22, 2, 28), "2");
-      assert.ok(await vscode.workspace.applyEdit(edit));
-      await waitFor("the diagnostic to clear after the edit", () => cellErrors(cell).every((d) => d.source !== "mlnb"), 10_000);
-      const fixed = await runCell(cell);
-      assert.equal(fixed.executionSummary?.success, true, outputText(fixed));
-      assert.deepEqual(cellErrors(fixed), []);
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(cell.document.uri, new vscode.Range(2, 22, 2, 28), "2");
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        await waitFor("the diagnostic to clear after the edit", () => cellErrors(cell).every((d) => d.source !== "mlnb"), 10_000);
+        const fixed = await runCell(cell);
+        assert.equal(fixed.executionSummary?.success, true, outputText(fixed));
+        await waitFor("no problems left", () => cellErrors(fixed).length === 0, 10_000);
+      } finally {
+        await config.update("typeCheck", undefined, vscode.ConfigurationTarget.Global);
+      }
     });
   });
 }

@@ -12,10 +12,10 @@ const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A session over a notebook in a fresh folder (or `dir`, to share a store with an earlier session). */
-function kernel(dir = mkdtempSync(join(tmpdir(), "mlnb-session-"))) {
+function kernel(dir = mkdtempSync(join(tmpdir(), "mlnb-session-")), typeCheck: "off" | "error" = "off") {
   if (!dirs.includes(dir)) dirs.push(dir);
   let replies: Reply[] = [];
-  const session: Session = createSession({ notebookDir: dir, notebookPath: join(dir, "t.mlnb"), storeDir: join(dir, ".mlnb"), typeCheck: "off", send: (r) => replies.push(r) });
+  const session: Session = createSession({ notebookDir: dir, notebookPath: join(dir, "t.mlnb"), storeDir: join(dir, ".mlnb"), typeCheck, send: (r) => replies.push(r) });
   let n = 0;
   /** Run one cell; returns its replies. */
   const run = async (code: string, cellId = `c${++n}`) => {
@@ -142,4 +142,25 @@ test("a stage that only reads upstream values passes the mutation check", async 
   const read = await k.run("%%stage total\nconst sum = xs.reduce((a, b) => a + b, 0);\nconst sorted = [...xs].sort((a, b) => b - a);");
   k.session.close();
   assert.equal(done(read).status, "ok", JSON.stringify(error(read)));
+});
+
+test("a stage restored in a fresh kernel re-learns the declarations recorded with it, and later cells are checked against them", async () => {
+  const first = kernel(undefined, "error");
+  assert.equal(done(await first.run("%%stage make\nconst xs = [1, 2].map((x) => x * 2);")).status, "ok");
+  first.session.close();
+  const store = openStore({ dir: join(first.dir, ".mlnb") });
+  try {
+    const run = store.getRun(1)!.stageRuns[0]!;
+    const hit = store.findCached("make", run.codeHash, run.paramsHash, run.seed, {})!;
+    assert.deepEqual(hit.declarations, [["xs", "declare const xs: number[];"]]);
+  } finally {
+    store.close();
+  }
+  const second = kernel(first.dir, "error");
+  assert.match(stdout(await second.run("%%stage make\nconst xs = [1, 2].map((x) => x * 2);")), /^cached: from run 1/);
+  const wrong = await second.run("const label: string = xs;");
+  assert.equal(done(wrong).status, "error");
+  assert.match(error(wrong)!.message, /TS2322: Type 'number\[\]' is not assignable to type 'string'/);
+  assert.equal(done(await second.run("const total: number = xs.reduce((a, b) => a + b, 0);")).status, "ok");
+  second.session.close();
 });
