@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The team's benches, in the order they run; other bench/*.ts files found are run after them. */
-const KNOWN = ["kernel", "ingest", "train", "metrics", "stages", "serve", "drift", "export"];
+const KNOWN = ["kernel", "ingest", "train", "metrics", "stages", "serve", "drift", "export", "jupyter"];
 
 const OUT_DIR = dirname(fileURLToPath(import.meta.url));
 const SOURCE_DIR = join(OUT_DIR, "..", "..", "bench");

@@ -8,10 +8,14 @@ import type { KernelStartOptions } from "./kernel.js";
 import type { KernelManager } from "./kernelManager.js";
 import { CELL_LANGUAGE } from "./notebookData.js";
 import { CellOutputState, type OutputOp } from "./outputState.js";
+import { FaultPlacer } from "./faults.js";
 import { errorItem } from "./outputs.js";
 import { NOTEBOOK_TYPE, toCellOutput } from "./serializer.js";
 
 export const CONTROLLER_ID = "mlnb-kernel";
+
+/** How long an interrupt may take before VS Code offers to restart the kernel. */
+export const INTERRUPT_ESCALATION_MS = 3000;
 
 /** Kernel start options for a notebook, read from settings when a kernel is started. */
 export type StartOptionsFor = (notebook: vscode.NotebookDocument) => KernelStartOptions;
@@ -23,6 +27,7 @@ export type StageListener = (notebook: vscode.NotebookDocument, info: Record<str
 export class MlnbController implements vscode.Disposable {
   readonly controller: vscode.NotebookController;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly faults = new FaultPlacer(() => this.controller);
 
   constructor(
     private readonly kernels: KernelManager,
@@ -91,17 +96,31 @@ export class MlnbController implements vscode.Disposable {
       const kernel = await this.kernels.get(notebook.uri.toString(), () => options);
       // The kernel learns the whole notebook first, so stage staleness covers cells not run yet.
       await syncNotebook(kernel, notebook).catch((e: Error) => console.warn(`mlnb: notebook sync failed: ${e.message}`));
-      cancel = execution.token.onCancellationRequested(() => kernel.interrupt());
+      this.faults.watch(kernel, notebook);
+      // Errors that escaped an earlier cell and found no place of their own show here first.
+      for (const output of this.faults.takePending(notebook)) show(() => execution.appendOutput(output));
+      let finished = false;
+      cancel = execution.token.onCancellationRequested(() => {
+        kernel.interrupt();
+        setTimeout(() => {
+          if (!finished) void offerRestart(notebook, cell, () => finished);
+        }, INTERRUPT_ESCALATION_MS);
+      });
       if (execution.token.isCancellationRequested) return false;
       const state = new CellOutputState();
+      let noted = false;
       const onReply = (reply: Reply) => {
+        if (!noted && "id" in reply && reply.id) {
+          noted = true;
+          this.faults.noteExecution(reply.id, cell);
+        }
         if (reply.type === "stage") this.onStage(notebook, reply.info);
         if (reply.type === "error") this.diagnostics?.show(cell, reply.error);
         const op = state.apply(reply);
         if (op) show(() => applyOp(execution, shown, op));
       };
       const typeCheck = vscode.workspace.getConfiguration("mlnb", notebook.uri).get<TypeCheckMode>("typeCheck", "warn");
-      const outcome = await kernel.execute(cell.document.getText(), { cellId: cell.document.uri.toString(), options: { typeCheck, ...extra } }, onReply);
+      const outcome = await kernel.execute(cell.document.getText(), { cellId: cell.document.uri.toString(), options: { typeCheck, ...extra } }, onReply).finally(() => (finished = true));
       execution.executionOrder = outcome.executionCount;
       success = outcome.status === "ok";
       return success;
@@ -119,6 +138,19 @@ export class MlnbController implements vscode.Disposable {
   dispose(): void {
     this.controller.dispose();
   }
+}
+
+/**
+ * The interrupt did not stop the cell (code outside cell loops: a regex, a native sort, a loop
+ * in an imported module): offer what Jupyter offers, restarting the kernel.
+ */
+async function offerRestart(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, stopped: () => boolean): Promise<void> {
+  const restart = "Restart Kernel";
+  const choice = await vscode.window.showWarningMessage(
+    `mlnb: cell ${cell.index + 1} did not stop within ${INTERRUPT_ESCALATION_MS / 1000} s of the interrupt (it may be busy outside a loop of the cell, in a regex, a sort or an imported module). Restart the kernel? Its variables will be lost.`,
+    restart,
+  );
+  if (choice === restart && !stopped()) await vscode.commands.executeCommand("mlnb.restartKernel", { notebook });
 }
 
 /** Mirror one output operation in VS Code. */

@@ -14,6 +14,7 @@ import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
 import { KernelStatusItem, VariablesView } from "./views/variables.js";
+import { registerViews } from "./views/register.js";
 import type { Reply, TypeCheckMode } from "../kernel/protocol.js";
 
 let kernels: KernelManager | undefined;
@@ -54,9 +55,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const stages = new StageStatusProvider();
   const variables = new VariablesView(kernels);
   const diagnostics = new CellDiagnostics();
-  const controller = new MlnbController(kernels, startOptions, (notebook, info) => stages.update(notebook, info), diagnostics);
   const manager = kernels;
-  setSnapshotListener((notebook, snapshot) => stages.update(notebook, snapshot));
+  const views = registerViews(context, { get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)), peek: (nb) => manager.peek(nb.uri.toString()) });
+  const controller = new MlnbController(kernels, startOptions, (notebook, info) => (stages.update(notebook, info), views.update(notebook, info)), diagnostics);
+  setSnapshotListener((notebook, snapshot) => (stages.update(notebook, snapshot), views.update(notebook, snapshot)));
   // Edits reach a running kernel (debounced): an edited stage and its dependents show "stale" at once.
   const pending = new Map<string, NodeJS.Timeout>();
   const syncSoon = (notebook: vscode.NotebookDocument) => {
@@ -74,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     diagnostics,
     stages,
+    views,
     vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, stages),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
       if (nb.notebookType !== NOTEBOOK_TYPE) return;

@@ -14,6 +14,8 @@ export interface KernelConnection {
   /** A request that is not cell code (stale stages, upstream of a stage...). */
   command?(command: string, args?: Record<string, unknown>): Promise<unknown>;
   on(event: "exit", listener: (code: number | null, signal: string | null) => void): unknown;
+  /** An error that escaped a finished cell (see the "fault" reply in kernel/protocol.ts). */
+  on(event: "fault", listener: (fault: Extract<Reply, { type: "fault" }>) => void): unknown;
 }
 
 export interface KernelStartOptions {

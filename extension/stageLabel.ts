@@ -12,10 +12,11 @@ export function stageLabel(info: Record<string, unknown>): string | undefined {
   const name = typeof info.stage === "string" ? info.stage : typeof info.name === "string" ? info.name : undefined;
   if (!name) return undefined;
   const parts = [`$(layers) stage ${name}`];
-  if (typeof info.state === "string") parts.push(info.state);
+  // "unloaded": the store can restore it, this kernel has not run it (after a restart).
+  if (typeof info.state === "string") parts.push(info.state === "unloaded" ? "cached, not loaded" : info.state);
   if (info.cached === true && info.state !== "cached") parts.push("cached");
   const ms = typeof info.durationMs === "number" ? info.durationMs : typeof info.duration === "number" ? info.duration : undefined;
-  if (ms !== undefined && info.state !== "stale" && info.state !== "running") parts.push(ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+  if (ms !== undefined && info.state !== "stale" && info.state !== "running" && info.state !== "unloaded") parts.push(ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
   return parts.join(" · ");
 }
 

@@ -1,5 +1,6 @@
 // The `mlnb` command line: dispatches `mlnb <command>` to kernel/cli/<command>.ts.
 import { readFileSync } from "node:fs";
+import { closest } from "./magics/suggest.js";
 
 /** Subcommands and one line of help each; each lives in kernel/cli/<name>.ts exporting `main(argv)`. */
 export const COMMANDS: Record<string, string> = {
@@ -10,6 +11,7 @@ export const COMMANDS: Record<string, string> = {
   script: "run an exported pipeline script: mlnb script NB.pipeline.ts [--verify]",
   serve: "serve a model bundle over HTTP: mlnb serve BUNDLE [--port 8080]",
   drift: "compare two data sets for drift: mlnb drift --reference A --current B",
+  jupyter: "install the Jupyter kernelspec: mlnb jupyter install [--user | --sys-prefix | --prefix DIR]; or uninstall",
 };
 
 function version(): string {
@@ -23,6 +25,7 @@ function usage(): string {
     `mlnb ${version()}: machine-learning pipeline notebooks`,
     "",
     "usage: mlnb <command> [options]   (mlnb <command> --help for its options)",
+    "exit codes: 0 ok, 1 failure, 2 usage error",
     "",
     ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
   ].join("\n");
@@ -40,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!(command in COMMANDS)) {
-    console.error(`mlnb: unknown command "${command}"\n\n${usage()}`);
+    const guess = closest(command, Object.keys(COMMANDS));
+    console.error(`mlnb: unknown command "${command}"${guess ? `; did you mean ${guess}?` : ""}\n\n${usage()}`);
     return 2;
   }
   const mod = (await import(`./cli/${command}.js`)) as { main(argv: string[]): Promise<number> };

@@ -16,6 +16,8 @@ export interface KernelClientOptions {
   typeCheck?: ExecuteOptions["typeCheck"];
   /** How long to wait for the kernel's "ready" (ms). */
   startTimeoutMs?: number;
+  /** Start the kernel in a process group of its own, so a SIGINT sent to the client's group (Ctrl-C, Jupyter) does not kill it. */
+  ownProcessGroup?: boolean;
 }
 
 export interface ExecuteResult {
@@ -32,8 +34,9 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), "server.js");
 const STDERR_TAIL = 4000;
 
 /**
- * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "stderr"/"stdout"
- * (raw text the kernel process wrote outside the protocol).
+ * A running kernel. Events: "exit" (code, signal), "reply" (every reply), "fault" (an error that
+ * escaped a finished cell, see protocol.ts), "stderr"/"stdout" (raw text the kernel process wrote
+ * outside the protocol).
  */
 export class KernelClient extends EventEmitter {
   private readonly handlers = new Map<string, { onReply: ReplyHandler; resolve: (r: ExecuteResult) => void }>();
@@ -53,6 +56,7 @@ export class KernelClient extends EventEmitter {
       cwd: dirname(options.notebookPath),
       env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
     return client.waitReady(options.startTimeoutMs ?? 30_000);
@@ -172,6 +176,11 @@ export class KernelClient extends EventEmitter {
     clearTimeout(timer);
   }
 
+  /** End the kernel process now (SIGKILL): for a kernel an interrupt did not stop. */
+  kill(): void {
+    if (!this.exited) this.child.kill("SIGKILL");
+  }
+
   private send(request: Request): void {
     if (this.exited) return;
     (this.child.stdin as Writable).write(encode(request));
@@ -186,6 +195,8 @@ export class KernelClient extends EventEmitter {
 
   private dispatch(reply: Reply): void {
     this.emit("reply", reply);
+    // An error that escaped a finished cell: whoever shows the notebook places it.
+    if (reply.type === "fault") return void this.emit("fault", reply);
     if (!("id" in reply)) return;
     const h = this.handlers.get(reply.id);
     if (!h) return;

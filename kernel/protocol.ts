@@ -52,6 +52,12 @@ export type Reply =
   /** Stage bookkeeping for the cell, when it is a stage (name, state, cached, duration...). */
   | { type: "stage"; id: string; info: Record<string, unknown> }
   | { type: "done"; id: string; status: ExecStatus; executionCount: number; durationMs: number }
+  /**
+   * An error that escaped every cell (thrown in a timer, an unhandled rejection) after the cell
+   * that caused it finished, or outside any cell: `id` is that cell's execution when known. The
+   * kernel lives on; clients show it on that cell (else the next one) and in the CLI.
+   */
+  | { type: "fault"; id?: string; error: ErrorInfo }
   | { type: "commandResult"; id: string; ok: boolean; result?: unknown; error?: string }
   /** Answer to `complete`: replace code[cursor_start, cursor_end) by one of `matches`. */
   | { type: "completeReply"; id: string; matches: string[]; cursor_start: number; cursor_end: number }
@@ -67,30 +73,43 @@ export function encode(message: Request | Reply): string {
  * Splits a byte stream into JSON messages. Feed chunks; complete lines come out parsed.
  * A line that is not JSON is handed to `onGarbage` rather than thrown, so one bad line
  * cannot wedge the channel.
+ *
+ * Linear in the bytes fed: a partial line is kept as a list of chunks and only each new chunk
+ * is searched for a newline, so a 40 MB line arriving in 64 KB pieces is joined once (not
+ * re-scanned and re-copied per piece). Lines are decoded as UTF-8 whole, so a character split
+ * between two chunks survives.
  */
 export class LineDecoder<T> {
-  private buffer = "";
+  private pending: Buffer[] = [];
   constructor(
     private readonly onMessage: (message: T) => void,
     private readonly onGarbage: (line: string) => void = () => {},
   ) {}
 
   push(chunk: string | Buffer): void {
-    this.buffer += typeof chunk === "string" ? chunk : chunk.toString("utf8");
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    let start = 0;
     let newline: number;
-    while ((newline = this.buffer.indexOf("\n")) >= 0) {
-      const line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + 1);
-      if (!line.trim()) continue;
-      let parsed: T;
-      try {
-        parsed = JSON.parse(line) as T;
-      } catch {
-        this.onGarbage(line);
-        continue;
-      }
-      this.onMessage(parsed);
+    while ((newline = bytes.indexOf(10, start)) >= 0) {
+      const piece = bytes.subarray(start, newline);
+      const line = this.pending.length ? Buffer.concat([...this.pending, piece]) : piece;
+      this.pending = [];
+      start = newline + 1;
+      this.emit(line.toString("utf8"));
     }
+    if (start < bytes.length) this.pending.push(start === 0 ? bytes : bytes.subarray(start));
+  }
+
+  private emit(line: string): void {
+    if (!line.trim()) return;
+    let parsed: T;
+    try {
+      parsed = JSON.parse(line) as T;
+    } catch {
+      this.onGarbage(line);
+      return;
+    }
+    this.onMessage(parsed);
   }
 }
 

@@ -41,6 +41,14 @@ for (const name of ["stdout", "stderr"] as const) {
   }) as typeof stream.write;
 }
 
+// The kernel's error boundary for what escapes every cell (a throw in a timer, a rejection no one
+// handles): shown on the cell that scheduled it, and the kernel and its variables live on.
+process.on("uncaughtException", (error, origin) => session.fault(error, origin === "unhandledRejection" ? "unhandledRejection" : "uncaughtException"));
+process.on("unhandledRejection", (reason) => session.fault(reason, "unhandledRejection"));
+// Ctrl-C in a terminal signals the whole process group: the client (the CLI) decides what an
+// interrupt means and sends it; the kernel must not die of the terminal's SIGINT.
+process.on("SIGINT", () => {});
+
 // complete/inspect go from the watchdog straight to the language thread: answered while a cell runs.
 const langChannel = new MessageChannel();
 const lang = new Worker(new URL("./lang/kernelWorker.js", import.meta.url), {

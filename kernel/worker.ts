@@ -23,4 +23,18 @@ const decoder = new LineDecoder<Request>(
 // stream would block a threadpool thread in read(), and process.exit would wait for it.)
 const input = new Socket({ fd: 0, readable: true, writable: false });
 input.on("data", (chunk) => decoder.push(chunk));
-input.on("end", () => parentPort!.postMessage({ type: "shutdown" }));
+/** How long the main thread gets to shut down cleanly once the client is gone. */
+const ORPHAN_GRACE_MS = 1000;
+
+// The client is gone (the CLI was killed, VS Code closed): stdin ends. Ask the main thread to
+// shut down; if it is busy in a cell (`while (true) {}`) it cannot, so end the process from here.
+let orphaned = false;
+const orphan = () => {
+  if (orphaned) return;
+  orphaned = true;
+  parentPort!.postMessage({ type: "shutdown" });
+  setTimeout(() => process.kill(process.pid, "SIGKILL"), ORPHAN_GRACE_MS);
+};
+input.on("end", orphan);
+input.on("close", orphan);
+input.on("error", orphan);

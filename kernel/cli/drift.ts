@@ -1,15 +1,26 @@
 // `mlnb drift --reference A --current B`: print the drift report of two data files; exit 1 on dataset drift.
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { ColumnTable } from "arquero";
 import { read } from "../ml/read/index.js";
 import { report, type DriftOptions } from "../ml/drift/report.js";
 import { toHTML, toText } from "../ml/drift/render.js";
+import { defineCommand, startCommand, usageError } from "./args.js";
 
-const USAGE = `usage: mlnb drift --reference A --current B [--columns a,b] [--drift-share 0.5] [--json | --html]
-
-Compares two data files (.csv .tsv .json .ndjson .parquet .arrow) column by column with Evidently's default tests.
-Exit code: 0 no dataset drift, 1 dataset drift, 2 usage or input error.`;
+const SPEC = defineCommand({
+  command: "drift",
+  usage: ["mlnb drift --reference A --current B [--columns a,b] [--drift-share 0.5] [--json | --html]"],
+  about: "Compares two data files (.csv .tsv .json .ndjson .parquet .arrow) column by column with Evidently's default tests.",
+  options: {
+    reference: { type: "string", arg: "FILE", help: "the reference (training) data" },
+    current: { type: "string", arg: "FILE", help: "the current (live) data" },
+    columns: { type: "string", arg: "a,b", help: "compare only these columns" },
+    "drift-share": { type: "string", arg: "SHARE", help: "share of drifting columns that is dataset drift (default 0.5)" },
+    json: { type: "boolean", help: "print the report as JSON" },
+    html: { type: "boolean", help: "print the report as HTML" },
+  },
+  positionals: { min: 0, max: 0, what: "argument" },
+  footer: "exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error",
+});
 
 /** Read a data file with the library's reader (by extension), resolving it against the working directory. */
 function readTable(file: string): Promise<ColumnTable> {
@@ -18,32 +29,11 @@ function readTable(file: string): Promise<ColumnTable> {
 
 /** Entry point of `mlnb drift`. */
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        reference: { type: "string" },
-        current: { type: "string" },
-        columns: { type: "string" },
-        "drift-share": { type: "string" },
-        json: { type: "boolean" },
-        html: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    console.error(`mlnb drift: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const args = startCommand(SPEC, argv);
+  if (typeof args === "number") return args;
   const v = args.values;
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (!v.reference || !v.current) {
-    console.error(`mlnb drift: --reference and --current are required\n\n${USAGE}`);
-    return 2;
+    return usageError(SPEC, "--reference and --current are required");
   }
   const opts: DriftOptions = {};
   if (v.columns) opts.columns = v.columns.split(",").map((c) => c.trim()).filter(Boolean);

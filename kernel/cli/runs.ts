@@ -2,66 +2,41 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { formatTime } from "../stages/format.js";
+import { defineCommand, startCommand, usageError, type Io } from "./args.js";
+import { isSharedStore } from "../stages/store/shared/store.js";
 import { diffRuns, notebookKey, openStore, storeDirFor, type Change, type RunDiff, type RunSummary } from "../stages/store/index.js";
 
-const USAGE = `usage: mlnb runs [NB.mlnb] [--store DIR] [--limit N] [--json]
-       mlnb runs diff A B [NB.mlnb] [--store DIR] [--json]
-
-Lists the runs recorded in the notebook's run store (default: .mlnb/ beside the notebook,
+const SPEC = defineCommand({
+  command: "runs",
+  usage: ["mlnb runs [NB.mlnb] [--store DIR] [--limit N] [--json]", "mlnb runs diff A B [NB.mlnb] [--store DIR] [--json]"],
+  about: `Lists the runs recorded in the notebook's run store (default: .mlnb/ beside the notebook,
 or ./.mlnb without a notebook), newest first, with their params and metrics.
-\`diff\` shows what changed from run A to run B: params, stage code, output hashes, metrics.`;
+\`diff\` shows what changed from run A to run B: params, stage code, output hashes, metrics.`,
+  options: {
+    store: { type: "string", arg: "DIR", help: "the run store folder" },
+    limit: { type: "string", arg: "N", help: "list at most N runs" },
+    json: { type: "boolean", help: "print JSON instead of a table" },
+  },
+});
 
-/** Where the command writes (injected so tests read the output). */
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-interface Args {
-  positional: string[];
-  store?: string;
-  limit?: number;
-  json: boolean;
-}
-
-function parseArgs(argv: string[]): Args | string {
-  const args: Args = { positional: [], json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--json") args.json = true;
-    else if (a === "--store" || a === "--limit") {
-      const v = argv[++i];
-      if (v === undefined) return `option ${a} needs a value`;
-      if (a === "--store") args.store = v;
-      else if (!/^\d+$/.test(v)) return `option --limit must be a positive integer, got "${v}"`;
-      else args.limit = Number(v);
-    } else if (a.startsWith("--")) return `unknown option ${a}`;
-    else args.positional.push(a);
-  }
-  return args;
-}
+export type { Io };
 
 /** Run the command with injected output; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.out(USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    io.err(`mlnb runs: ${args}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = startCommand(SPEC, argv, io);
+  if (typeof parsed === "number") return parsed;
+  const limit = parsed.values.limit;
+  if (limit !== undefined && !/^[1-9]\d*$/.test(limit)) return usageError(SPEC, `option --limit must be a positive integer, got "${limit}"`, io);
+  const args = { positional: parsed.positionals, store: parsed.values.store, limit: limit === undefined ? undefined : Number(limit), json: parsed.values.json === true };
   const isDiff = args.positional[0] === "diff";
   const rest = isDiff ? args.positional.slice(1) : args.positional;
   const ids = isDiff ? rest.slice(0, 2) : [];
   const notebook = isDiff ? rest[2] : rest[0];
   if ((isDiff && (ids.length < 2 || rest.length > 3)) || (!isDiff && rest.length > 1)) {
-    io.err(`mlnb runs: ${isDiff ? "diff needs two run ids" : `unexpected argument "${rest[1]}"`}\n\n${USAGE}`);
-    return 2;
+    return usageError(SPEC, isDiff ? "diff needs two run ids" : `unexpected argument "${rest[1]}"`, io);
   }
   const dir = args.store ?? (notebook ? storeDirFor(notebook) : ".mlnb");
-  if (!existsSync(join(dir, "runs.sqlite"))) {
+  if (!isSharedStore(dir) && !existsSync(join(dir, "runs.sqlite"))) {
     io.err(`mlnb runs: no run store at ${dir} (run the notebook first, or pass --store DIR)`);
     return 1;
   }

@@ -1,42 +1,32 @@
 // `mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T]`: serve a model bundle over HTTP until SIGTERM/SIGINT.
-import { parseArgs } from "node:util";
 import { load } from "../ml/deploy/load.js";
 import { createServer } from "../serve/server.js";
+import { defineCommand, startCommand } from "./args.js";
 
-const USAGE = `usage: mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS]
-
-Serves the bundle written by deploy.bundle: POST /predict (JSON rows or MLflow dataframe_split),
-GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given.
-The token may also come from the MLNB_SERVE_TOKEN environment variable.`;
+const SPEC = defineCommand({
+  command: "serve",
+  usage: ["mlnb serve BUNDLE [--port 8080] [--host 127.0.0.1] [--token T] [--max-body BYTES] [--window ROWS] [--allowed-host NAME]..."],
+  about: `Serves the bundle written by deploy.bundle: POST /predict (JSON rows or MLflow dataframe_split),
+GET /health, /metadata, /metrics (Prometheus), /drift. Binds to loopback unless --host is given;
+on loopback only the Host names localhost, 127.0.0.1 and [::1] are answered unless --allowed-host
+names others.
+The token may also come from the MLNB_SERVE_TOKEN environment variable.`,
+  options: {
+    port: { type: "string", arg: "PORT", help: "TCP port (default 8080; 0 picks a free one)" },
+    host: { type: "string", arg: "HOST", help: "address to bind (default 127.0.0.1)" },
+    token: { type: "string", arg: "T", help: "bearer token clients must send" },
+    "max-body": { type: "string", arg: "BYTES", help: "largest request body" },
+    window: { type: "string", arg: "ROWS", help: "rows kept for /drift" },
+    "allowed-host": { type: "string", multiple: true, arg: "NAME", help: "another Host name to answer (repeatable)" },
+  },
+  positionals: { min: 1, max: 1, what: "BUNDLE folder" },
+});
 
 /** Entry point of `mlnb serve`; resolves with the exit code once the server has shut down. */
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: "string", default: "8080" },
-        host: { type: "string", default: "127.0.0.1" },
-        token: { type: "string" },
-        "max-body": { type: "string" },
-        window: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    console.error(`mlnb serve: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (args.positionals.length !== 1) {
-    console.error(`mlnb serve: expected one BUNDLE folder, got ${args.positionals.length}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = startCommand(SPEC, argv);
+  if (typeof parsed === "number") return parsed;
+  const args = { positionals: parsed.positionals, values: { ...parsed.values, port: parsed.values.port ?? "8080", host: parsed.values.host ?? "127.0.0.1" } };
   const port = Number(args.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`mlnb serve: --port must be an integer 0-65535, got "${args.values.port}"`);
@@ -56,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       token: args.values.token ?? process.env.MLNB_SERVE_TOKEN,
       maxBodyBytes: num("max-body", args.values["max-body"]),
       windowSize: num("window", args.values.window),
+      allowedHosts: args.values["allowed-host"],
       log: (line) => console.error(line),
     });
   } catch (e) {

@@ -58,9 +58,13 @@ export interface Executor {
   /** The TypeScript module, loaded in the background at start. */
   typescript(): Promise<typeof TS>;
   /** Teach the type checker a cell's declarations without running it (a stage restored from the cache). */
-  learn(code: string): Promise<void>;
+  learn(code: string, stored?: readonly [string, string][]): Promise<void>;
+  /** The declarations (name, declaration text) the type checker learned from `code`, if it ran here checked. */
+  declarations(code: string): [string, string][] | undefined;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
+  /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
+  describe(error: unknown): ErrorInfo;
 }
 
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
@@ -98,6 +102,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
           process.stdout.write(`${wallTime(performance.now() - t0)}\n`);
         }
       },
+      // A cell's top-level let/const/class/import, published as a live accessor (see transform.ts).
+      bind: (name: string, get: () => unknown, set?: (v: unknown) => void) =>
+        Object.defineProperty(scope, name, {
+          get,
+          set: set ?? ((value: unknown) => Object.defineProperty(scope, name, { value, writable: true, enumerable: true, configurable: true })),
+          enumerable: true,
+          configurable: true,
+        }),
       stop: () => {
         Atomics.store(interruptFlag, 0, 0);
         throw new InterruptError();
@@ -179,10 +191,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
       checker?.reset();
     },
     typescript,
-    async learn(code) {
+    declarations: (code) => checker?.declarationsOf(code),
+    async learn(code, stored) {
       if (options.typeCheck === "off") return;
       const c = await getChecker();
-      if (c.relearn(code)) return;
+      // Declarations recorded with the stage's execution: no type check of a restored stage.
+      if (c.relearn(code, stored)) return;
       c.check(code, declaredNames(await typescript(), code));
       c.commit(code);
     },
@@ -190,6 +204,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (options.typeCheck === "off") return void (await typescript());
       (await getChecker()).check("export {};", []);
     },
+    describe: (error) => toErrorInfo(error, compiled, ""),
   };
 }
 

@@ -138,11 +138,16 @@ export class CellTypeChecker {
    * Put back the declarations `code` made when it last ran, without checking it again; false when
    * it never ran here. For a stage restored from the cache: same code and same inputs, same types.
    */
-  relearn(code: string): boolean {
-    const decls = this.declsByCode.get(code);
+  relearn(code: string, stored?: readonly [string, string][]): boolean {
+    const decls = this.declsByCode.get(code) ?? stored;
     if (!decls) return false;
     for (const [name, text] of decls) this.history.set(name, text);
     return true;
+  }
+
+  /** The declarations `code` made when it last ran here (recorded with a stage's execution). */
+  declarationsOf(code: string): [string, string][] | undefined {
+    return this.declsByCode.get(code);
   }
 
   /** Forget every declaration (after %reset). */

@@ -4,9 +4,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { localModuleFiles, localModulesHash } from "../exec/localModules.js";
 import { parseNotebook } from "../notebook/format.js";
-import { sortKeys } from "../notebook/format.js";
+import { stringifySorted } from "../json/stringify.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import { isSharedStore } from "../stages/store/shared/store.js";
 import type { RunDetail } from "../stages/store/types.js";
 import { lockNameFor, type LockInput, type PipelineLock } from "../pipeline/types.js";
 import { defaultBackend, installedVersions } from "../pipeline/versions.js";
@@ -41,7 +42,7 @@ export const storeDirOf = storeDirFor;
  * Undefined without a store.
  */
 export function lastSuccessfulRun(notebookPath: string, storeDir = storeDirOf(notebookPath)): RunDetail | undefined {
-  if (!existsSync(join(storeDir, "runs.sqlite"))) return undefined;
+  if (!isSharedStore(storeDir) && !existsSync(join(storeDir, "runs.sqlite"))) return undefined;
   const store = openStore({ dir: storeDir });
   try {
     for (const summary of store.listRuns({ notebook: notebookKey(notebookPath) })) {
@@ -108,6 +109,6 @@ export async function exportNotebookFiles(notebookPath: string, outPath?: string
   });
   const lockPath = join(dirname(scriptPath), lockNameFor(basename(scriptPath)));
   writeFileAtomic(scriptPath, text);
-  writeFileAtomic(lockPath, JSON.stringify(sortKeys(lock), null, 2) + "\n");
+  writeFileAtomic(lockPath, stringifySorted(lock, 2) + "\n");
   return { script: scriptPath, lock: lockPath, lockData: lock, plan, warnings: [...plan.warnings, ...missing, ...warnings] };
 }

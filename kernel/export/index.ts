@@ -5,3 +5,7 @@ export { buildLock, type LockData } from "./lock.js";
 export { findInputFiles } from "./inputFiles.js";
 export { exportNotebookFiles, defaultScriptPath, lastSuccessfulRun, hashInputs, storeDirOf, type ExportResult } from "./files.js";
 export { toIpynb, fromIpynb, IpynbError } from "./ipynb.js";
+export { argoWorkflow, argoYaml, STORE_SECRET } from "./argo.js";
+export { airflowDag, pyLiteral, type AirflowOperator } from "./airflow.js";
+export { dockerfile, projectRootOf, DOCKERIGNORE } from "./dockerfile.js";
+export { stageTasks, taskCommand, type StageTask, type TaskOptions } from "./tasks.js";

@@ -30,6 +30,8 @@ export interface StagePlan {
   needs: string[];
   gates: Gate[];
   seed: number;
+  /** Kubernetes resource requests of the stage's task (`%%stage --resources`), when given. */
+  resources?: Record<string, string>;
 }
 
 export interface ExportPlan {
@@ -152,6 +154,7 @@ export function planExport(nb: Notebook, modulesHash: (code: string) => string |
       needs: [...node.needs],
       gates: cell.stage!.gates,
       seed: cell.seed,
+      ...(cell.stage!.resources ? { resources: cell.stage!.resources } : {}),
     });
   }
   if (!graph.stages.size) problems.push("the notebook has no %%stage cells: nothing to export (mark the pipeline's cells with %%stage NAME)");

@@ -1,6 +1,8 @@
 // Shell-like splitting of magic arguments and `--flag value` option parsing with helpful errors.
 import { closest } from "./suggest.js";
 
+const SPECIAL = /[\s'"\\]/g;
+
 /** Split text into words: whitespace separates, '...' and "..." quote, backslash escapes in "..." and bare words. */
 export function splitWords(text: string): { ok: true; words: string[] } | { ok: false; message: string } {
   const words: string[] = [];
@@ -22,8 +24,11 @@ export function splitWords(text: string): { ok: true; words: string[] } | { ok: 
       word = (word ?? "") + text[i + 1];
       i += 2;
     } else {
-      word = (word ?? "") + ch;
-      i++;
+      // a run of ordinary characters at once (char-by-char appends made long lines slow)
+      SPECIAL.lastIndex = i;
+      const end = SPECIAL.exec(text)?.index ?? text.length;
+      word = (word ?? "") + text.slice(i, end);
+      i = end;
     }
   }
   if (word !== undefined) words.push(word);
@@ -83,7 +88,9 @@ export function parseOptions(magic: string, words: string[], spec: Record<string
     }
     const seen = options.get(name);
     if (seen && !opt.repeat) return { ok: false, message: `${magic}: option --${name} given twice` };
-    options.set(name, [...(seen ?? []), value]);
+    // push, not copy: a line repeating an option thousands of times stays linear
+    if (seen) seen.push(value);
+    else options.set(name, [value]);
   }
   return { ok: true, value: { positional, options } };
 }

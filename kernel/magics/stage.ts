@@ -1,8 +1,31 @@
-// `%%stage NAME [--needs a,b] [--no-cache] [--gate "f1>=0.8"]`: the cell is pipeline stage NAME.
+// `%%stage NAME [--needs a,b] [--no-cache] [--gate "f1>=0.8"] [--resources cpu=2,memory=4Gi]`: the cell is pipeline stage NAME.
 import { parseOptions } from "./args.js";
 import type { Gate, MagicArgsMap, MagicSpec } from "./types.js";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Resource names a stage may request, as Kubernetes names them. */
+const RESOURCES: Record<string, string> = { cpu: "cpu", memory: "memory", gpu: "nvidia.com/gpu", "ephemeral-storage": "ephemeral-storage" };
+/** A Kubernetes quantity: 2, 0.5, 500m, 4Gi, 1e3... */
+const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|e\d+)?$/;
+
+/**
+ * Parse `cpu=2,memory=4Gi` into Kubernetes resource requests (`gpu` is `nvidia.com/gpu`); an
+ * error message names the bad entry.
+ */
+export function parseResources(text: string): { ok: true; resources: Record<string, string> } | { ok: false; message: string } {
+  const resources: Record<string, string> = {};
+  for (const entry of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const eq = entry.indexOf("=");
+    const key = eq > 0 ? entry.slice(0, eq).trim() : entry;
+    const value = eq > 0 ? entry.slice(eq + 1).trim() : "";
+    const name = RESOURCES[key];
+    if (!name) return { ok: false, message: `%%stage: --resources: unknown resource "${key}" (known: ${Object.keys(RESOURCES).join(", ")})` };
+    if (!QUANTITY.test(value)) return { ok: false, message: `%%stage: --resources: ${key}="${value}" is not a quantity such as 2, 500m or 4Gi` };
+    resources[name] = value;
+  }
+  return { ok: true, resources };
+}
+
 const GATE = /^\s*([A-Za-z_][\w.-]*)\s*(>=|<=|==|!=|>|<)\s*(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*$/i;
 
 /** Parse one gate such as `f1>=0.8`; undefined when it is not `metric OP number`. */
@@ -28,12 +51,13 @@ export const stageMagic: MagicSpec<MagicArgsMap["cell:stage"]> = {
   name: "stage",
   kind: "cell",
   summary: "the cell is a pipeline stage: tracked, cached, and kept fresh",
-  usage: '%%stage NAME [--needs a,b] [--no-cache] [--gate "f1>=0.8"]',
+  usage: '%%stage NAME [--needs a,b] [--no-cache] [--gate "f1>=0.8"] [--resources cpu=2,memory=4Gi]',
   parse(words) {
     const parsed = parseOptions("%%stage", words, {
       needs: { takesValue: true, repeat: true },
       "no-cache": { takesValue: false },
       gate: { takesValue: true, repeat: true },
+      resources: { takesValue: true, repeat: true },
     });
     if (!parsed.ok) return parsed;
     const { positional, options } = parsed.value;
@@ -42,11 +66,12 @@ export const stageMagic: MagicSpec<MagicArgsMap["cell:stage"]> = {
     const stage = positional[0]!;
     if (!NAME.test(stage)) return { ok: false, message: `%%stage: argument NAME "${stage}" must be letters, digits, _ or - and start with a letter or _` };
     const needs: string[] = [];
+    const seen = new Set<string>();
     for (const list of options.get("needs") ?? []) {
       for (const need of list.split(",").map((s) => s.trim()).filter(Boolean)) {
         if (!NAME.test(need)) return { ok: false, message: `%%stage: --needs: "${need}" is not a stage name` };
         if (need === stage) return { ok: false, message: `%%stage: --needs: stage "${stage}" cannot need itself` };
-        if (!needs.includes(need)) needs.push(need);
+        if (!seen.has(need)) { seen.add(need); needs.push(need); }
       }
     }
     const gates: Gate[] = [];
@@ -55,7 +80,13 @@ export const stageMagic: MagicSpec<MagicArgsMap["cell:stage"]> = {
       if (!gate) return { ok: false, message: `%%stage: --gate "${text}" must look like METRIC>=NUMBER (operators >= <= > < == !=)` };
       gates.push(gate);
     }
-    return { ok: true, args: { stage, needs, noCache: options.has("no-cache"), gates } };
+    let resources: Record<string, string> | undefined;
+    for (const text of options.get("resources") ?? []) {
+      const parsedResources = parseResources(text);
+      if (!parsedResources.ok) return parsedResources;
+      resources = { ...resources, ...parsedResources.resources };
+    }
+    return { ok: true, args: { stage, needs, noCache: options.has("no-cache"), gates, ...(resources ? { resources } : {}) } };
   },
 };
 

@@ -22,7 +22,8 @@ export interface Gate {
 
 /** Typed arguments of each built-in magic, keyed by `kind:name`. */
 export interface MagicArgsMap {
-  "cell:stage": { stage: string; needs: string[]; noCache: boolean; gates: Gate[] };
+  /** `resources`: Kubernetes requests for the stage's task when exported to Argo or Airflow (`--resources cpu=2`). */
+  "cell:stage": { stage: string; needs: string[]; noCache: boolean; gates: Gate[]; resources?: Record<string, string> };
   "cell:params": Record<string, never>;
   "cell:time": Record<string, never>;
   "line:seed": { seed: number };

@@ -1,6 +1,8 @@
 // Rich display: turns values (tables, vega-lite specs, HTML, images) into mime bundles.
 import { inspect } from "node:util";
 import { context, type Mime } from "./context.js";
+import { isRecordList, TABLE_MIME } from "../views/tableModel.js";
+import { liveTablePayload } from "../views/tableRegistry.js";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 
@@ -29,13 +31,32 @@ export function isVegaLiteSpec(value: unknown): value is Record<string, unknown>
   return "mark" in v && ("encoding" in v || "data" in v) || ("layer" in v || "hconcat" in v || "vconcat" in v || "facet" in v) && "data" in v;
 }
 
-/** The mime bundle for a table: an HTML preview with its size, and a markdown text form. */
+/**
+ * The mime bundle for a table: mlnb's pageable table (VS Code's renderer), an HTML preview with
+ * its size and a markdown text form (other viewers, saved notebooks, the CLI).
+ */
 export function tableBundle(t: TableLike): Mime {
   const rows = t.numRows();
   const cols = t.numCols();
   const caption = `${rows.toLocaleString("en-US")} rows × ${cols} columns${rows > TABLE_PREVIEW_ROWS ? ` (first ${TABLE_PREVIEW_ROWS} shown)` : ""}`;
   const html = `<div class="mlnb-table">${t.toHTML({ limit: TABLE_PREVIEW_ROWS })}<p><small>${caption}</small></p></div>`;
-  return { "text/html": html, "text/plain": `${t.toMarkdown({ limit: TABLE_PREVIEW_ROWS })}\n${caption}` };
+  const live = liveTablePayload(t);
+  return { ...(live ? { [TABLE_MIME]: live } : {}), "text/html": html, "text/plain": `${t.toMarkdown({ limit: TABLE_PREVIEW_ROWS })}\n${caption}` };
+}
+
+/** A list of plain records (`metrics.perClass`) as a pageable table, with an HTML and a text form. */
+export function recordsBundle(records: Record<string, unknown>[]): Mime {
+  const live = liveTablePayload(records)!;
+  const shown = live.rows.slice(0, TABLE_PREVIEW_ROWS);
+  const head = live.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join("");
+  const body = shown.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v === null ? "" : String(v))}</td>`).join("")}</tr>`).join("");
+  const caption = `${live.numRows.toLocaleString("en-US")} records × ${live.columns.length} fields${live.numRows > shown.length ? ` (first ${shown.length} shown)` : ""}`;
+  const text = [live.columns.map((c) => c.name).join(" | "), ...shown.map((r) => r.map((v) => (v === null ? "" : String(v))).join(" | ")), caption].join("\n");
+  return { [TABLE_MIME]: live, "text/html": `<div class="mlnb-table"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p><small>${caption}</small></p></div>`, "text/plain": text };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** SVGs of recently rendered specs: re-running a chart cell shows the same chart without vega. */
@@ -87,10 +108,14 @@ export async function vegaLiteBundle(spec: Record<string, unknown>): Promise<Mim
 export async function richBundle(value: unknown): Promise<Mime> {
   if (isTable(value)) return tableBundle(value);
   if (isVegaLiteSpec(value)) return vegaLiteBundle(value);
+  if (isRecordList(value) && value.length <= MAX_RECORDS_AS_TABLE) return recordsBundle(value);
   const custom = (value as { [MIME_BUNDLE]?: () => Mime } | null)?.[MIME_BUNDLE];
   if (typeof custom === "function") return custom.call(value);
   return { "text/plain": inspect(value, { depth: 4, colors: false, maxArrayLength: 50, breakLength: 100 }) };
 }
+
+/** Longer record lists print as text: converting them is the user's call (`aq.from(records)`). */
+const MAX_RECORDS_AS_TABLE = 100_000;
 
 /** Objects may define this method to choose their own rich output (like IPython's _repr_mimebundle_). */
 export const MIME_BUNDLE = Symbol.for("mlnb.mimeBundle");

@@ -4,7 +4,10 @@
 // (cell source, stream text, text outputs) is an array with one element per line, so a git
 // diff of a notebook is a diff of lines. Outputs are kept in Jupyter's nbformat shapes.
 
-import { jsonErrorOffset } from "./jsonError.js";
+import { jsonErrorPosition, jsonPathOffset, lineColumn } from "../json/scan.js";
+import { JsonValueError, stringifySorted } from "../json/stringify.js";
+
+export { jsonErrorPosition };
 
 export const FORMAT_VERSION = 1;
 
@@ -45,35 +48,52 @@ export class NotebookFormatError extends Error {
   }
 }
 
-/** Parse .mlnb text. `file` only names the file in error messages. */
+/** A place in the document: object keys and array indices from the top. */
+type Path = (string | number)[];
+type Fail = (path: Path, what: string) => never;
+
+function showPath(path: Path): string {
+  if (!path.length) return "(top level)";
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `${i ? "." : ""}${p}` : `[${JSON.stringify(p)}]`)).join("");
+}
+
+/**
+ * Parse .mlnb text. `file` only names the file in error messages. Any text either parses or throws
+ * NotebookFormatError with the line and column of the problem (for a structural error: where the
+ * offending value starts, or where the object lacking a key starts), never another error, at any
+ * nesting depth.
+ */
 export function parseNotebook(text: string, file = "notebook.mlnb"): Notebook {
+  if (typeof text !== "string") throw new NotebookFormatError(`${file}: expected text, got ${typeof text}`, 1, 1, file);
   if (!text.trim()) return { cells: [], metadata: {} };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const { line, column } = jsonErrorPosition(text, (e as Error).message);
-    throw new NotebookFormatError(`${file}:${line}:${column}: not valid JSON: ${(e as Error).message}`, line, column, file);
+    const message = e instanceof Error ? e.message : String(e);
+    const { line, column } = jsonErrorPosition(text, message);
+    throw new NotebookFormatError(`${file}:${line}:${column}: not valid JSON: ${message}`, line, column, file);
   }
-  const fail = (path: string, what: string): never => {
-    throw new NotebookFormatError(`${file}: ${path}: ${what}`, undefined, undefined, file);
+  const fail: Fail = (path, what) => {
+    const { line, column } = lineColumn(text, jsonPathOffset(text, path));
+    throw new NotebookFormatError(`${file}:${line}:${column}: ${showPath(path)}: ${what}`, line, column, file);
   };
-  if (!isObject(raw)) return fail("(top level)", "expected an object");
+  if (!isObject(raw)) return fail([], "expected an object");
   if (raw.mlnb !== FORMAT_VERSION) {
-    fail("mlnb", raw.mlnb === undefined ? "missing format version (expected 1)" : `unsupported format version ${JSON.stringify(raw.mlnb)} (this mlnb reads 1)`);
+    fail(["mlnb"], raw.mlnb === undefined ? "missing format version (expected 1)" : `unsupported format version ${describe(raw.mlnb)} (this mlnb reads 1)`);
   }
-  if (!Array.isArray(raw.cells)) fail("cells", "expected an array");
+  if (!Array.isArray(raw.cells)) fail(["cells"], raw.cells === undefined ? "missing (expected an array)" : "expected an array");
   const cells = (raw.cells as unknown[]).map((c, i): NotebookCell => {
-    const at = `cells[${i}]`;
+    const at: Path = ["cells", i];
     if (!isObject(c)) return fail(at, "expected an object");
-    if (c.kind !== "code" && c.kind !== "markdown") fail(`${at}.kind`, `expected "code" or "markdown", got ${JSON.stringify(c.kind)}`);
+    if (c.kind !== "code" && c.kind !== "markdown") fail([...at, "kind"], `expected "code" or "markdown", got ${describe(c.kind)}`);
     const outputs = c.outputs === undefined ? [] : c.outputs;
-    if (!Array.isArray(outputs)) fail(`${at}.outputs`, "expected an array");
+    if (!Array.isArray(outputs)) fail([...at, "outputs"], "expected an array");
     return {
       kind: c.kind as CellKind,
       language: typeof c.language === "string" ? c.language : c.kind === "code" ? "typescript" : "markdown",
-      source: joinLines(c.source, `${at}.source`, fail),
-      outputs: (outputs as unknown[]).map((o, j) => parseOutput(o, `${at}.outputs[${j}]`, fail)),
+      source: joinLines(c.source, [...at, "source"], fail),
+      outputs: (outputs as unknown[]).map((o, j) => parseOutput(o, [...at, "outputs", j], fail)),
       executionCount: typeof c.executionCount === "number" ? c.executionCount : null,
       metadata: isObject(c.metadata) ? c.metadata : {},
     };
@@ -81,7 +101,20 @@ export function parseNotebook(text: string, file = "notebook.mlnb"): Notebook {
   return { cells, metadata: isObject(raw.metadata) ? raw.metadata : {} };
 }
 
-/** Serialize a notebook to its canonical text (same notebook in, same bytes out). */
+/** A short, safe description of a parsed value for messages (never calls the value's own methods). */
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return "an array";
+  if (isObject(v)) return "an object";
+  return String(v);
+}
+
+/**
+ * Serialize a notebook to its canonical text (same notebook in, same bytes out). Keys such as
+ * `__proto__` are kept; any depth of metadata works. A value with no JSON form (a cycle, a BigInt)
+ * throws NotebookFormatError naming its path.
+ */
 export function serializeNotebook(nb: Notebook): string {
   const doc = {
     mlnb: FORMAT_VERSION,
@@ -89,18 +122,25 @@ export function serializeNotebook(nb: Notebook): string {
     cells: nb.cells.map((c) => {
       const cell: Record<string, unknown> = {
         kind: c.kind,
-        source: splitLines(c.source),
+        source: splitLines(typeof c.source === "string" ? c.source : String(c.source ?? "")),
         metadata: c.metadata ?? {},
       };
       if (c.kind === "code") {
         cell.language = c.language || "typescript";
         cell.executionCount = c.executionCount ?? null;
-        cell.outputs = c.outputs.map(serializeOutput);
+        cell.outputs = (c.outputs ?? []).map(serializeOutput);
       }
       return cell;
     }),
   };
-  return JSON.stringify(sortKeys(doc), null, 2) + "\n";
+  try {
+    return stringifySorted(doc, 2) + "\n";
+  } catch (e) {
+    if (e instanceof JsonValueError) throw new NotebookFormatError(`cannot save the notebook: ${e.message}`);
+    // a string longer than V8's limit (hundreds of MB): say so rather than fail with a RangeError
+    if (e instanceof RangeError) throw new NotebookFormatError(`cannot save the notebook: ${e.message} (the notebook is too large to save as text)`);
+    throw e;
+  }
 }
 
 /** Split text into lines for storage; the empty string is an empty array. */
@@ -108,23 +148,23 @@ export function splitLines(text: string): string[] {
   return text === "" ? [] : text.split("\n");
 }
 
-function joinLines(value: unknown, path: string, fail: (p: string, w: string) => never): string {
+function joinLines(value: unknown, path: Path, fail: Fail): string {
   if (value === undefined) return "";
   if (typeof value === "string") return value;
   if (Array.isArray(value) && value.every((l) => typeof l === "string")) return value.join("\n");
   return fail(path, "expected a string or an array of lines");
 }
 
-function parseOutput(o: unknown, at: string, fail: (p: string, w: string) => never): NotebookOutput {
+function parseOutput(o: unknown, at: Path, fail: Fail): NotebookOutput {
   if (!isObject(o)) return fail(at, "expected an object");
   switch (o.output_type) {
     case "stream":
-      return { output_type: "stream", name: o.name === "stderr" ? "stderr" : "stdout", text: joinLines(o.text, `${at}.text`, fail) };
+      return { output_type: "stream", name: o.name === "stderr" ? "stderr" : "stdout", text: joinLines(o.text, [...at, "text"], fail) };
     case "display_data":
     case "execute_result": {
       const data: Record<string, unknown> = {};
       for (const [mime, v] of Object.entries(isObject(o.data) ? o.data : {})) {
-        data[mime] = isTextMime(mime) ? joinLines(v, `${at}.data.${mime}`, fail) : v;
+        setOwn(data, mime, isTextMime(mime) ? joinLines(v, [...at, "data", mime], fail) : v);
       }
       const metadata = isObject(o.metadata) ? o.metadata : {};
       return o.output_type === "display_data"
@@ -134,23 +174,23 @@ function parseOutput(o: unknown, at: string, fail: (p: string, w: string) => nev
     case "error":
       return {
         output_type: "error",
-        ename: String(o.ename ?? "Error"),
-        evalue: String(o.evalue ?? ""),
-        traceback: Array.isArray(o.traceback) ? o.traceback.map(String) : [],
+        ename: text(o.ename, "Error"),
+        evalue: text(o.evalue, ""),
+        traceback: Array.isArray(o.traceback) ? o.traceback.map((l) => text(l, "")) : [],
       };
     default:
-      return fail(`${at}.output_type`, `unknown output type ${JSON.stringify(o.output_type)}`);
+      return fail([...at, "output_type"], `unknown output type ${describe(o.output_type)}`);
   }
 }
 
 function serializeOutput(o: NotebookOutput): Record<string, unknown> {
   switch (o.output_type) {
     case "stream":
-      return { ...o, text: splitLines(o.text) };
+      return { ...o, text: splitLines(typeof o.text === "string" ? o.text : String(o.text ?? "")) };
     case "display_data":
     case "execute_result": {
       const data: Record<string, unknown> = {};
-      for (const [mime, v] of Object.entries(o.data)) data[mime] = isTextMime(mime) && typeof v === "string" ? splitLines(v) : v;
+      for (const [mime, v] of Object.entries(o.data ?? {})) setOwn(data, mime, isTextMime(mime) && typeof v === "string" ? splitLines(v) : v);
       return { ...o, data };
     }
     case "error":
@@ -163,30 +203,24 @@ export function isTextMime(mime: string): boolean {
   return !mime.endsWith("json") && (mime.startsWith("text/") || mime === "image/svg+xml" || mime === "image/png" || mime.startsWith("application/javascript"));
 }
 
-/** Deep copy with object keys in sorted order (arrays keep their order). */
+/** Deep copy with object keys in sorted order (arrays keep their order); own keys such as `__proto__` stay keys. */
 export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (isObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) if (value[k] !== undefined) out[k] = sortKeys(value[k]);
-    return out;
-  }
-  return value;
+  return value === undefined ? undefined : JSON.parse(stringifySorted(value, 0));
+}
+
+/** A string field of an output: strings as they are, numbers and booleans as text, other values as JSON. */
+function text(v: unknown, otherwise: string): string {
+  if (v === undefined || v === null) return otherwise;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return stringifySorted(v, 0);
+}
+
+/** Set an own property, even `__proto__` (plain assignment would change the prototype instead). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Turn V8's JSON.parse message ("... at position 12" or "line 2 column 5") into line/column. */
-export function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const pos = /position (\d+)/.exec(message);
-  // Node 20's "Unexpected token" messages carry no position: find it by scanning.
-  const offset = pos ? Number(pos[1]) : (jsonErrorOffset(text) ?? text.length);
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  const column = offset - (before.lastIndexOf("\n") + 1) + 1;
-  return { line, column };
 }

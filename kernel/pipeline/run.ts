@@ -2,29 +2,34 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs, UsageError } from "../cli/args.js";
+import { defineCommand, startCommand } from "../cli/args.js";
 import type { ParamDef, ParamValue } from "../magics/paramValues.js";
 import { createLibraryCodecs } from "../stages/libraryCodecs.js";
-import { notebookKey, openStore, storeDirFor } from "../stages/store/store.js";
+import { notebookKey, openStore, resolveStoreLocation, storeDirFor } from "../stages/store/store.js";
 import { executeStages } from "./execute.js";
 import { checkInputs, recordFileReads } from "./inputs.js";
 import { selectStages, SelectionError, type Selection } from "./select.js";
 import { lockNameFor, type Pipeline, type PipelineLock } from "./types.js";
 import { installedVersions, PACKAGE_ROOT, versionChanges } from "./versions.js";
 
-const HELP = `usage: mlnb script NB.pipeline.ts [options]
-
-Runs an exported pipeline: every stage in order (or a selection), seeded as in the notebook,
-outputs recorded in the run store beside the script (.mlnb/, or MLNB_STORE).
-
-options:
-  -p, --param k=v            override a param (repeatable)
-  --stage S                  run stage S only (upstream outputs come from the store)
-  --from S / --to S          run S and what is downstream / upstream of it
-  --verify                   fail unless every tracked output's hash equals the lock's
-  --accept-changed-inputs    run even if an input file differs from the lock (and say so)
-  --store DIR                run store folder
-  --quiet                    print only failures and the summary`;
+/** The options of an exported script (`mlnb script NB.pipeline.ts ...` or `npx tsx NB.pipeline.ts ...`). */
+export const SCRIPT_SPEC = defineCommand({
+  command: "script",
+  usage: ["mlnb script NB.pipeline.ts [options]"],
+  about: `Runs an exported pipeline: every stage in order (or a selection), seeded as in the notebook,
+outputs recorded in the run store beside the script (.mlnb/, or MLNB_STORE).`,
+  options: {
+    stage: { type: "string", arg: "S", help: "run stage S only (upstream outputs come from the store)" },
+    from: { type: "string", arg: "S", help: "run S and what is downstream of it" },
+    to: { type: "string", arg: "S", help: "run S and what is upstream of it" },
+    verify: { type: "boolean", help: "fail unless every tracked output's hash equals the lock's" },
+    "accept-changed-inputs": { type: "boolean", help: "run even if an input file differs from the lock (and say so)" },
+    store: { type: "string", arg: "DIR|URL", help: "run store folder, or postgres://... (blobs under MLNB_ARTIFACTS)" },
+    quiet: { type: "boolean", help: "print only failures and the summary" },
+  },
+  params: true,
+  positionals: { min: 0, max: 0, what: "argument" },
+});
 
 export interface RunOptions {
   /** The script's `import.meta.url`: paths are relative to its folder, wherever the command runs. */
@@ -38,26 +43,16 @@ export interface RunOptions {
 export async function runPipeline(pipeline: Pipeline, argv: string[], options: RunOptions): Promise<number> {
   const out = options.out ?? ((l: string) => console.log(l));
   const err = options.err ?? ((l: string) => console.error(l));
-  let args;
-  try {
-    args = parseArgs(argv, ["stage", "from", "to", "store"]);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`mlnb script: ${e.message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.flags.has("help")) return out(HELP), 0;
-  const known = new Set(["verify", "accept-changed-inputs", "quiet", "help"]);
-  const unknown = [...args.flags].find((f) => !known.has(f)) ?? args.positionals[0];
-  if (unknown !== undefined) return err(`mlnb script: unknown argument ${args.flags.has(unknown) ? `--${unknown}` : unknown}\n\n${HELP}`), 2;
-  const quiet = args.flags.has("quiet");
+  const args = startCommand(SCRIPT_SPEC, argv, { out, err });
+  if (typeof args === "number") return args;
+  const quiet = args.values.quiet === true;
   const log = quiet ? () => {} : out;
 
   const scriptPath = fileURLToPath(options.scriptUrl);
   const scriptDir = dirname(scriptPath);
   const lockPath = join(scriptDir, lockNameFor(basename(scriptPath)));
   const lock = existsSync(lockPath) ? (JSON.parse(readFileSync(lockPath, "utf8")) as PipelineLock) : undefined;
-  const verify = args.flags.has("verify");
+  const verify = args.values.verify === true;
   if (!lock && verify) return err(`mlnb script: --verify needs the lock ${lockPath}, which does not exist (export the notebook again)`), 1;
   if (!lock) err(`warning: no lock file ${basename(lockPath)}: input files are not checked`);
   const workDir = resolve(scriptDir, lock?.notebookDir ?? ".");
@@ -74,7 +69,7 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
 
   let selection: Selection;
   try {
-    selection = selectStages(pipeline, { stage: args.values.get("stage"), from: args.values.get("from"), to: args.values.get("to") });
+    selection = selectStages(pipeline, { stage: args.values.stage, from: args.values.from, to: args.values.to });
   } catch (e) {
     if (!(e instanceof SelectionError)) throw e;
     return err(`mlnb script: ${e.message}`), 2;
@@ -101,15 +96,15 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
     const wanted = lock.inputs.filter((i) => !i.stages?.length || i.stages.some((s) => running.includes(s)));
     const problems = checkInputs(wanted, workDir);
     for (const p of problems) err(p.message);
-    if (problems.length && !args.flags.has("accept-changed-inputs")) return err("mlnb script: inputs differ from the lock; stopping before the first stage (--accept-changed-inputs runs anyway)"), 1;
+    if (problems.length && args.values["accept-changed-inputs"] !== true) return err("mlnb script: inputs differ from the lock; stopping before the first stage (--accept-changed-inputs runs anyway)"), 1;
     if (problems.length) err(`running anyway with ${problems.length} changed input${problems.length > 1 ? "s" : ""} (--accept-changed-inputs)`);
     const changes = versionChanges(lock.versions, installedVersions(lock.versions.tfjsBackend));
     if (changes.length) err(`warning: versions differ from the lock (${changes.join(", ")}): hashes may differ`);
   }
 
-  const storeDir = args.values.get("store") ?? process.env.MLNB_STORE ?? storeDirFor(scriptPath);
+  const storeDir = args.values.store ?? process.env.MLNB_STORE ?? storeDirFor(scriptPath);
   const codecs = createLibraryCodecs();
-  const store = openStore({ dir: resolve(storeDir), codecs });
+  const store = openStore({ dir: resolveStoreLocation(storeDir), codecs });
   const runId = store.beginRun({ notebook: notebookKey(scriptPath), seed: pipeline.stages[0]?.seed ?? 0, params, source: "script" });
   const previousCwd = process.cwd();
   process.chdir(workDir);

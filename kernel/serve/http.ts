@@ -8,6 +8,7 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly details?: unknown,
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -65,4 +66,37 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function sendText(res: ServerResponse, status: number, text: string, contentType = "text/plain; charset=utf-8"): void {
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Host names a loopback-bound server answers to (a browser page on another name cannot reach it by DNS rebinding). */
+export const LOOPBACK_HOSTS: Set<string> = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/**
+ * The path of a request target, checked by hand (no URL parser that throws): it must start with
+ * one "/", carry only visible ASCII, and a query string is dropped. Anything else is a 400.
+ */
+export function requestPath(target: string | undefined): string {
+  const t = target ?? "";
+  if (t.length === 0 || t.length > 2048) throw new HttpError(t.length ? 414 : 400, t.length ? "request target is too long" : "empty request target");
+  const q = t.search(/[?#]/);
+  const path = q < 0 ? t : t.slice(0, q);
+  if (path[0] !== "/" || path[1] === "/" || !/^[\x21-\x7e]*$/.test(path)) throw new HttpError(400, `bad request target: it must be a path starting with one "/"`);
+  return path;
+}
+
+/** Refuse (403) a Host header not in `allowed` (null: any well-formed host). */
+export function checkHost(req: IncomingMessage, allowed: Set<string> | null): void {
+  const host = req.headers.host;
+  if (host === undefined) return; // HTTP/1.0 clients may omit it; node refuses HTTP/1.1 without one.
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/.exec(host);
+  if (!m) throw new HttpError(400, "malformed Host header");
+  if (allowed && !allowed.has(m[1].toLowerCase())) throw new HttpError(403, `host "${m[1].slice(0, 100)}" is not served here (allowed: ${[...allowed].join(", ")}); start mlnb serve with --host or --allowed-host`);
+}
+
+/** Refuse (415) a request body whose Content-Type is not one of `types` (media type only, parameters ignored). */
+export function checkContentType(req: IncomingMessage, types: string[]): string {
+  const raw = req.headers["content-type"];
+  const type = (raw ?? "").split(";")[0].trim().toLowerCase();
+  if (!types.includes(type)) throw new HttpError(415, `Content-Type must be ${types.join(" or ")}, got ${raw ? `"${raw.slice(0, 100)}"` : "none"}`);
+  return type;
 }

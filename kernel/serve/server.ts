@@ -4,8 +4,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Prediction, Predictor } from "../ml/deploy/load.js";
-import { validateRows } from "../ml/deploy/schema.js";
-import { HttpError, readBody, sendJson, sendText } from "./http.js";
+import { checkRows } from "../ml/deploy/schema.js";
+import { checkContentType, checkHost, HttpError, LOOPBACK_HOSTS, readBody, requestPath, sendJson, sendText } from "./http.js";
 import { driftLines, Metrics } from "./metrics.js";
 import { parseRows } from "./parse.js";
 import { DriftWindow } from "./window.js";
@@ -19,6 +19,12 @@ export interface ServeOptions {
   windowSize?: number;
   /** Where to log one line per server error (default: nowhere). */
   log?: (line: string) => void;
+  /** Host header values accepted (names, without port). Default: loopback names when bound to loopback, anything otherwise. */
+  allowedHosts?: string[];
+  /** Milliseconds a client has to send the request headers (default 10 s); slower sockets are closed. */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client has to send the whole request, body included (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface ModelServer {
@@ -33,6 +39,8 @@ export interface ModelServer {
 
 const ROUTES = new Set(["/predict", "/invocations", "/health", "/ping", "/metadata", "/metrics", "/drift"]);
 const OPEN_ROUTES = new Set(["/health", "/ping"]);
+/** A 422 lists at most this many field errors (and the total count). */
+export const MAX_FIELD_ERRORS = 100;
 
 interface Pending {
   rows: Record<string, unknown>[];
@@ -145,9 +153,13 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
         return sendJson(res, 200, { windowRows: window.rows, windowSize: window.size, referenceRows: predictor.reference.sampled, report: drift.report, ...(drift.error ? { message: drift.error } : {}) });
       }
       default: {
+        checkContentType(req, ["application/json"]);
         const rows = parseRows(await readBody(req, limit));
-        const errors = validateRows(rows, predictor.schema, ignore);
-        if (errors.length) throw new HttpError(422, `${errors.length} field${errors.length > 1 ? "s do" : " does"} not fit the input schema`, errors);
+        const { errors, total } = checkRows(rows, predictor.schema, ignore, MAX_FIELD_ERRORS);
+        if (total) {
+          const shown = total > errors.length ? ` (the first ${errors.length} listed)` : "";
+          throw new HttpError(422, `${total} field${total > 1 ? "s do" : " does"} not fit the input schema${shown}`, errors, { total });
+        }
         const valid = rows as Record<string, unknown>[];
         const out = await predict(valid);
         window.push(valid);
@@ -157,30 +169,54 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
     }
   }
 
-  const server = http.createServer((req, res) => {
+  // Filled in by listen: which Host headers this server answers (DNS rebinding defence on loopback).
+  let hosts: Set<string> | null = opts.allowedHosts ? new Set(opts.allowedHosts.map((h) => h.toLowerCase())) : null;
+
+  // The one error boundary: whatever a request carries ends as an HTTP reply, never as a throw.
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const start = process.hrtime.bigint();
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const name = ROUTES.has(path) ? path : "other";
+    let name = "other";
+    let path = "";
     res.on("finish", () => metrics.observe(name, res.statusCode, Number(process.hrtime.bigint() - start) / 1e9));
     const fail = (e: unknown) => {
-      const status = e instanceof HttpError ? e.status : 500;
-      if (status === 500) opts.log?.(`mlnb serve: ${req.method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
-      if (res.headersSent) {
+      try {
+        const status = e instanceof HttpError ? e.status : 500;
+        if (status === 500) opts.log?.(`mlnb serve: ${req.method} ${path.slice(0, 200)}: ${(e as Error)?.stack ?? String(e)}`);
+        if (res.headersSent || res.destroyed) {
+          res.destroy();
+          return;
+        }
+        const body: Record<string, unknown> = { error: e instanceof Error ? e.message : String(e) };
+        if (e instanceof HttpError && e.details !== undefined) body.errors = e.details;
+        if (e instanceof HttpError && e.extra) Object.assign(body, e.extra);
+        // A refused body may still be arriving: close the connection rather than parse its rest.
+        const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+        const unread = hasBody && !req.complete;
+        sendJson(res, status, body, unread ? { connection: "close" } : {});
+      } catch (inner) {
+        opts.log?.(`mlnb serve: could not reply: ${(inner as Error)?.message}`);
         res.destroy();
-        return;
       }
-      const body: Record<string, unknown> = { error: e instanceof Error ? e.message : String(e) };
-      if (e instanceof HttpError && e.details !== undefined) body.errors = e.details;
-      // A refused body may still be arriving: close the connection rather than parse its rest.
-      sendJson(res, status, body, status === 413 ? { connection: "close" } : {});
     };
-    if (name === "other") return fail(new HttpError(404, `no route ${path} (routes: ${[...ROUTES].join(", ")})`));
-    route(req, res, path).catch(fail);
-  });
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    try {
+      path = requestPath(req.url);
+      name = ROUTES.has(path) ? path : "other";
+      checkHost(req, hosts);
+      if (name === "other") throw new HttpError(404, `no route ${path.slice(0, 100)} (routes: ${[...ROUTES].join(", ")})`);
+      route(req, res, path).catch(fail);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  const server = http.createServer({ requestTimeout: opts.requestTimeoutMs ?? 30_000, headersTimeout: opts.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1000 }, handle);
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // Malformed request lines and headers, oversized headers, timeouts: answered by status, then closed.
+    const code = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) socket.end(`HTTP/1.1 ${code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
+  server.on("error", (e) => opts.log?.(`mlnb serve: server error: ${e.message}`));
 
   return {
     server,
@@ -192,6 +228,7 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
         server.listen(port, host, () => {
           server.off("error", reject);
           const a = server.address() as AddressInfo;
+          if (!hosts && LOOPBACK_HOSTS.has(a.address)) hosts = LOOPBACK_HOSTS;
           const shown = a.family === "IPv6" ? `[${a.address}]` : a.address;
           resolve({ url: `http://${shown}:${a.port}`, port: a.port, host: a.address });
         });

@@ -3,35 +3,45 @@ import type { Executor } from "../exec/executor.js";
 import { KERNEL_SCOPE_NAMES } from "../exec/moduleGlobals.js";
 import { describeType } from "./lineMagics.js";
 import type { NotebookState } from "./notebook.js";
+import { cellsToRun, markUnloaded, staleRun } from "./plan.js";
+import { runViewCommand, VIEW_COMMANDS } from "./viewCommands.js";
+import { graphStructure } from "../stages/views/graphLayout.js";
 
 /**
  * Run a command. `sync` {cells: [{id, source}]} tells the kernel the whole notebook (so the graph
- * knows stages not run yet); `stages` returns stage states by name with their cell ids;
- * `staleCells` the cell ids of stale/failed/never-run stages in run order; `upstreamCells`
- * {stage} a stage and everything it depends on, in run order; `variables` the %who entries.
+ * knows stages not run yet); `stages` returns stage states by name with their cell ids ("unloaded"
+ * for a stage the store can restore but this kernel has not run); `staleCells` the cell ids of
+ * stale/failed/never-run stages and the unloaded stages they need, `upstreamCells` {stage} a stage
+ * and everything it depends on, each after the cells they need that are not stages and have not
+ * run here (`%%params`, `%seed`, plain cells defining names they read); `variables` the %who entries.
+ * `sync` and `stages` also return the graph's structure (the graph view draws it); the views'
+ * commands (runs, table pages, stored outputs...) are in viewCommands.ts.
  */
 export async function runCommand(nb: NotebookState, executor: Executor, command: string, args: Record<string, unknown>): Promise<unknown> {
   const { stages } = nb.mods;
-  const cellsOf = (names: string[]) => names.map((n) => nb.graph.stages.get(n)!.cellId);
   switch (command) {
     case "sync": {
       const cells = args.cells;
       if (!Array.isArray(cells) || !cells.every((c) => typeof c?.id === "string" && typeof c?.source === "string")) throw new Error("sync: args.cells must be [{ id, source }]");
       nb.sync(cells as { id: string; source: string }[]);
-      return { ...nb.snapshot(), diagnostics: nb.graph.diagnostics };
+      markUnloaded(nb);
+      return { ...nb.snapshot(), diagnostics: nb.graph.diagnostics, graph: graphStructure(nb.graph) };
     }
     case "stages":
-      return { ...nb.snapshot(), diagnostics: nb.graph.diagnostics };
+      markUnloaded(nb);
+      return { ...nb.snapshot(), diagnostics: nb.graph.diagnostics, graph: graphStructure(nb.graph) };
     case "staleCells":
-      return cellsOf(stages.staleStages(nb.graph, nb.states));
+      markUnloaded(nb);
+      return cellsToRun(nb, staleRun(nb));
     case "upstreamCells": {
       const stage = typeof args.stage === "string" ? args.stage : [...nb.graph.stages.values()].find((s) => s.cellId === args.cellId)?.name;
       if (!stage || !nb.graph.stages.has(stage)) throw new Error(`upstreamCells: no stage ${JSON.stringify(args.stage ?? args.cellId)} in the notebook`);
-      return cellsOf(stages.withUpstream(nb.graph, stage));
+      return cellsToRun(nb, stages.withUpstream(nb.graph, stage));
     }
     case "variables":
       return Object.keys(executor.scope).filter((n) => !KERNEL_SCOPE_NAMES.has(n)).map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
     default:
+      if ((VIEW_COMMANDS as readonly string[]).includes(command)) return runViewCommand(nb, executor, command, args);
       throw new Error(`unknown command: ${command}`);
   }
 }

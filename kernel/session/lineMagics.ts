@@ -5,6 +5,7 @@ import { KERNEL_SCOPE_NAMES } from "../exec/moduleGlobals.js";
 import type { ParsedMagic } from "../magics/index.js";
 import type { CellIO } from "./runCell.js";
 import type { NotebookState } from "./notebook.js";
+import { staleAfterChange } from "./plan.js";
 
 /** Run one line magic; returns an error message when it cannot. (`%time` is handled by the caller.) */
 export async function runLineMagic(nb: NotebookState, executor: Executor, magic: ParsedMagic, io: CellIO): Promise<string | undefined> {
@@ -15,7 +16,7 @@ export async function runLineMagic(nb: NotebookState, executor: Executor, magic:
       if (seed !== nb.seed) {
         nb.seed = seed;
         // Every stage draws from the seed: all of them are stale now.
-        nb.states = stages.markStale(nb.graph, nb.graph.order, nb.states);
+        nb.states = stages.markStale(nb.graph, staleAfterChange(nb, nb.graph.order, { seed }), nb.states);
       }
       return undefined;
     }
@@ -23,7 +24,7 @@ export async function runLineMagic(nb: NotebookState, executor: Executor, magic:
       io.display(stages.renderStagesTable(nb.graph, nb.info));
       return undefined;
     case "graph":
-      io.display({ "image/svg+xml": stages.renderGraphSvg(nb.graph, nb.states), "text/plain": `stage graph: ${nb.graph.order.join(" → ") || "no stages"}` });
+      io.display({ "image/svg+xml": stages.renderGraphSvg(nb.graph, nb.states, nb.info), "text/plain": `stage graph: ${nb.graph.order.join(" → ") || "no stages"}` });
       return undefined;
     case "who": {
       const entries = Object.keys(executor.scope)

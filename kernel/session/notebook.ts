@@ -35,6 +35,10 @@ export class NotebookState {
   states = new Map<string, StageState>();
   readonly info = new Map<string, StageInfo>();
   readonly values = new Map<string, ValueSource>();
+  /** Cell id -> the source it last ran with successfully in this kernel. */
+  readonly ran = new Map<string, string>();
+  /** The params and seed "unloaded" states were found with (see plan.ts `markUnloaded`). */
+  probed: { params: Record<string, unknown>; seed: number } | undefined;
   seed = 0;
   params: Record<string, unknown> = {};
   /** Per stage, the code it last ran with and the hash of the local modules it imported then. */
@@ -123,10 +127,16 @@ export class NotebookState {
     return edited;
   }
 
+  /** A stage cell's code hash as its cache key uses it: the code and the local modules it imports (now, on disk). */
+  codeHashOf(code: string): string {
+    return this.mods.stages.codeHash(code, localModulesHash(code, dirname(this.notebookPath)));
+  }
+
   /** Forget values and states (after %reset). */
   reset(): void {
     this.values.clear();
     this.states.clear();
+    this.ran.clear();
     this.info.clear();
   }
 }

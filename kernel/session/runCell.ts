@@ -2,12 +2,12 @@
 import { dirname } from "node:path";
 import type { CellOutcome, Executor } from "../exec/executor.js";
 import { localModulesHash } from "../exec/localModules.js";
-import { withContext, type Mime } from "../ml/context.js";
+import type { Mime } from "../ml/context.js";
 import type { ExecuteOptions } from "../protocol.js";
-import { lastMetrics, stageContext, withSeededMath } from "../stages/runContext.js";
 import { runLineMagic } from "./lineMagics.js";
 import { instrumentTimedLines, wallTime } from "../exec/timeLine.js";
 import type { KnownCell, NotebookState } from "./notebook.js";
+import { staleAfterChange } from "./plan.js";
 
 /** Where a running cell's output goes. */
 export interface CellIO {
@@ -27,6 +27,14 @@ const failed = (name: string, message: string, line?: number, column?: number): 
 
 /** Run a cell whose source the notebook state already holds (`nb.setCell` first). */
 export async function runCell(nb: NotebookState, executor: Executor, cell: KnownCell, req: CellRequest, io: CellIO): Promise<CellOutcome> {
+  const outcome = await runKnownCell(nb, executor, cell, req, io);
+  // What ran here need not run again before a stage that needs it (see plan.ts).
+  if (outcome.status === "ok") nb.ran.set(cell.id, cell.source);
+  else nb.ran.delete(cell.id);
+  return outcome;
+}
+
+async function runKnownCell(nb: NotebookState, executor: Executor, cell: KnownCell, req: CellRequest, io: CellIO): Promise<CellOutcome> {
   const { magics } = nb.mods;
   const parsed = magics.parseMagics(cell.source);
   if (!parsed.ok) {
@@ -68,7 +76,7 @@ export async function runCell(nb: NotebookState, executor: Executor, cell: Known
       code = magics.substituteParams(code, params, applied.values);
       // Stages reading a changed param are stale.
       const readers = [...nb.graph.stages.values()].filter((s) => s.params.some((p) => changed.includes(p))).map((s) => s.name);
-      if (readers.length) nb.states = nb.mods.stages.markStale(nb.graph, readers, nb.states);
+      if (readers.length) nb.states = nb.mods.stages.markStale(nb.graph, staleAfterChange(nb, readers, { params: applied.values }), nb.states);
     }
     if (magics.isMagic(cellMagic, "cell", "time")) timeIt = true;
     outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
@@ -80,7 +88,7 @@ export async function runCell(nb: NotebookState, executor: Executor, cell: Known
 type StageArgs = { stage: string; needs: string[]; noCache: boolean; gates: import("../magics/index.js").Gate[] };
 
 async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, code: string, args: StageArgs, req: CellRequest, io: CellIO): Promise<CellOutcome> {
-  const { stages, magics, codecs } = nb.mods;
+  const { stages } = nb.mods;
   const graph = nb.graph;
   const name = args.stage;
   const node = graph.stages.get(name);
@@ -95,55 +103,55 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
   report({ state: "running" });
   const modules = localModulesHash(code, dirname(nb.notebookPath));
   nb.moduleHashes.set(name, { code, hash: modules });
-  const key = stages.stageKey(node, code, { params: nb.params, seed: nb.seed, values: nb.values, modules });
-  const found = stages.lookupCache(nb.store, key, { noCache: req.options.noCache || args.noCache });
-
-  if (found.hit) {
-    const restored = await stages.restoreFromCache(nb.store, key, found.hit, { runId: nb.runId, current: nb.values });
-    // Imports, functions and classes are code: run them; the variables come from the store.
-    await executor.learn(code);
-    const outcome = await executor.run(stages.declarationsOnly(code), { label: req.label, typeCheck: "off" });
-    if (outcome.status !== "ok") return outcome;
-    for (const [k, v] of Object.entries(restored.values)) executor.scope[k] = v;
-    restored.sources.forEach((s, n) => nb.values.set(n, s));
-    nb.states = stages.markFinished(graph, name, { status: "cached" }, nb.states);
-    nb.info.set(name, { state: "cached", cached: true, durationMs: found.hit.durationMs, outputs: found.hit.outputs.map(outputSummary), metrics: lastMetrics(found.hit.metrics ?? []) });
-    io.stream("stdout", `${restored.message}\n`);
-    report({ state: "cached", cached: true, message: restored.message, durationMs: found.hit.durationMs });
-    return { ...outcome, declared: node.defs };
-  }
-
-  const ctx = stageContext({ seed: nb.seed, stage: name, display: (d, id) => io.display(d, id) });
-  const started = Date.now();
-  // The cell's own context is back afterwards (displays from its timers still reach the cell).
-  let outcome = await withContext(ctx, () => withSeededMath(ctx.random, () => executor.run(code, { label: req.label, typeCheck: req.options.typeCheck })));
-  const durationMs = Date.now() - started;
-  if (outcome.status === "ok" && args.gates.length) {
-    const failures = magics.checkGates(args.gates, lastMetrics(ctx.metrics));
-    if (failures.length) outcome = { ...outcome, status: "error", error: { name: "GateError", message: `stage ${name}: ${failures.join("; ")}` } };
-  }
-  const ok = outcome.status === "ok";
-  const outs = stages.trackedOutputs(node, stages.analyzeCell(code).kinds);
-  const values = ok ? Object.fromEntries(outs.map((n) => [n, executor.scope[n]])) : {};
   const before = new Map(nb.values);
-  const rec = await stages.recordExecution(nb.store, codecs, key, {
-    runId: nb.runId,
-    values,
-    status: ok ? "ok" : "error",
-    ...(outcome.error ? { error: `${outcome.error.name}: ${outcome.error.message}` } : {}),
-    durationMs,
-    startedAt: started,
-    metrics: ctx.metrics,
-    loggedParams: ctx.loggedParams,
-  });
-  rec.sources.forEach((s, n) => nb.values.set(n, s));
+  let outcome: CellOutcome | undefined;
+  const outs = stages.trackedOutputs(node, stages.analyzeCell(code).kinds);
+  const result = await stages.executeStage(
+    { name, codeHash: stages.codeHash(code, modules), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
+    {
+      store: nb.store,
+      codecs: nb.mods.codecs,
+      runId: nb.runId,
+      params: nb.params,
+      sources: nb.values,
+      valueOf: (n) => executor.scope[n],
+      display: (d, id) => io.display(d, id),
+      async run() {
+        outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
+        const declarations = executor.declarations(code);
+        return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}), ...(declarations ? { declarations } : {}) };
+      },
+      async install(values, _kept, declarations) {
+        // Imports, functions and classes are code: run them; the variables come from the store.
+        await executor.learn(code, declarations);
+        outcome = await executor.run(stages.declarationsOnly(code), { label: req.label, typeCheck: "off" });
+        if (outcome.status === "ok") for (const [k, v] of Object.entries(values)) executor.scope[k] = v;
+        return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+      },
+    },
+  );
+  // A stage that changed an upstream value in place leaves that value unlike its stored one: the owner must run (or restore) again.
+  for (const m of result.mutated) nb.values.delete(m.name);
+  if (result.mutated.length) nb.states = stages.markStale(graph, result.mutated.map((m) => m.stage), nb.states);
+
+  const summary = { durationMs: result.durationMs, outputs: result.outputs.map(outputSummary), metrics: result.metrics };
+  if (result.status === "cached") {
+    nb.states = stages.markFinished(graph, name, { status: "cached" }, nb.states);
+    nb.info.set(name, { state: "cached", cached: true, ...summary });
+    io.stream("stdout", `${result.message}\n`);
+    report({ state: "cached", cached: true, message: result.message, durationMs: result.durationMs });
+    const base = outcome ?? { status: "ok" as const, declared: [], warnings: [] };
+    return { ...base, declared: node.defs, ...(result.result ? { result: result.result } : {}) };
+  }
+  const ok = result.status === "ok";
   nb.states = stages.markFinished(graph, name, { status: ok ? "ok" : "failed", outputsChanged: stages.outputsChanged(before, nb.values, outs) }, nb.states);
-  const opaque = rec.outputs.filter((o) => o.kind === "opaque");
-  nb.info.set(name, { state: ok ? "fresh" : "failed", cached: false, durationMs, outputs: rec.outputs.map(outputSummary), metrics: lastMetrics(ctx.metrics), ...(outcome.error ? { error: outcome.error.message } : {}) });
-  const notCached = opaque.length ? `not cacheable: ${opaque.map((o) => `${o.name} is opaque (${o.reason})`).join("; ")}` : undefined;
-  if (notCached && ok) io.stream("stderr", `${notCached}\n`);
-  report({ state: ok ? "fresh" : "failed", cached: false, durationMs, ...(notCached ? { message: notCached } : {}) });
-  return outcome;
+  nb.info.set(name, { state: ok ? "fresh" : "failed", cached: false, ...summary, ...(result.error ? { error: result.error.message } : {}) });
+  if (result.notCached) io.stream("stderr", `${result.notCached}\n`);
+  report({ state: ok ? "fresh" : "failed", cached: false, durationMs: result.durationMs, mutationCheckMs: result.mutationCheckMs, ...(result.notCached ? { message: result.notCached } : {}) });
+  const base: CellOutcome = outcome ?? { status: "error", declared: [], warnings: [] };
+  if (ok || (base.status === result.status && base.error)) return base;
+  // A failed gate (cached or not) or a changed upstream value fails a cell whose code ran fine.
+  return { ...base, status: result.status === "interrupted" ? "interrupted" : "error", error: result.error, result: undefined };
 }
 
 function outputSummary(o: { name: string; kind: string; shape: string; reason?: string }) {

@@ -8,6 +8,7 @@ import type { ExecuteOptions, Reply, TypeCheckMode } from "../protocol.js";
 import { loadStageModules, NotebookState, notebookPathFromEnv } from "./notebook.js";
 import { runCell } from "./runCell.js";
 import { runCommand } from "./commands.js";
+import { createFaultReporter } from "./faults.js";
 
 export interface SessionOptions {
   notebookDir: string;
@@ -30,6 +31,8 @@ export interface Session {
   close(): void;
   /** Id of the execution that stream output belongs to (the running one, else the last). */
   readonly streamOwner: string | undefined;
+  /** Report an error that reached the process's uncaught handlers (shown, never fatal). */
+  fault(error: unknown, origin: "uncaughtException" | "unhandledRejection"): void;
 }
 
 export function createSession(options: SessionOptions): Session {
@@ -42,6 +45,8 @@ export function createSession(options: SessionOptions): Session {
   let anonymous = 0;
   let notebook: Promise<NotebookState> | undefined;
   let loaded: NotebookState | undefined;
+  const labels = new Map<string, string>();
+  const faults = createFaultReporter({ send, running: () => running?.id, labelOf: (id) => labels.get(id), describe: (e) => executor.describe(e) });
   const getNotebook = () =>
     (notebook ??= loadStageModules().then(
       (mods) => (loaded = new NotebookState(options.notebookPath ?? notebookPathFromEnv(options.notebookDir), mods, options.storeDir ?? process.env.MLNB_STORE)),
@@ -80,6 +85,8 @@ export function createSession(options: SessionOptions): Session {
       seed: () => Math.floor(Math.random() * 2 ** 31),
     });
     const label = `Cell[${count}]`;
+    labels.set(id, label);
+    if (labels.size > 1000) labels.delete(labels.keys().next().value!);
     getNotebook()
       .then((nb) => {
         const cell = nb.setCell(cellId ?? `anonymous-${++anonymous}`, code);
@@ -112,7 +119,7 @@ export function createSession(options: SessionOptions): Session {
       return streamOwner;
     },
     execute(id, code, opts, cellId) {
-      const next = queue.then(() => runOne(id, code, opts, cellId));
+      const next = queue.then(() => faults.within(id, () => runOne(id, code, opts, cellId)));
       queue = next.catch(() => {});
       return next;
     },
@@ -131,6 +138,7 @@ export function createSession(options: SessionOptions): Session {
     close() {
       loaded?.close();
     },
+    fault: (error, origin) => faults.report(error, origin),
     interrupt() {
       // Settle the run now: if its code is still busy, it was terminated or will never report.
       executor.interrupt();

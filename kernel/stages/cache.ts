@@ -1,12 +1,10 @@
-// Stage cache decisions for the kernel: a stage's key, the cache lookup, and recording an execution or a restore.
-import { codeHash } from "./cacheKey.js";
+// Stage cache building blocks for the stage executor: a stage's key, the cache lookup, recording an execution or a restore.
 import { formatTime } from "./format.js";
 import { paramsHash } from "./keys.js";
-import type { StageNode } from "./graph.js";
 import type { CodecRegistry } from "./codecs/registry.js";
 import type { Encoding } from "./codecs/types.js";
 import type { RunStore } from "./store/store.js";
-import type { CacheHit, Metric, OutputRecord, StageRunInput } from "./store/types.js";
+import type { CacheHit, Metric, OutputRecord, RecordedDisplay, StageRunInput } from "./store/types.js";
 
 /** Where a value in the kernel came from: its content hash and the stage run that produced it. */
 export interface ValueSource {
@@ -28,13 +26,20 @@ export interface StageKey {
   uncacheable?: string;
 }
 
+/** What a stage's key is made of besides values: its name, the params it reads and its inputs (a `StageNode` fits). */
+export interface KeyedStage {
+  name: string;
+  params: readonly string[];
+  inputs: readonly { name: string; stage: string }[];
+}
+
 /**
- * The cache key of a stage about to run. `code` is the cell's code with magics removed;
- * `params` all notebook param values (only those the stage reads count); `values` the source
- * of every value the kernel holds (kept up to date from `recordExecution` / `recordRestore`);
- * `modules` the hash of the local modules the stage imports (exec/localModules.ts), if any.
+ * The cache key of a stage about to run. `codeHash` is `codeHash(code)` of the cell's code with
+ * magics removed (exported scripts carry it precomputed); `params` all notebook param values
+ * (only those the stage reads count); `values` the source of every value held (kept up to date
+ * from `recordExecution` / `restoreFromCache`).
  */
-export function stageKey(node: StageNode, code: string, options: { params: Record<string, unknown>; seed: number; values: ReadonlyMap<string, ValueSource>; modules?: string }): StageKey {
+export function stageKey(node: KeyedStage, codeHash: string, options: { params: Record<string, unknown>; seed: number; values: ReadonlyMap<string, ValueSource> }): StageKey {
   const params = Object.fromEntries(node.params.filter((p) => p in options.params).map((p) => [p, options.params[p]]));
   const inputs: StageRunInput[] = [];
   let uncacheable: string | undefined;
@@ -46,7 +51,7 @@ export function stageKey(node: StageNode, code: string, options: { params: Recor
     }
     inputs.push({ name: input.name, hash: source.hash, fromStage: source.stage, ...(source.stageRunId ? { fromStageRunId: source.stageRunId } : {}) });
   }
-  return { stage: node.name, codeHash: codeHash(code, options.modules), paramsHash: paramsHash(params), seed: options.seed, params, inputs, ...(uncacheable ? { uncacheable } : {}) };
+  return { stage: node.name, codeHash, paramsHash: paramsHash(params), seed: options.seed, params, inputs, ...(uncacheable ? { uncacheable } : {}) };
 }
 
 /** The stored execution to restore instead of running, or why there is none. */
@@ -58,7 +63,7 @@ export function lookupCache(store: RunStore, key: StageKey, options: { noCache?:
 }
 
 /** The names a stage stores as outputs: its variables (imports, functions and classes are code, re-run on restore). */
-export function trackedOutputs(node: StageNode, kinds: Record<string, string>): string[] {
+export function trackedOutputs(node: { defs: readonly string[] }, kinds: Record<string, string>): string[] {
   return node.defs.filter((d) => (kinds[d] ?? "variable") === "variable");
 }
 
@@ -72,6 +77,10 @@ export interface ExecutionResult {
   startedAt?: number;
   metrics?: Metric[];
   loggedParams?: Record<string, unknown>;
+  /** What the stage showed (ok runs): replayed when this execution is restored. */
+  displays?: RecordedDisplay[];
+  /** The type declarations the stage's code made (the kernel's checker), for restores. */
+  declarations?: [string, string][];
 }
 
 /**
@@ -97,6 +106,8 @@ export async function recordExecution(store: RunStore, codecs: CodecRegistry, ke
     params: key.params,
     ...(result.loggedParams ? { loggedParams: result.loggedParams } : {}),
     ...(result.metrics ? { metrics: result.metrics } : {}),
+    ...(result.displays?.length ? { displays: result.displays } : {}),
+    ...(result.declarations ? { declarations: result.declarations } : {}),
   });
   return { stageRunId, outputs, sources: sourcesOf(key.stage, stageRunId, outputs) };
 }

@@ -11,3 +11,4 @@ export * from "./store/index.js";
 export { renderStagesTable, formatDuration, type StageInfo } from "./views/stagesTable.js";
 export { renderGraphSvg, STATE_COLORS } from "./views/graphSvg.js";
 export { renderWho, type WhoEntry } from "./views/who.js";
+export { executeStage, type StageSpec, type StageHost, type StageResult, type BodyResult } from "./executor.js";

@@ -1,8 +1,12 @@
 // Stage states and how they flow down the graph: edits and failures make descendants stale.
 import { descendants, inRunOrder, type StageGraph } from "./graph.js";
 
-/** What a stage's status bar shows. A stage with no state has never run: it counts as stale. */
-export type StageState = "fresh" | "cached" | "stale" | "failed" | "running";
+/**
+ * What a stage's status bar shows. A stage with no state has never run: it counts as stale.
+ * "unloaded": not run in this kernel, but the store holds an execution matching its key (a
+ * restarted kernel); running it restores it.
+ */
+export type StageState = "fresh" | "cached" | "stale" | "failed" | "running" | "unloaded";
 
 export type StageStates = ReadonlyMap<string, StageState>;
 

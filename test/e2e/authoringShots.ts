@@ -42,9 +42,9 @@ async function main(): Promise<void> {
   const context = await launchBrowser();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(workbenchUrl(server.url, dirs.workspace, ROOT));
-    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60_000 });
-    await page.waitForFunction(() => performance.getEntriesByName("code/didLoadExtensions").length > 0, null, { timeout: 60_000 });
+    await page.goto(workbenchUrl(server.url, dirs.workspace, ROOT), { timeout: 180_000, waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 180_000 });
+    await page.waitForFunction(() => performance.getEntriesByName("code/didLoadExtensions").length > 0, null, { timeout: 180_000 });
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: /^authoring\.mlnb$/ }).first().click();
     await page.waitForSelector(".notebook-editor .code-cell-row", { timeout: 30_000 });
     log("notebook open");
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     await dotLine.click();
     await page.keyboard.press("End");
     await page.keyboard.press("Control+Space");
-    await page.waitForSelector(".suggest-widget.visible .monaco-list-row", { timeout: 60_000 });
+    await page.waitForSelector(".suggest-widget.visible .monaco-list-row", { timeout: 180_000 });
     await page.locator(".suggest-widget.visible .monaco-list-row", { hasText: "csv" }).first().waitFor({ timeout: 30_000 });
     await shot(page, "completion-read-csv.png");
     await page.keyboard.press("Escape");
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const box = (await word.boundingBox()) ?? (await splitLine.boundingBox());
     if (!box) throw new Error("no box for trainTestSplit");
     await page.mouse.move(box.x + Math.min(30, box.width / 2), box.y + box.height / 2);
-    await page.waitForSelector(".monaco-hover:not(.hidden) .hover-contents", { timeout: 60_000 });
+    await page.waitForSelector(".monaco-hover:not(.hidden) .hover-contents", { timeout: 180_000 });
     await page.waitForTimeout(1500);
     await shot(page, "hover-trainTestSplit.png");
     await page.mouse.move(5, 5);

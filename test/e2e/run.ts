@@ -1,7 +1,7 @@
 // `npm run test:e2e`: starts code-server on a free loopback port, runs the extension-host suite and the UI test, stops everything.
 //
 // Installs nothing: code-server comes from test/e2e/install-code-server.sh, Chromium from apt.
-// Options: --only suite|ui, --vsix FILE (test the packaged extension in the UI test instead of
+// Options: --only suite|ui|views, --shots DIR (the views test's screenshots), --vsix FILE (test the packaged extension in the UI test instead of
 // the development folder), --screenshot FILE (open notebooks/penguins.mlnb, Run All, save a picture),
 // --keep (keep the run folder under .vscode-test/e2e/).
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
@@ -10,10 +10,11 @@ import { parseArgs } from "node:util";
 import { installVsix, startCodeServer, type CodeServer } from "./codeServer.js";
 import { runExtensionTests } from "./exttest.js";
 import { runUiTest } from "./ui.js";
+import { runViewsTest } from "./views.js";
 import { prepareRun, ROOT } from "./workspace.js";
 
 const { values: opts } = parseArgs({
-  options: { only: { type: "string" }, vsix: { type: "string" }, screenshot: { type: "string" }, keep: { type: "boolean", default: false } },
+  options: { only: { type: "string" }, shots: { type: "string" }, vsix: { type: "string" }, screenshot: { type: "string" }, keep: { type: "boolean", default: false } },
 });
 
 async function main(): Promise<{ passed: number; failed: number }> {
@@ -52,6 +53,17 @@ async function main(): Promise<{ passed: number; failed: number }> {
       const r = await runUiTest({ base: server.url, folder: dirs.workspace, extensionPath: vsix ? undefined : ROOT, notebook: "ui-sample.mlnb", expect: /RESULT:[^\n]*/, expectChart: true, screenshot: shot });
       console.log(`ui: ${r.ok ? "passed" : `FAILED: ${r.error}`} (clicks a cell's Run button, reads "${r.output ?? ""}", chart drawn: ${r.chart})`);
       if (r.ok) passed++;
+      else failed++;
+    }
+    if ((!opts.only || opts.only === "views") && !vsix) {
+      console.log("\nviews test in Chromium (stage graph, table output, Compare Runs, stored table):");
+      const t0 = Date.now();
+      const shots = opts.shots ? resolve(opts.shots) : dirs.run;
+      mkdirSync(shots, { recursive: true });
+      const r = await runViewsTest({ base: server.url, folder: dirs.workspace, extensionPath: ROOT, shots });
+      const bad = r.checks.filter((c) => !c.ok).length;
+      console.log(`views: ${r.checks.length - bad} checks passed, ${bad} failed; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+      if (bad === 0 && r.checks.length > 0) passed++;
       else failed++;
     }
   } finally {

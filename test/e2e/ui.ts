@@ -62,7 +62,7 @@ async function chartTop(page: Page): Promise<number | undefined> {
 }
 
 /** Open the Explorer path one segment at a time, clicking folders to expand them and then the file. */
-async function openFromExplorer(page: Page, relPath: string): Promise<void> {
+export async function openFromExplorer(page: Page, relPath: string): Promise<void> {
   const parts = relPath.split("/");
   for (const [i, part] of parts.entries()) {
     const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: new RegExp(`^${part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).first();

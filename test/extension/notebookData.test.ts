@@ -56,5 +56,5 @@ test("names the field of a structurally wrong file", () => {
   } catch (e) {
     error = e;
   }
-  assert.match(openErrorMessage(error), /^Cannot open this \.mlnb notebook: cells\[0\]\.kind: expected "code" or "markdown", got "raw"/);
+  assert.match(openErrorMessage(error), /^Cannot open this \.mlnb notebook at line 1, column 28: cells\[0\]\.kind: expected "code" or "markdown", got "raw"/);
 });

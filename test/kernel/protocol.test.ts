@@ -27,4 +27,27 @@ describe("protocol", () => {
     assert.deepEqual(bad, ["not json"]);
     assert.deepEqual(got, ["status"]);
   });
+
+  it("decodes a 40 MB line fed in 64 KB chunks, whole and unchanged", () => {
+    const text = "x".repeat(40 * 2 ** 20 - 7) + "é€😀";
+    const bytes = Buffer.from(encode({ type: "stream", id: "e1", name: "stdout", text }) + encode({ type: "status", state: "idle" }));
+    const got: Reply[] = [];
+    const d = new LineDecoder<Reply>((m) => got.push(m));
+    for (let at = 0; at < bytes.length; at += 65536) d.push(bytes.subarray(at, at + 65536));
+    assert.equal(got.length, 2);
+    const first = got[0] as Extract<Reply, { type: "stream" }>;
+    assert.equal(first.text.length, text.length);
+    assert.equal(first.text, text);
+    assert.equal(got[1]!.type, "status");
+  });
+
+  it("keeps a multi-byte character split between two chunks", () => {
+    const got: Reply[] = [];
+    const d = new LineDecoder<Reply>((m) => got.push(m));
+    const bytes = Buffer.from(encode({ type: "stream", id: "e1", name: "stdout", text: "π≈3.14" }));
+    const cut = bytes.indexOf(0xcf) + 1; // inside the two bytes of "π"
+    d.push(bytes.subarray(0, cut));
+    d.push(bytes.subarray(cut));
+    assert.equal((got[0] as Extract<Reply, { type: "stream" }>).text, "π≈3.14");
+  });
 });

@@ -64,30 +64,44 @@ function describe(v: unknown): string {
  * that may be present but are not inputs (such as the model's target).
  */
 export function validateRows(rows: unknown[], schema: Schema, ignore: string[] = []): FieldError[] {
+  return checkRows(rows, schema, ignore, Infinity).errors;
+}
+
+/**
+ * Check rows against the schema, keeping only the first `limit` field errors (a hostile body
+ * cannot make the reply larger than the request) while `total` counts them all.
+ */
+export function checkRows(rows: unknown[], schema: Schema, ignore: string[] = [], limit = 100): { errors: FieldError[]; total: number } {
   const errors: FieldError[] = [];
+  let total = 0;
+  const add = (e: FieldError) => {
+    total++;
+    if (errors.length < limit) errors.push(e);
+  };
   const known = new Set(schema.fields.map((f) => f.name));
   rows.forEach((row, r) => {
     if (row === null || typeof row !== "object" || Array.isArray(row)) {
-      errors.push({ row: r, field: "", message: `row ${r} must be an object of field values, got ${describe(row)}` });
+      add({ row: r, field: "", message: `row ${r} must be an object of field values, got ${describe(row)}` });
       return;
     }
     const rec = row as Record<string, unknown>;
     for (const f of schema.fields) {
-      const v = rec[f.name];
+      // Own properties only: a field named like an Object.prototype member must not see the inherited one.
+      const v = Object.hasOwn(rec, f.name) ? rec[f.name] : undefined;
       if (v === undefined || v === null) {
-        if (!f.nullable) errors.push({ row: r, field: f.name, message: v === null ? "must not be null" : "is missing" });
+        if (!f.nullable) add({ row: r, field: f.name, message: v === null ? "must not be null" : "is missing" });
         continue;
       }
       if (typeof v !== f.type || (f.type === "number" && !Number.isFinite(v))) {
-        errors.push({ row: r, field: f.name, message: `must be a ${f.type}, got ${describe(v)}` });
+        add({ row: r, field: f.name, message: `must be a ${f.type}, got ${describe(v)}` });
         continue;
       }
       if (f.categories && !f.categories.includes(v as string)) {
         const allowed = f.categories.slice(0, 10).map((c) => `"${c}"`).join(", ");
-        errors.push({ row: r, field: f.name, message: `${describe(v)} is not an allowed category (${allowed}${f.categories.length > 10 ? ", ..." : ""})` });
+        add({ row: r, field: f.name, message: `${describe(v)} is not an allowed category (${allowed}${f.categories.length > 10 ? ", ..." : ""})` });
       }
     }
-    for (const k of Object.keys(rec)) if (!known.has(k) && !ignore.includes(k)) errors.push({ row: r, field: k, message: "is not an input field" });
+    for (const k of Object.keys(rec)) if (!known.has(k) && !ignore.includes(k)) add({ row: r, field: describe(k).slice(1, -1), message: "is not an input field" });
   });
-  return errors;
+  return { errors, total };
 }

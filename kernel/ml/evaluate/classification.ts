@@ -2,8 +2,11 @@
 import { checkLengths, encode, sortLabels, type Label } from "./labels.js";
 import { rocAucBinary } from "./roc.js";
 
-/** "binary" scores only the positive label; "macro" is the unweighted mean over labels; "weighted" weights by support. */
-export type Average = "binary" | "macro" | "weighted";
+/**
+ * "binary" scores only the positive label; "macro" is the unweighted mean over labels; "weighted"
+ * weights by support; "micro" counts true positives, predictions and truths over all labels at once.
+ */
+export type Average = "binary" | "macro" | "weighted" | "micro";
 
 export interface ClassificationOptions {
   /**
@@ -29,7 +32,7 @@ export interface ClassificationMetrics {
   f1: number;
   average: Average;
   positive?: Label;
-  /** With scores: binary AUC, or one-vs-rest averaged (macro, or weighted when average is "weighted"). */
+  /** With scores: binary AUC, or one-vs-rest averaged (macro, or weighted / micro when average says so). */
   rocAuc?: number;
   logLoss?: number;
   labels: Label[];
@@ -81,7 +84,8 @@ export function classification(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unkno
   let summary: { precision: number; recall: number; f1: number };
   if (average === "binary") {
     if (k > 2) throw new RangeError(`${what}: average "binary" needs two labels, got ${k} (${labels.join(", ")}); use "macro" or "weighted"`);
-    positive = options.positive ?? (labels.includes(1) ? 1 : labels.includes(true) ? true : undefined);
+    // sklearn's pos_label=1; with a single label present, a positive label that is absent just scores 0
+    positive = options.positive ?? (labels.includes(1) ? 1 : labels.includes(true) ? true : k < 2 ? 1 : undefined);
     if (positive === undefined) throw new RangeError(`${what}: average "binary" needs a positive label (labels: ${labels.join(", ")}); pass { positive }`);
     const c = labels.indexOf(positive);
     // a positive label that never occurs scores 0, as in sklearn
@@ -91,8 +95,15 @@ export function classification(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unkno
   } else if (average === "weighted") {
     const w = perClass.map((r) => r.support);
     summary = { precision: wmean(perClass.map((r) => r.precision), w), recall: wmean(perClass.map((r) => r.recall), w), f1: wmean(perClass.map((r) => r.f1), w) };
+  } else if (average === "micro") {
+    let tps = 0, preds = 0, truths = 0;
+    for (let c = 0; c < k; c++) { tps += tp[c]; preds += predSum[c]; truths += trueSum[c]; }
+    const precision = preds === 0 ? 0 : tps / preds;
+    const recall = truths === 0 ? 0 : tps / truths;
+    const denom = precision + recall;
+    summary = { precision, recall, f1: denom === 0 ? 0 : (2 * precision * recall) / denom };
   } else {
-    throw new RangeError(`${what}: average must be "binary", "macro" or "weighted", got ${String(average)}`);
+    throw new RangeError(`${what}: average must be "binary", "macro", "weighted" or "micro", got ${String(average)}`);
   }
 
   const out: ClassificationMetrics = {
@@ -146,10 +157,17 @@ function scored(yTrue: ArrayLike<unknown>, options: ClassificationOptions, avera
   const column = (c: number): Float64Array => { const col = new Float64Array(n); for (let i = 0; i < n; i++) col[i] = m[i][c]; return col; };
   const isClass = (c: number): Uint8Array => { const a = new Uint8Array(n); for (let i = 0; i < n; i++) a[i] = t[i] === c ? 1 : 0; return a; };
   let rocAuc: number;
+  if (k > 2) checkProbabilities(m, k, what);
   if (k === 2) {
     const c = options.positive !== undefined ? labels.indexOf(options.positive) : sortLabels(labels)[1];
     if (c < 0) throw new RangeError(`${what}: positive label ${JSON.stringify(options.positive)} is not in yTrue`);
     rocAuc = rocAucBinary(isClass(c), column(c), what);
+  } else if (average === "micro") {
+    // one-vs-rest flattened: every (row, label) pair is one binary prediction
+    const isPos = new Uint8Array(n * k);
+    const flat = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) { isPos[i * k + c] = t[i] === c ? 1 : 0; flat[i * k + c] = m[i][c]; }
+    rocAuc = rocAucBinary(isPos, flat, what);
   } else {
     const aucs = labels.map((_, c) => rocAucBinary(isClass(c), column(c), `${what} (label ${String(labels[c])})`));
     if (average === "weighted") {
@@ -161,6 +179,17 @@ function scored(yTrue: ArrayLike<unknown>, options: ClassificationOptions, avera
     }
   }
   return { rocAuc, logLoss: loss / n };
+}
+
+/** Multiclass ROC AUC needs probabilities: each row summing to 1 (numpy's allclose, as sklearn), else an error naming the row. */
+function checkProbabilities(m: ArrayLike<ArrayLike<number>>, k: number, what: string): void {
+  for (let i = 0; i < m.length; i++) {
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += m[i][j];
+    if (!(Math.abs(1 - sum) <= 1e-8 + 1e-5 * Math.abs(sum))) {
+      throw new RangeError(`${what}: scores row ${i} sums to ${sum}, not 1; multiclass rocAuc needs probabilities (normalise the scores, e.g. softmax)`);
+    }
+  }
 }
 
 function rows(cm: Float64Array, k: number): number[][] {

@@ -1,4 +1,6 @@
 // Encodes true and predicted labels into dense class codes, fast for the 1M-row case (no per-value objects).
+import { compareCodePoints } from "../codePoints.js";
+
 /** A class label as predictions and tables hold it. */
 export type Label = string | number | boolean;
 
@@ -55,11 +57,11 @@ export function encode(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unknown>, wha
   return { labels: order.map((i) => first[i]), t, p };
 }
 
-/** Indices of `labels` in sorted order: numerically when all are numbers, else by their string form. */
+/** Indices of `labels` in sorted order: numerically when all are numbers, else by their string form's code points. */
 export function sortLabels(labels: readonly Label[]): number[] {
   const idx = labels.map((_, i) => i);
   if (labels.every((l) => typeof l === "number")) return idx.sort((a, b) => (labels[a] as number) - (labels[b] as number));
-  return idx.sort((a, b) => { const x = String(labels[a]), y = String(labels[b]); return x < y ? -1 : x > y ? 1 : 0; });
+  return idx.sort((a, b) => compareCodePoints(String(labels[a]), String(labels[b])));
 }
 
 const SMALL = 1 << 16;

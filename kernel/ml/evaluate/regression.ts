@@ -5,7 +5,8 @@ export interface RegressionMetrics { mse: number; rmse: number; mae: number; r2:
 
 /**
  * Regression metrics equal to scikit-learn's mean_squared_error (and squared=False), mean_absolute_error
- * and r2_score (1 when truth is constant and predictions exact, 0 when constant and not). Pure.
+ * and r2_score (1 when truth is constant and predictions exact, 0 when constant and not, NaN for one sample).
+ * Pure.
  */
 export function regression(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unknown>): RegressionMetrics {
   const what = "evaluate.regression";
@@ -27,7 +28,8 @@ export function regression(yTrue: ArrayLike<unknown>, yPred: ArrayLike<unknown>)
   let ssTot = 0;
   for (let i = 0; i < n; i++) { const d = t[i] - meanTrue; ssTot += d * d; }
   const mse = sq / n;
-  const r2 = ssTot === 0 ? (sq === 0 ? 1 : 0) : 1 - sq / ssTot;
+  // one sample has no variance to explain: sklearn's r2_score returns NaN (with a warning)
+  const r2 = n < 2 ? NaN : ssTot === 0 ? (sq === 0 ? 1 : 0) : 1 - sq / ssTot;
   return { mse, rmse: Math.sqrt(mse), mae: abs / n, r2, n };
 }
 

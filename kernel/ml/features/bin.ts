@@ -14,7 +14,8 @@ function linspace(start: number, stop: number, num: number): number[] {
 
 /**
  * Replaces each column by its bin index 0..bins-1 (or adds `col${suffix}` when a suffix is
- * given). Edges come from the fit rows; values outside them fall in the first or last bin.
+ * given). Edges come from the fit rows; values outside them fall in the first or last bin; a
+ * value on an edge lands in the upper bin. Missing values stay missing (scikit-learn raises).
  */
 export class BinDiscretizer extends Fitted<State> {
   readonly type = "BinDiscretizer";
@@ -27,6 +28,8 @@ export class BinDiscretizer extends Fitted<State> {
     const edges = columns.map((c) => {
       const v = sortedFinite(numericColumn(table, c, "features.bin.fit"));
       if (!v.length) throw new Error(`features.bin.fit: column "${c}" has no values`);
+      // a constant column is one bin (everything maps to 0), as scikit-learn; [c, c] instead of its [-inf, inf] stays JSON
+      if (v[0] === v[v.length - 1]) return [v[0], v[0]];
       if (this.options.strategy === "quantile") {
         const e = linspace(0, 100, n + 1).map((q) => percentile(v, q));
         // like scikit-learn, drop bins narrower than 1e-8 (repeated quantiles)
@@ -41,15 +44,13 @@ export class BinDiscretizer extends Fitted<State> {
     const out: Record<string, Float64Array> = {};
     s.columns.forEach((c, j) => {
       const x = numericColumn(table, c, "features.bin.transform");
-      const inner = s.edges[j].slice(1);
-      const last = s.edges[j].length - 2;
+      // numpy's searchsorted(edges[1:-1], x, side="right"): the number of inner edges <= x (no tolerance, as sklearn >= 1.1)
+      const inner = s.edges[j].slice(1, -1);
       for (let i = 0; i < x.length; i++) {
         if (Number.isNaN(x[i])) continue;
-        // scikit-learn nudges values up by a tolerance so a value on an edge lands in the upper bin
-        const v = x[i] + (1e-8 + 1e-5 * Math.abs(x[i]));
         let k = 0;
-        while (k < inner.length && inner[k] <= v) k++;
-        x[i] = Math.min(Math.max(k, 0), last);
+        while (k < inner.length && inner[k] <= x[i]) k++;
+        x[i] = k;
       }
       out[c + ((this.options.suffix as string | undefined) ?? "")] = x;
     });

@@ -1,7 +1,7 @@
 // prep.oneHotEncoder: one 0/1 column per category (`col_cat`), like scikit-learn's OneHotEncoder.
 import type { ColumnTable } from "arquero";
 import { Fitted, registerReviver } from "./base.js";
-import { categoriesOf, indexOf } from "./categories.js";
+import { categoriesOf, categoryColumn, indexOf } from "./categories.js";
 import { chooseColumns } from "./columns-util.js";
 
 export interface OneHotEncoderOptions { columns?: string[]; handleUnknown?: "error" | "ignore" }
@@ -21,7 +21,7 @@ export class OneHotEncoder extends Fitted<State> {
   featureNames(): string[] {
     const s = this.state;
     if (!s) throw new Error("OneHotEncoder.featureNames: not fitted");
-    return s.columns.flatMap((c, j) => s.categories[j].map((cat) => `${c}_${String(cat)}`));
+    return s.columns.flatMap((c, j) => s.categories[j].map((cat) => categoryColumn(c, cat)));
   }
 
   protected apply(table: ColumnTable, s: State): ColumnTable {
@@ -42,7 +42,7 @@ export class OneHotEncoder extends Fitted<State> {
         }
         cols[k][i] = 1;
       }
-      const names = cats.map((cat) => `${c}_${String(cat)}`);
+      const names = cats.map((cat) => categoryColumn(c, cat));
       names.forEach((name, k) => (out[name] = cols[k]));
       replace.set(c, names);
     });

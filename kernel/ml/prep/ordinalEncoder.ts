@@ -2,12 +2,12 @@
 import type { ColumnTable } from "arquero";
 import { Fitted, registerReviver } from "./base.js";
 import { categoriesOf, indexOf } from "./categories.js";
-import { chooseColumns } from "./columns-util.js";
+import { chooseColumns, isMissing } from "./columns-util.js";
 
 export interface OrdinalEncoderOptions { columns?: string[]; handleUnknown?: "error" | "use_encoded_value"; unknownValue?: number }
 type State = { columns: string[]; categories: unknown[][] };
 
-/** Encodes categorical columns in place as 0..k-1 codes. */
+/** Encodes categorical columns in place as 0..k-1 codes; missing values (a category last in `categories`) stay NaN. */
 export class OrdinalEncoder extends Fitted<State> {
   readonly type = "OrdinalEncoder";
   constructor(options: OrdinalEncoderOptions = {}) { super({ ...options }); }
@@ -26,7 +26,8 @@ export class OrdinalEncoder extends Fitted<State> {
       const vals = table.array(c) as ArrayLike<unknown>;
       out[c] = Float64Array.from({ length: vals.length }, (_, i) => {
         const k = lookup(vals[i]);
-        if (k !== undefined) return k;
+        // a missing value seen in fit is coded NaN (scikit-learn's encoded_missing_value), not its category's index
+        if (k !== undefined) return isMissing(vals[i]) ? NaN : k;
         if (this.options.handleUnknown === "use_encoded_value") return unknown;
         throw new Error(`OrdinalEncoder.transform: unknown category ${JSON.stringify(vals[i])} in column "${c}" row ${i}; use handleUnknown: "use_encoded_value"`);
       });

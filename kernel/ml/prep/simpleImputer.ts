@@ -29,7 +29,10 @@ function mostFrequent(values: ArrayLike<unknown>): unknown {
   return best;
 }
 
-/** Fills null/undefined/NaN; mean and median need numeric columns, most_frequent and constant take any. */
+/**
+ * Fills null/undefined/NaN; mean and median need numeric columns, most_frequent and constant take any.
+ * Columns with no value in the fit rows are dropped by transform, except with strategy "constant".
+ */
 export class SimpleImputer extends Fitted<State> {
   readonly type = "SimpleImputer";
   constructor(options: SimpleImputerOptions = {}) {
@@ -57,9 +60,12 @@ export class SimpleImputer extends Fitted<State> {
 
   protected apply(table: ColumnTable, s: State): ColumnTable {
     const out: Record<string, ArrayLike<unknown>> = {};
+    const dropped: string[] = [];
     s.columns.forEach((c, j) => {
       if (!table.column(c)) throw new Error(`SimpleImputer.transform: no column "${c}"`);
       const fill = s.statistics[j];
+      // a column with no value in the fit rows has no statistic: scikit-learn 1.2 drops it (keep_empty_features=False)
+      if (isMissing(fill)) { dropped.push(c); return; }
       const vals = table.array(c) as ArrayLike<unknown>;
       if (typeof fill === "number") {
         const x = Float64Array.from(vals as ArrayLike<number>, (v) => (isMissing(v) ? fill : (v as number)));
@@ -68,7 +74,8 @@ export class SimpleImputer extends Fitted<State> {
         out[c] = Array.from(vals, (v) => (isMissing(v) ? fill : v));
       }
     });
-    return withColumns(table, out);
+    const filled = withColumns(table, out);
+    return dropped.length ? filled.select(filled.columnNames().filter((c) => !dropped.includes(c))) as ColumnTable : filled;
   }
 }
 

@@ -6,6 +6,15 @@ import { chooseColumns, nanMean, numericColumn, present, withColumns } from "./c
 export interface StandardScalerOptions { columns?: string[]; withMean?: boolean; withStd?: boolean }
 type State = { columns: string[]; mean: number[]; scale: number[] };
 
+/**
+ * scikit-learn's _is_constant_feature: a variance within the error bound of the two-pass algorithm
+ * (Chan, Golub and LeVeque) is indistinguishable from 0, and such a column gets scale 1.
+ */
+export function isConstantFeature(variance: number, mean: number, n: number): boolean {
+  const bound = n * Number.EPSILON * variance + (n * mean * Number.EPSILON) ** 2;
+  return variance <= bound;
+}
+
 /** Standardise numeric columns; missing values are ignored in fit and stay missing. */
 export class StandardScaler extends Fitted<State> {
   readonly type = "StandardScaler";
@@ -20,10 +29,8 @@ export class StandardScaler extends Fitted<State> {
       let ss = 0, corr = 0;
       for (let i = 0; i < x.length; i++) { const d = x[i] - m; ss += d * d; corr += d; }
       const variance = (ss - (corr * corr) / x.length) / x.length;
-      const sd = Math.sqrt(variance);
       mean.push(m);
-      // constant columns get scale 1, as in scikit-learn (no division by ~0)
-      scale.push(sd < 10 * Number.EPSILON * Math.max(1, Math.abs(m)) ? 1 : sd);
+      scale.push(isConstantFeature(variance, m, x.length) ? 1 : Math.sqrt(variance));
     }
     return { columns, mean, scale };
   }

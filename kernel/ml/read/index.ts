@@ -10,10 +10,12 @@ import { readPostgres, type PostgresOptions } from "./postgres.js";
 import { readHTTP, type HttpOptions } from "./http.js";
 import { readNDJSONHttp, type NdjsonHttpOptions } from "./ndjsonHttp.js";
 import { ReadError } from "./errors.js";
+import { readCsvBatches, readParquetBatches, readSql, readSqlBatches, type BatchOptions, type SqlOptions, type TableBatches } from "./duckdb.js";
 
 export { inputsRead, resetInputs, type InputRead } from "./inputs.js";
 export { ReadError } from "./errors.js";
 export { DateColumn, DictColumn } from "./csv-columns.js";
+export type { BatchOptions, SqlOptions, TableBatches };
 export type { CsvOptions, NdjsonBatchOptions, ParquetOptions, PostgresOptions, HttpOptions, NdjsonHttpOptions };
 
 const byExtension: Record<string, (path: string, options?: never) => ColumnTable | Promise<ColumnTable>> = {
@@ -61,6 +63,14 @@ export const read = Object.assign(readAny, {
   http: readHTTP,
   /** NDJSON streamed over HTTP, as an async iterable of table batches. */
   ndjsonHttp: readNDJSONHttp,
+  /** A DuckDB query over Parquet / CSV files, as one table (refused past `maxRows`: stream it instead). */
+  sql: readSql,
+  /** A DuckDB query's result as re-iterable table batches: data larger than memory. */
+  sqlBatches: readSqlBatches,
+  /** A Parquet file of any size as table batches (DuckDB). */
+  parquetBatches: readParquetBatches,
+  /** A CSV file of any size as table batches (DuckDB, types sniffed). */
+  csvBatches: readCsvBatches,
   /** Concatenate the batches of a streaming reader into one table. */
   collect,
 });

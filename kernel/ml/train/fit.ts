@@ -4,7 +4,7 @@ import { checkLeakage } from "../lineage.js";
 import { context, mulberry32 } from "../context.js";
 import { initTf, tf } from "../tf.js";
 import { columnValues, distinctLabels, featureMatrix, featureNames, labelCodes, numericTarget, oneHot, takeRows, type ColumnSpec, type Label } from "./data.js";
-import { runLoop, type EarlyStopping, type Forward, type LossKind, type Stepper, type TrainData } from "./loop.js";
+import { runLoop, type EarlyStopping, type Forward, type History, type LossKind, type Stepper, type TrainData } from "./loop.js";
 import { progress } from "./progress.js";
 import { Model, type ModelKind } from "./trained.js";
 
@@ -53,13 +53,15 @@ export interface FitDefaults { epochs: number; batchSize: number | "sklearn"; op
 /** Train a network built by `build` on `table`; the verb name is used in errors, the leakage check and the display. */
 export async function fitTable(
   kind: ModelKind,
-  table: ColumnTable,
+  source: ColumnTable | AsyncIterable<ColumnTable>,
   opts: FitOptions,
   classifier: boolean,
   defaults: FitDefaults,
   build: (inputs: number, outputs: number, seed: number, labels?: Label[]) => Built,
 ): Promise<Model> {
   const verb = `train.${kind}`;
+  if (isBatches(source)) return fitBatches(kind, source, opts, classifier, defaults, build);
+  const table = source;
   checkLeakage(table, verb);
   if (opts.validationData) checkLeakage(opts.validationData, `${verb} (validationData)`);
   await initTf();
@@ -72,20 +74,7 @@ export async function fitTable(
   const n = table.numRows();
   if (n === 0) throw new Error(`${verb}: the table has no rows`);
 
-  const encode = (t: ColumnTable, what: string, yDim: number): TrainData => {
-    const x = featureMatrix(t, features, what);
-    const values = columnValues(t, opts.target);
-    let y: Float32Array;
-    let w: Float32Array | undefined;
-    if (labels) {
-      const codes = labelCodes(values, labels, opts.target, what);
-      y = yDim === 1 ? Float32Array.from(codes) : oneHot(codes, labels.length);
-      w = classWeightsOf(opts.classWeights, labels, codes, verb);
-    } else {
-      y = numericTarget(values, opts.target, what);
-    }
-    return { x, y, n: t.numRows(), d: features.length, yDim, w };
-  };
+  const encode = encoder(features, labels, opts, verb);
 
   const outputs = labels ? labels.length : 1;
   const built = build(features.length, outputs, seed, labels);
@@ -126,6 +115,110 @@ export async function fitTable(
     throw err;
   } finally {
     // the fast step's flat parameters and Adam moments are only needed while training
+    stepper?.dispose();
+  }
+}
+
+/** Table rows as training arrays: features, targets (codes, one-hot or values) and class weights. */
+function encoder(features: string[], labels: Label[] | undefined, opts: FitOptions, verb: string) {
+  return (t: ColumnTable, what: string, yDim: number): TrainData => {
+    const x = featureMatrix(t, features, what);
+    const values = columnValues(t, opts.target);
+    let y: Float32Array;
+    let w: Float32Array | undefined;
+    if (labels) {
+      const codes = labelCodes(values, labels, opts.target, what);
+      y = yDim === 1 ? Float32Array.from(codes) : oneHot(codes, labels.length);
+      w = classWeightsOf(opts.classWeights, labels, codes, verb);
+    } else {
+      y = numericTarget(values, opts.target, what);
+    }
+    return { x, y, n: t.numRows(), d: features.length, yDim, w };
+  };
+}
+
+/** True for a stream of table batches (read.sqlBatches, read.parquetBatches, ...) rather than one table. */
+function isBatches(source: ColumnTable | AsyncIterable<ColumnTable>): source is AsyncIterable<ColumnTable> {
+  return typeof (source as AsyncIterable<ColumnTable>)[Symbol.asyncIterator] === "function" && typeof (source as ColumnTable).numRows !== "function";
+}
+
+/**
+ * Train from table batches (data larger than memory): a first pass finds the features (first
+ * batch) and, for classifiers, every label; then each epoch streams the batches again and runs
+ * the seeded loop over each batch's rows (shuffled within the batch). Only one batch is in
+ * memory at a time; the same batches and seed give the same model.
+ */
+async function fitBatches(
+  kind: ModelKind,
+  batches: AsyncIterable<ColumnTable>,
+  opts: FitOptions,
+  classifier: boolean,
+  defaults: FitDefaults,
+  build: (inputs: number, outputs: number, seed: number, labels?: Label[]) => Built,
+): Promise<Model> {
+  const verb = `train.${kind}`;
+  for (const o of ["validationSplit", "validationData", "earlyStopping"] as const) {
+    if (opts[o] !== undefined && opts[o] !== false) throw new Error(`${verb}: ${o} is not available when training from batches (a stream); evaluate on a held-out table instead`);
+  }
+  if (opts.classWeights === "balanced") throw new Error(`${verb}: classWeights "balanced" needs every row at once; give weights per label when training from batches`);
+  await initTf();
+  const seed = (opts.seed ?? context().seed()) >>> 0;
+  const random = mulberry32(seed ^ 0x5bd1e995);
+  let features: string[] | undefined;
+  const seen = new Set<unknown>();
+  let n = 0;
+  for await (const batch of batches) {
+    checkLeakage(batch, verb);
+    features ??= featureNames(batch, opts, verb);
+    if (classifier) for (const v of distinctLabels(columnValues(batch, opts.target), opts.target, verb)) seen.add(v);
+    n += batch.numRows();
+  }
+  if (!features || n === 0) throw new Error(`${verb}: the batches have no rows`);
+  const labels = classifier ? distinctLabels([...seen], opts.target, verb) : undefined;
+  if (labels && labels.length < 2) throw new Error(`${verb}: target column "${opts.target}" has a single class (${String(labels[0])}); a classifier needs at least two`);
+  const encode = encoder(features, labels, opts, verb);
+  const outputs = labels ? labels.length : 1;
+  const built = build(features.length, outputs, seed, labels);
+  const yDim = built.loss === "binaryProbs" || built.loss === "mse" ? 1 : outputs;
+  const optimizerName = opts.optimizer ?? defaults.optimizer;
+  const learningRate = opts.learningRate ?? defaults.learningRate;
+  let stepper: Stepper | undefined;
+  let optimizer: tf.Optimizer | undefined;
+  try {
+    if (!(learningRate > 0)) throw new Error(`${verb}: learningRate must be > 0, got ${learningRate}`);
+    if (opts.engine !== "autograd") stepper = built.fast?.({ optimizer: optimizerName, learningRate, random, classifier: !!labels });
+    if (!stepper) optimizer = makeOptimizer(optimizerName, learningRate, verb);
+    const epochs = opts.epochs ?? defaults.epochs;
+    const batchSize = opts.batchSize ?? (defaults.batchSize === "sklearn" ? 200 : defaults.batchSize);
+    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`${verb}: epochs must be a positive integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${verb}: batchSize must be a positive integer, got ${batchSize}`);
+    const bar = opts.progress ?? true ? progress(`${verb} (${opts.target}, batches)`, epochs) : undefined;
+    const vars = built.network.trainableWeights.map((w) => w.read() as tf.Variable);
+    const history: History = { loss: [], ...(labels ? { acc: [] } : {}) };
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const sums: Record<string, number> = {};
+      let rows = 0;
+      for await (const batch of batches) {
+        const data = encode(batch, verb, yDim);
+        if (!data.n) continue;
+        const { history: h } = await runLoop(data, {
+          forward: built.forward, stepper, vars, kernels: built.kernels ?? [], alpha: built.alpha ?? 0, loss: built.loss,
+          classifier: !!labels, optimizer, epochs: 1, batchSize, random,
+        });
+        for (const [k, v] of Object.entries(h)) sums[k] = (sums[k] ?? 0) + v[0]! * data.n;
+        rows += data.n;
+      }
+      const logs = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / rows]));
+      for (const [k, v] of Object.entries(logs)) history[k]?.push(v);
+      bar?.epoch(epoch, logs);
+    }
+    bar?.done(history);
+    return new Model(built.network, { kind, task: labels ? "classification" : "regression", target: opts.target, features, labels, history, seed }, optimizer);
+  } catch (err) {
+    built.network.dispose();
+    optimizer?.dispose();
+    throw err;
+  } finally {
     stepper?.dispose();
   }
 }

@@ -14,7 +14,7 @@ export interface LinearOptions extends FitOptions {
  * Train a linear regression of the numeric `target` on the features (squared error).
  * Scale features first (prep.StandardScaler) for fast convergence. Defaults: adam 0.05, batch 32, 100 epochs.
  */
-export function linearRegression(table: ColumnTable, opts: LinearOptions): Promise<Model> {
+export function linearRegression(table: ColumnTable | AsyncIterable<ColumnTable>, opts: LinearOptions): Promise<Model> {
   const build = denseBuilder({ ...opts, dropout: 0 }, [], "linear", "train.linearRegression", 0);
   return fitTable("linearRegression", table, opts, false, { epochs: 100, batchSize: 32, optimizer: "adam", learningRate: 0.05 }, build);
 }

@@ -15,7 +15,7 @@ export interface LogisticOptions extends FitOptions {
  * prep.StandardScaler on the train partition first): gradient descent converges slowly otherwise.
  * Defaults: adam 0.05, batch 32, 100 epochs.
  */
-export function logisticRegression(table: ColumnTable, opts: LogisticOptions): Promise<Model> {
+export function logisticRegression(table: ColumnTable | AsyncIterable<ColumnTable>, opts: LogisticOptions): Promise<Model> {
   const build = denseBuilder({ ...opts, dropout: 0 }, [], "softmax", "train.logisticRegression", 0);
   return fitTable("logisticRegression", table, opts, true, { epochs: 100, batchSize: 32, optimizer: "adam", learningRate: 0.05 }, build);
 }

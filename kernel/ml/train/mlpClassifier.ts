@@ -9,7 +9,7 @@ import type { Model } from "./trained.js";
  * Defaults follow scikit-learn's MLPClassifier: layers [100], relu, adam 0.001, alpha 1e-4,
  * batch min(200, n), 200 epochs.
  */
-export function mlpClassifier(table: ColumnTable, opts: MlpOptions): Promise<Model> {
+export function mlpClassifier(table: ColumnTable | AsyncIterable<ColumnTable>, opts: MlpOptions): Promise<Model> {
   const build = denseBuilder(opts, opts.layers ?? [100], "softmax", "train.mlpClassifier", 1e-4);
   return fitTable("mlpClassifier", table, opts, true, { epochs: 200, batchSize: "sklearn", optimizer: "adam", learningRate: 0.001 }, build);
 }

@@ -18,7 +18,7 @@ export interface AnyModelOptions extends FitOptions {
  * Train a user-built LayersModel (its own initialisers; our seeded shuffling and dropout seeds).
  * The returned Model owns the network: `dispose()` frees it and the optimiser.
  */
-export function model(network: tf.LayersModel, table: ColumnTable, opts: AnyModelOptions): Promise<Model> {
+export function model(network: tf.LayersModel, table: ColumnTable | AsyncIterable<ColumnTable>, opts: AnyModelOptions): Promise<Model> {
   const verb = "train.model";
   if (opts.task !== "classification" && opts.task !== "regression") throw new Error(`${verb}: task must be "classification" or "regression", got ${String(opts.task)}`);
   const classifier = opts.task === "classification";

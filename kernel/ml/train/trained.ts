@@ -70,8 +70,15 @@ export class Model {
       history: this.history, seed: this.seed, stoppedEpoch: this.stoppedEpoch,
     };
     // a JSON round trip drops undefined fields, which tfjs's plain-object check rejects
+    const previous = this.network.getUserDefinedMetadata();
     this.network.setUserDefinedMetadata({ mlnb: JSON.parse(JSON.stringify(meta)) as unknown });
-    await this.network.save(`file://${path.resolve(dir)}`);
+    try {
+      await this.network.save(`file://${path.resolve(dir)}`);
+    } finally {
+      // Saving must not change the model: a stage that saves a model it did not train would
+      // otherwise change a value its upstream stage owns (and its hash).
+      (this.network as unknown as { userDefinedMetadata: unknown }).userDefinedMetadata = previous;
+    }
   }
 
   /** Free the network's weights and the optimiser's slots (Adam's moments are tensors too). */

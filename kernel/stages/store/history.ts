@@ -54,8 +54,8 @@ export function diffRuns(a: RunDetail, b: RunDetail): RunDiff {
   };
 }
 
-/** Metrics of a run by name; names logged by more than one stage are qualified as `stage.name`. */
-function metricsOf(stageRuns: Map<string, StageRunDetail>): Record<string, number> {
+/** Metrics of a run (its latest stage runs) by name; names logged by more than one stage are qualified as `stage.name`. */
+export function metricsOf(stageRuns: Map<string, StageRunDetail>): Record<string, number> {
   const count = new Map<string, number>();
   for (const s of stageRuns.values()) for (const name of new Set(s.metrics.map((m) => m.name))) count.set(name, (count.get(name) ?? 0) + 1);
   const out: Record<string, number> = {};

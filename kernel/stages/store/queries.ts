@@ -1,6 +1,7 @@
 // Read queries of the run store: cache lookup, run listing and run details.
 import type Database from "better-sqlite3";
 import type { BlobStore } from "./blobs.js";
+import { outputRestorable } from "./outputs.js";
 import type { CacheHit, Metric, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunInput, StageRunStatus } from "./types.js";
 
 interface StageRunRow {
@@ -16,6 +17,8 @@ interface StageRunRow {
   started_at: number;
   duration_ms: number;
   cached_from: number | null;
+  displays?: string | null;
+  declarations?: string | null;
 }
 
 interface RunRow {
@@ -28,7 +31,7 @@ interface RunRow {
   source: string;
 }
 
-interface OutputRow {
+export interface OutputRow {
   name: string;
   kind: string;
   shape: string;
@@ -41,7 +44,8 @@ interface OutputRow {
   sidecar_size: number | null;
 }
 
-const toOutput = (r: OutputRow): OutputRecord => ({
+/** An output row (embedded or shared store) as an output record. */
+export const toOutput = (r: OutputRow): OutputRecord => ({
   name: r.name,
   kind: r.kind,
   shape: r.shape,
@@ -53,7 +57,8 @@ const toOutput = (r: OutputRow): OutputRecord => ({
   ...(r.sidecar_hash ? { sidecar: { hash: r.sidecar_hash, size: r.sidecar_size ?? 0 } } : {}),
 });
 
-const toMetric = (r: { name: string; value: number; step: number | null }): Metric => ({ name: r.name, value: r.value, ...(r.step === null ? {} : { step: r.step }) });
+/** A metric row as a metric. */
+export const toMetric = (r: { name: string; value: number; step: number | null }): Metric => ({ name: r.name, value: r.value, ...(r.step === null ? {} : { step: r.step }) });
 
 /** Prepared read queries over an open store database. */
 export function createQueries(db: Database.Database, blobs: BlobStore) {
@@ -123,8 +128,7 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
     findCached(stage: string, codeHash: string, paramsHash: string, seed: number, inputsHash: string): CacheHit | undefined {
       for (const row of candidates.all(stage, codeHash, paramsHash, seed, inputsHash) as StageRunRow[]) {
         const outputs = (outputsOf.all(row.id) as OutputRow[]).map(toOutput);
-        // a missing sidecar would restore a table without its lineage: run the stage instead
-        if (!outputs.every((o) => o.kind !== "opaque" && o.parts.every((p) => blobs.has(p.hash)) && (!o.sidecar || blobs.has(o.sidecar.hash)))) continue;
+        if (!outputs.every((o) => outputRestorable(blobs, o))) continue;
         return {
           stageRunId: row.id,
           runId: row.run_id,
@@ -134,6 +138,8 @@ export function createQueries(db: Database.Database, blobs: BlobStore) {
           outputs,
           metrics: (metricsOf.all(row.id) as { name: string; value: number; step: number | null }[]).map(toMetric),
           loggedParams: paramsByRun(row.id, "logged"),
+          displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [],
+          ...(row.declarations ? { declarations: JSON.parse(row.declarations) as [string, string][] } : {}),
         };
       }
       return undefined;

@@ -72,6 +72,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE outputs ADD COLUMN sidecar_hash TEXT;
   ALTER TABLE outputs ADD COLUMN sidecar_size INTEGER;
   `,
+  // v3: the display outputs a stage showed and the type declarations its code made (JSON), used when it is restored from the cache
+  `
+  ALTER TABLE stage_runs ADD COLUMN displays TEXT;
+  ALTER TABLE stage_runs ADD COLUMN declarations TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -2,17 +2,20 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { isEncoded, type Encoding, type Json } from "../codecs/types.js";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
-import { canonicalJson } from "../codecs/canonicalJson.js";
 import { inputsHash } from "../keys.js";
 import { createBlobStore, type BlobStore } from "./blobs.js";
 import { createQueries } from "./queries.js";
 import { migrate } from "./schema.js";
+import { decodeOutputs, storeOutput } from "./outputs.js";
+import { isSharedStore, openSharedStore } from "./shared/store.js";
 import type { CacheHit, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunRecord } from "./types.js";
 
 export interface StoreOptions {
-  /** The store folder (created when missing); see `storeDirFor`. */
+  /**
+   * The store folder (created when missing; see `storeDirFor`), or a `postgres://` URL for a
+   * store shared by many processes, its blobs under MLNB_ARTIFACTS (see shared/store.ts).
+   */
   dir: string;
   /** Codecs for restoring values (default: the built-ins). */
   codecs?: CodecRegistry;
@@ -52,7 +55,12 @@ export interface RunStore {
 
 /** The store folder of a notebook: MLNB_STORE when set, else `.mlnb/` beside the notebook. */
 export function storeDirFor(notebookPath: string): string {
-  return process.env.MLNB_STORE ? resolve(process.env.MLNB_STORE) : join(dirname(notebookPath), ".mlnb");
+  return process.env.MLNB_STORE ? resolveStoreLocation(process.env.MLNB_STORE) : join(dirname(notebookPath), ".mlnb");
+}
+
+/** A store location as given: a folder resolved to an absolute path, a `postgres://` URL kept as it is. */
+export function resolveStoreLocation(location: string): string {
+  return isSharedStore(location) ? location : resolve(location);
 }
 
 /** The name runs are filed under for a notebook path (its file name: stores live beside notebooks). */
@@ -62,6 +70,7 @@ export function notebookKey(notebookPath: string): string {
 
 /** Open (or create) the run store in `options.dir`. */
 export function openStore(options: StoreOptions): RunStore {
+  if (isSharedStore(options.dir)) return openSharedStore({ url: options.dir, ...(options.codecs ? { codecs: options.codecs } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   const { dir } = options;
   const clock = options.clock ?? Date.now;
   const codecs = options.codecs ?? createCodecRegistry();
@@ -80,8 +89,8 @@ export function openStore(options: StoreOptions): RunStore {
   const insertParam = db.prepare("INSERT INTO params (run_id, stage_run_id, name, value, source) VALUES (?, ?, ?, ?, ?)");
   const updateRun = db.prepare("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?");
   const insertStageRun = db.prepare(`INSERT INTO stage_runs
-    (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable)
-    VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable)`);
+    (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable, displays, declarations)
+    VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable, @displays, @declarations)`);
   const insertOutput = db.prepare("INSERT INTO outputs (stage_run_id, name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const insertLineage = db.prepare("INSERT INTO lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES (?, ?, ?, ?, ?)");
   const insertMetric = db.prepare("INSERT INTO metrics (run_id, stage_run_id, name, value, step) VALUES (?, ?, ?, ?, ?)");
@@ -108,6 +117,8 @@ export function openStore(options: StoreOptions): RunStore {
         durationMs: r.durationMs,
         cachedFrom: r.cachedFrom ?? null,
         cacheable: r.status === "ok" && outputs.every((o) => o.kind !== "opaque") ? 1 : 0,
+        displays: r.displays?.length ? JSON.stringify(r.displays) : null,
+        declarations: r.declarations ? JSON.stringify(r.declarations) : null,
       }).lastInsertRowid,
     );
     for (const o of outputs) insertOutput.run(stageRunId, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size, o.sidecar?.hash ?? null, o.sidecar?.size ?? null);
@@ -118,19 +129,6 @@ export function openStore(options: StoreOptions): RunStore {
     return stageRunId;
   });
 
-  const storeOutput = (name: string, value: Encoding | OutputRecord): OutputRecord => {
-    if (!("partHashes" in value) && "parts" in value) return { ...value, name };
-    const e = value as Encoding;
-    if (!isEncoded(e)) return { name, kind: "opaque", shape: e.shape, reason: e.reason, meta: {}, parts: [], size: 0 };
-    const parts = e.parts.map((p, i) => ({ name: p.name, hash: blobs.put(p.bytes, e.partHashes[i]), size: p.bytes.byteLength }));
-    let sidecar: OutputRecord["sidecar"];
-    if (e.sidecar !== undefined) {
-      const bytes = Buffer.from(canonicalJson(e.sidecar), "utf8");
-      sidecar = { hash: blobs.put(bytes), size: bytes.byteLength };
-    }
-    return { name, kind: e.kind, shape: e.shape, hash: e.hash, meta: e.meta, parts, size: e.size, ...(sidecar ? { sidecar } : {}) };
-  };
-
   return {
     dir,
     blobs,
@@ -139,19 +137,11 @@ export function openStore(options: StoreOptions): RunStore {
       updateRun.run(status, clock(), runId);
     },
     recordStageRun(record) {
-      const outputs = Object.entries(record.outputs).map(([name, v]) => storeOutput(name, v));
+      const outputs = Object.entries(record.outputs).map(([name, v]) => storeOutput(blobs, name, v));
       return { stageRunId: writeStageRun(record, outputs), outputs };
     },
     findCached: (stage, code, params, seed, inputHashes) => queries.findCached(stage, code, params, seed, inputsHash(inputHashes)),
-    async loadOutputs(outputs) {
-      const values: Record<string, unknown> = {};
-      for (const o of outputs) {
-        if (o.kind === "opaque") throw new Error(`output "${o.name}" is opaque (${o.reason ?? "no codec"}) and was not stored`);
-        const sidecar = o.sidecar ? (JSON.parse(new TextDecoder().decode(blobs.get(o.sidecar.hash))) as Json) : undefined;
-        values[o.name] = await codecs.decode({ kind: o.kind, meta: o.meta, parts: o.parts.map((p) => ({ name: p.name, bytes: blobs.get(p.hash) })), ...(sidecar !== undefined ? { sidecar } : {}) });
-      }
-      return values;
-    },
+    loadOutputs: (outputs) => decodeOutputs(blobs, codecs, outputs),
     listRuns: (options) => queries.listRuns(options),
     getRun: (runId) => queries.getRun(runId),
     close() {

@@ -39,6 +39,13 @@ export interface Metric {
   step?: number;
 }
 
+/** A display output a stage showed (the last state of one updated in place), or its result. */
+export interface RecordedDisplay {
+  data: { [mime: string]: Json };
+  /** The cell's result (its last expression) rather than a `display` call. */
+  result?: boolean;
+}
+
 export type StageRunStatus = "ok" | "error" | "cached";
 
 /** Everything recorded about one stage execution (`recordStageRun`). */
@@ -63,6 +70,10 @@ export interface StageRunRecord {
   metrics?: Metric[];
   /** For status "cached": the stage run the outputs were restored from. */
   cachedFrom?: number;
+  /** What the stage showed, replayed on a cache hit (see `stages/displays.ts`). */
+  displays?: RecordedDisplay[];
+  /** The type declarations its code made (name, text), re-learned on a hit without a type check. */
+  declarations?: [string, string][];
 }
 
 /** A stored successful execution that matches a cache key. */
@@ -77,6 +88,10 @@ export interface CacheHit {
   outputs: OutputRecord[];
   metrics: Metric[];
   loggedParams: Record<string, unknown>;
+  /** What the original execution showed (empty for runs recorded before schema v3). */
+  displays: RecordedDisplay[];
+  /** The type declarations the original execution's code made, if recorded. */
+  declarations?: [string, string][];
 }
 
 export type RunStatus = "running" | "ok" | "error" | "interrupted";

@@ -183,3 +183,62 @@ test("selects stages with --from and --to, and names an unknown stage", () => {
   assert.deepEqual(selectStages(pipeline, { to: "ingest" }), { selected: ["ingest"], upstream: [] });
   assert.throws(() => selectStages(pipeline, { stage: "scal" }), /--stage scal: no such stage \(stages: ingest, scale\)/);
 });
+
+/** The demo pipeline plus a "report" stage reading scale's output, with scale's gate replaced. */
+function withReport(gate: string): Pipeline {
+  const [ingest, scale] = pipeline.stages;
+  return {
+    ...pipeline,
+    stages: [
+      ingest!,
+      { ...scale!, gates: [gate] },
+      { name: "report", cell: 3, seed: 3, codeHash: "c3", inputs: { scaled: "scale" }, params: [], outputs: ["total"], tracked: ["total"], needs: [], gates: [], run: async ({ scaled }) => ({ total: scaled.reduce((a: number, b: number) => a + b, 0) }) },
+    ],
+  };
+}
+
+async function runWith(p: Pipeline, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runPipeline(p, [...argv, "--store", join(root, ".mlnb-gates")], { scriptUrl, out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+test("a tightened gate fails a stage the script restores from the store, naming the metric, its value and the bound", async () => {
+  rmSync(join(root, ".mlnb-gates"), { recursive: true, force: true });
+  assert.equal((await runWith(withReport("n>=2"))).code, 0);
+  calls = [];
+  const tightened = await runWith(withReport("n>=3"), "--stage", "report");
+  assert.equal(tightened.code, 1);
+  assert.deepEqual(calls, [], "scale was restored, not run");
+  assert.match(tightened.err, /stage scale \(cell 2\) failed: GateError: stage scale: gate n>=3 failed: n = 2 \(metrics from run 1, restored from the cache\)/);
+});
+
+test("a stage whose gate failed in a script is recorded failed and never restored as a success", async () => {
+  rmSync(join(root, ".mlnb-gates"), { recursive: true, force: true });
+  writeFileSync(join(root, "data.csv"), "x\n1\n");
+  const failedRun = await runWith(withReport("n>=2"));
+  assert.equal(failedRun.code, 1);
+  const store = openStore({ dir: join(root, ".mlnb-gates") });
+  try {
+    const [latest] = store.listRuns({ limit: 1 });
+    assert.deepEqual(store.getRun(latest!.id)!.stageRuns.map((s) => [s.stage, s.status]), [["ingest", "ok"], ["scale", "error"]]);
+  } finally {
+    store.close();
+  }
+  calls = [];
+  const again = await runWith(withReport("n>=2"), "--stage", "report");
+  assert.equal(again.code, 1);
+  assert.deepEqual(calls, ["scale"], "scale ran again (its failed execution is no cache entry)");
+  assert.match(again.err, /gate n>=2 failed: n = 1/);
+});
+
+test("a script stage that changes an upstream array in place fails naming both stages and the value", async () => {
+  const mutating: Pipeline = {
+    ...pipeline,
+    stages: [pipeline.stages[0]!, { ...pipeline.stages[1]!, gates: [], run: async ({ rows }) => (rows.push(99), { scaled: rows }) }],
+  };
+  const r = await runWith(mutating);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /stage scale \(cell 2\) failed: MutationError: stage scale changed "rows", a value owned by stage ingest/);
+});

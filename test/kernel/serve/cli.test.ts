@@ -28,7 +28,7 @@ test("mlnb serve answers on the URL it prints and exits 0 on SIGTERM", async () 
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1];
   assert.ok(url, `no URL printed: ${p.out()} ${p.err()}`);
   const { Species: _s, ...row } = rows[0];
-  const res = await fetch(`${url}/predict`, { method: "POST", headers: { authorization: "Bearer t0k" }, body: JSON.stringify([row]) });
+  const res = await fetch(`${url}/predict`, { method: "POST", headers: { authorization: "Bearer t0k", "content-type": "application/json" }, body: JSON.stringify([row]) });
   assert.equal(res.status, 200);
   assert.deepEqual((await res.json()).predictions, ["Adelie"]);
   p.child.kill("SIGTERM");

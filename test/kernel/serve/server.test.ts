@@ -97,7 +97,7 @@ test("a chunked body that grows past the limit is cut off with a 413 without har
   const { url } = await setup;
   const http = await import("node:http");
   const status = await new Promise<number>((resolve, reject) => {
-    const req = http.request(`${url}/predict`, { method: "POST", headers: { authorization: "Bearer s3cret", "transfer-encoding": "chunked" } }, (res) => {
+    const req = http.request(`${url}/predict`, { method: "POST", headers: { authorization: "Bearer s3cret", "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });

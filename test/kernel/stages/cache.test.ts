@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import * as aq from "arquero";
 import { lookupCache, outputsChanged, recordExecution, restoreFromCache, stageKey, trackedOutputs, type ValueSource } from "../../../kernel/stages/cache.js";
+import { codeHash } from "../../../kernel/stages/cacheKey.js";
 import { createCodecRegistry } from "../../../kernel/stages/codecs/index.js";
 import { analyzeCell } from "../../../kernel/stages/defs.js";
 import { buildGraph, type CellInput } from "../../../kernel/stages/graph.js";
@@ -44,7 +45,7 @@ async function runAll(store: ReturnType<typeof openStore>, nb: ReturnType<typeof
   for (const name of graph.order) {
     const node = graph.stages.get(name)!;
     const cell = nb.cells.find((c) => c.stage?.name === name)!;
-    const key = stageKey(node, cell.code, { params, seed: 1, values: sources });
+    const key = stageKey(node, codeHash(cell.code), { params, seed: 1, values: sources });
     const found = lookupCache(store, key, { noCache });
     if (found.hit) {
       const restored = await restoreFromCache(store, key, found.hit, { runId });
@@ -110,11 +111,11 @@ test("does not cache a stage that reads an opaque value", async () => {
   const store = freshStore();
   const graph = buildGraph([{ id: "a", code: "const f = () => 1;", stage: { name: "a" } }, { id: "b", code: "const y = f();", stage: { name: "b" } }]);
   const runId = store.beginRun({ notebook: "t.mlnb" });
-  const keyA = stageKey(graph.stages.get("a")!, "const f = () => 1;", { params: {}, seed: 0, values: new Map() });
+  const keyA = stageKey(graph.stages.get("a")!, codeHash("const f = () => 1;"), { params: {}, seed: 0, values: new Map() });
   const rec = await recordExecution(store, codecs, keyA, { runId, values: { f: () => 1 }, status: "ok", durationMs: 1 });
   assert.equal(rec.outputs[0]!.kind, "opaque");
   assert.deepEqual(lookupCache(store, keyA), { reason: "no stored run with this code, params, seed and inputs" });
-  const keyB = stageKey(graph.stages.get("b")!, "const y = f();", { params: {}, seed: 0, values: rec.sources });
+  const keyB = stageKey(graph.stages.get("b")!, codeHash("const y = f();"), { params: {}, seed: 0, values: rec.sources });
   assert.deepEqual(lookupCache(store, keyB), { reason: 'input "f" from stage "a" has no stored value (run "a" first)' });
   store.close();
 });
@@ -124,7 +125,7 @@ test("does not reread outputs the kernel already holds with the same hash", asyn
   const graph = buildGraph([{ id: "a", code: "const x = [1, 2];\nconst y = 'k';", stage: { name: "a" } }]);
   const node = graph.stages.get("a")!;
   const runId = store.beginRun({ notebook: "t.mlnb" });
-  const key = stageKey(node, "const x = [1, 2];\nconst y = 'k';", { params: {}, seed: 0, values: new Map() });
+  const key = stageKey(node, codeHash("const x = [1, 2];\nconst y = 'k';"), { params: {}, seed: 0, values: new Map() });
   const rec = await recordExecution(store, codecs, key, { runId, values: { x: [1, 2], y: "k" }, status: "ok", durationMs: 10 });
   const current = new Map(rec.sources);
   current.set("y", { hash: "0".repeat(64), stage: "a" });

@@ -38,7 +38,8 @@ test("draws every stage coloured by its state with an arrow per dependency", () 
 test("outlines stages that cannot run in dashed red", () => {
   const cyclic = buildGraph([stage("a", "const x = y;"), stage("b", "const y = x;")]);
   const svg = renderGraphSvg(cyclic);
-  assert.equal((svg.match(/stroke-dasharray/g) ?? []).length, 2);
+  assert.equal((svg.match(/<rect [^>]*stroke-dasharray/g) ?? []).length, 2);
+  assert.equal((svg.match(/class="mlnb-edge mlnb-problem"/g) ?? []).length, 2);
   assert.match(svg, /<title>a: error: in a cycle: a -&gt; b -&gt; a<\/title>/);
 });
 

@@ -8,7 +8,7 @@ import { close, fixtures } from "./fixtures.js";
 describe("evaluate.classification", () => {
   for (const c of fixtures.classification) {
     it(`equals scikit-learn ${fixtures.sklearn} on "${c.name}" for every average`, () => {
-      for (const average of ["macro", "weighted", "binary"] as const) {
+      for (const average of ["macro", "weighted", "micro", "binary"] as const) {
         const want = c.averages[average];
         if (!want) continue;
         const m = evaluate.classification(c.yTrue, c.yPred, { average, positive: c.positive });
@@ -20,7 +20,11 @@ describe("evaluate.classification", () => {
         assert.deepEqual(m.confusion, c.confusion);
       }
     });
-    if (c.scores) {
+    if (c.rocAucError) {
+      it(`raises like scikit-learn for rocAuc of the scores on "${c.name}", naming the row`, () => {
+        assert.throws(() => evaluate.classification(c.yTrue, c.yPred, { scores: c.scores }), /scores row 0 sums to [\d.]+, not 1; multiclass rocAuc needs probabilities/);
+      });
+    } else if (c.scores) {
       it(`equals scikit-learn's rocAuc and logLoss on "${c.name}"`, () => {
         const m = evaluate.classification(c.yTrue, c.yPred, { scores: c.scores, average: c.rocAucWeighted !== undefined ? "macro" : undefined, positive: c.positive });
         close(m.logLoss, c.logLoss!, `${c.name} logLoss`);
@@ -28,6 +32,10 @@ describe("evaluate.classification", () => {
         if (c.rocAucWeighted !== undefined) {
           const w = evaluate.classification(c.yTrue, c.yPred, { scores: c.scores, average: "weighted" });
           close(w.rocAuc, c.rocAucWeighted, `${c.name} weighted rocAuc`);
+        }
+        if (c.rocAucMicro !== undefined) {
+          const u = evaluate.classification(c.yTrue, c.yPred, { scores: c.scores, average: "micro" });
+          close(u.rocAuc, c.rocAucMicro, `${c.name} micro rocAuc`);
         }
       });
     }
@@ -43,6 +51,13 @@ describe("evaluate.classification", () => {
       });
     }
   }
+
+  it("scores 0 like scikit-learn when only label 0 occurs and the default positive label 1 is absent", () => {
+    const m = evaluate.classification([0, 0, 0], [0, 0, 0]);
+    assert.equal(m.average, "binary");
+    assert.equal(m.positive, 1);
+    assert.deepEqual([m.accuracy, m.precision, m.recall, m.f1], [1, 0, 0, 0]);
+  });
 
   it("defaults to binary averaging with positive label 1 for two numeric labels", () => {
     const m = evaluate.classification([0, 1, 1, 0, 1], [0, 1, 0, 0, 1]);

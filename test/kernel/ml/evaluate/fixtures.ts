@@ -13,16 +13,19 @@ export interface ClassificationCase {
   positive?: string | number;
   accuracy: number;
   confusion: number[][];
-  averages: Record<"macro" | "weighted" | "binary", { precision: number; recall: number; f1: number } | undefined>;
+  averages: Record<"macro" | "weighted" | "micro" | "binary", { precision: number; recall: number; f1: number } | undefined>;
   scores?: number[] | number[][];
   logLoss?: number;
   rocAuc?: number;
   rocAucMacro?: number;
   rocAucWeighted?: number;
+  rocAucMicro?: number;
+  /** scikit-learn's error for these scores (unnormalised multiclass scores). */
+  rocAucError?: string;
   rocCurve?: { fpr: number[]; tpr: number[]; thresholds: number[] };
 }
 
-export interface RegressionCase { name: string; yTrue: number[]; yPred: number[]; mse: number; rmse: number; mae: number; r2: number }
+export interface RegressionCase { name: string; yTrue: number[]; yPred: number[]; mse: number; rmse: number; mae: number; /** null: NaN */ r2: number | null }
 
 export const fixtures = JSON.parse(readFileSync(`${ROOT}test/fixtures/sklearn-metrics/metrics.json`, "utf8")) as {
   sklearn: string;

@@ -1,0 +1,81 @@
+// Benchmark: mlnb's Jupyter kernel against ipykernel through the same jupyter_client: start, and a trivial execute's round trip.
+//
+// Both kernels are started by jupyter_client's KernelManager from their kernelspecs (mlnb's is
+// written to a temporary JUPYTER_PATH; ipykernel's is its built-in `python3`). "start" is from
+// start_kernel() to the kernel_info reply (wait_for_ready); "first result" adds the first
+// execute's round trip, since mlnb answers kernel_info while its session process still starts.
+// The round trip is execute_interactive("1 + 1") to the idle status, median of 50.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { installSpec } from "../kernel/jupyter/kernelspec.js";
+
+const STARTS = Number(process.env.MLNB_BENCH_JUPYTER_STARTS ?? 50);
+const ROUND_TRIPS = 50;
+/** Targets from issue 12 (ipykernel took 1.25 s to start and 12 ms a round trip there). */
+const START_RATIO_TARGET = 1 / 3;
+
+const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+const SCRIPT = String.raw`
+import json, sys, time, statistics
+from jupyter_client.manager import KernelManager
+name, starts, trips, cwd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+start_s, first_s, trip_s = [], [], []
+for i in range(starts):
+    t0 = time.perf_counter()
+    km = KernelManager(kernel_name=name)
+    km.start_kernel(cwd=cwd)
+    kc = km.client(); kc.start_channels()
+    kc.wait_for_ready(timeout=120)
+    t1 = time.perf_counter()
+    kc.execute_interactive("1 + 1", timeout=120, output_hook=lambda m: None)
+    t2 = time.perf_counter()
+    start_s.append(t1 - t0); first_s.append(t2 - t0)
+    if i == 0:
+        for _ in range(trips):
+            a = time.perf_counter()
+            r = kc.execute_interactive("1 + 1", timeout=120, output_hook=lambda m: None)
+            assert r["content"]["status"] == "ok"
+            trip_s.append(time.perf_counter() - a)
+    kc.stop_channels(); km.shutdown_kernel(now=True)
+print(json.dumps({"start": statistics.median(start_s), "first": statistics.median(first_s), "trip": statistics.median(trip_s)}))
+`;
+
+interface Timing {
+  start: number;
+  first: number;
+  trip: number;
+}
+
+async function measure(kernel: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Timing> {
+  const { stdout } = await promisify(execFile)(PYTHON, ["-c", SCRIPT, kernel, String(STARTS), String(ROUND_TRIPS), cwd], { env, maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as Timing;
+}
+
+const ms = (s: number) => (s * 1000 >= 100 ? (s * 1000).toFixed(0) : (s * 1000).toFixed(1));
+
+/** Print the table. */
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mlnb-bench-jupyter-"));
+  try {
+    installSpec({ kind: "prefix", dir });
+    const env = { ...process.env, JUPYTER_PATH: join(dir, "share", "jupyter"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), MLNB_STORE: join(dir, "store") };
+    const mlnb = await measure("mlnb", env, dir);
+    const ipy = await measure("python3", env, dir);
+    console.log(`\nJupyter kernels through jupyter_client (${PYTHON}): medians of ${STARTS} starts and ${ROUND_TRIPS} round trips\n`);
+    console.log("| kernel | start to kernel_info reply (ms) | start to first result (ms) | execute round trip `1 + 1` (ms) |");
+    console.log("|---|---:|---:|---:|");
+    console.log(`| mlnb | ${ms(mlnb.start)} | ${ms(mlnb.first)} | ${ms(mlnb.trip)} |`);
+    console.log(`| ipykernel | ${ms(ipy.start)} | ${ms(ipy.first)} | ${ms(ipy.trip)} |`);
+    console.log(`| mlnb / ipykernel | ${(mlnb.start / ipy.start).toFixed(2)} | ${(mlnb.first / ipy.first).toFixed(2)} | ${(mlnb.trip / ipy.trip).toFixed(2)} |`);
+    console.log(`\ntargets: start <= ${START_RATIO_TARGET.toFixed(2)} of ipykernel's: ${mlnb.start / ipy.start <= START_RATIO_TARGET ? "met" : "NOT met"}; round trip below ipykernel's: ${mlnb.trip < ipy.trip ? "met" : "NOT met"}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `node out/bench/jupyter.js` runs it on its own.
+if (import.meta.url === `file://${process.argv[1]}`) await run();

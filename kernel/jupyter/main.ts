@@ -1,0 +1,41 @@
+// Process entry of mlnb's Jupyter kernel: `node out/kernel/jupyter/main.js -f CONNECTION_FILE` (the kernelspec's argv).
+import { ConnectionError, readConnectionFile } from "./connection.js";
+import { JupyterFrontend, notebookPathFor } from "./frontend.js";
+
+async function main(argv: string[]): Promise<number> {
+  const at = argv.findIndex((a) => a === "-f" || a === "--connection-file");
+  const file = at >= 0 ? argv[at + 1] : argv.find((a) => a.endsWith(".json"));
+  if (!file) {
+    process.stderr.write("usage: mlnb-jupyter -f CONNECTION_FILE (Jupyter starts it from the kernelspec; see mlnb jupyter install)\n");
+    return 2;
+  }
+  let connection;
+  try {
+    connection = readConnectionFile(file);
+  } catch (e) {
+    if (e instanceof ConnectionError) {
+      process.stderr.write(`mlnb jupyter: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const frontend = await JupyterFrontend.start({
+    connection,
+    notebookPath: notebookPathFor(process.env, process.cwd()),
+    onShutdown: () => process.exit(0),
+  });
+  // interrupt_mode "message" is what the kernelspec states; SIGINT works too (a terminal's Ctrl-C, signal-mode clients).
+  process.on("SIGINT", () => void frontend.interrupt());
+  process.on("SIGTERM", () => process.exit(0));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code) process.exit(code);
+  },
+  (e: Error) => {
+    process.stderr.write(`mlnb jupyter: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+  },
+);
