@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     await page.locator(".notebook-toolbar-container").getByText("Run All", { exact: true }).first().click();
     const picker = page.locator(".quick-input-widget:visible .quick-input-list .monaco-list-row", { hasText: "MLNB Kernel" });
     if (await picker.first().isVisible({ timeout: 3000 }).catch(() => false)) await picker.first().click();
+    // The Variables view lives in the mlnb side bar, beside Runs.
+    await page.locator('.activitybar .action-item a[aria-label^="mlnb"]').first().click({ timeout: 30_000 }).catch(() => log("no mlnb activity bar icon"));
     await page.locator(".monaco-list-row", { hasText: /^penguins/ }).first().waitFor({ timeout: 240_000 });
     await shot(page, "variables-view.png");
 
