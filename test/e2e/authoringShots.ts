@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 180_000 });
     await page.waitForFunction(() => performance.getEntriesByName("code/didLoadExtensions").length > 0, null, { timeout: 180_000 });
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: /^authoring\.mlnb$/ }).first().click();
-    await page.waitForSelector(".notebook-editor .code-cell-row", { timeout: 30_000 });
+    await page.waitForSelector(".notebook-editor .code-cell-row", { timeout: 180_000, state: "attached" });
     log("notebook open");
 
     // The typo `rwos` is squiggled by the language server before anything runs.
