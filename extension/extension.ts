@@ -13,8 +13,9 @@ import { registerLanguageFeatures, watchLocalModules } from "./language/provider
 import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
+import { KernelStatusItem, VariablesView } from "./views/variables.js";
 import { registerViews } from "./views/register.js";
-import type { TypeCheckMode } from "../kernel/protocol.js";
+import type { Reply, TypeCheckMode } from "../kernel/protocol.js";
 
 let kernels: KernelManager | undefined;
 
@@ -27,19 +28,32 @@ export function activate(context: vscode.ExtensionContext): void {
     const storePath = config.get<string>("storePath")?.trim();
     log.info(`starting kernel for ${notebook.uri.toString()} with ${runtime.nodePath} (${runtime.source})`);
     return {
-      notebookPath: notebook.uri.scheme === "file" ? notebook.uri.fsPath : `${notebookFolder(notebook)}/untitled.mlnb`,
+      notebookPath: pathOf(notebook),
       nodePath: runtime.nodePath,
       env: { ...runtime.env, ...(storePath ? { MLNB_STORE: storePath } : {}) },
       typeCheck: config.get<TypeCheckMode>("typeCheck", "warn"),
     };
   };
-  kernels = new KernelManager(createKernelFactory(context.extensionPath), {
+  const pathOf = (nb: vscode.NotebookDocument) => (nb.uri.scheme === "file" ? nb.uri.fsPath : `${notebookFolder(nb)}/untitled.mlnb`);
+  const kernelStatus = new KernelStatusItem(pathOf);
+  const factory = createKernelFactory(context.extensionPath);
+  // Every kernel's busy/idle replies reach the status bar.
+  const watchedFactory: typeof factory = async (options) => {
+    const kernel = await factory(options);
+    const events = kernel as unknown as { on(event: "reply", listener: (r: Reply) => void): unknown };
+    events.on("reply", (r) => r.type === "status" && kernelStatus.set(options.notebookPath, r.state));
+    kernel.on("exit", () => kernelStatus.set(options.notebookPath, "gone"));
+    kernelStatus.set(options.notebookPath, "idle");
+    return kernel;
+  };
+  kernels = new KernelManager(watchedFactory, {
     onExit: (key, code, signal, expected) => {
       if (expected) return log.info(`kernel of ${key} shut down`);
       log.warn(`kernel of ${key} exited (code ${code}, signal ${signal}); the next run starts a new one`);
     },
   });
   const stages = new StageStatusProvider();
+  const variables = new VariablesView(kernels);
   const diagnostics = new CellDiagnostics();
   const manager = kernels;
   const views = registerViews(context, { get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)), peek: (nb) => manager.peek(nb.uri.toString()) });
@@ -80,6 +94,19 @@ export function activate(context: vscode.ExtensionContext): void {
       // Pick our controller for .mlnb files so Run works without the kernel picker.
       if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
     }),
+    kernelStatus,
+    variables,
+    vscode.window.registerTreeDataProvider("mlnb.variables", variables),
+    vscode.window.onDidChangeActiveNotebookEditor(() => {
+      kernelStatus.render();
+      void variables.refresh();
+    }),
+    // A cell finished (its execution summary changed): the variables view asks the kernel again.
+    vscode.workspace.onDidChangeNotebookDocument((e) => {
+      if (e.notebook.notebookType === NOTEBOOK_TYPE && e.cellChanges.some((c) => c.executionSummary?.timing?.endTime)) void variables.refresh(e.notebook);
+    }),
+    vscode.commands.registerCommand("mlnb.variableNames", async () => (await variables.refresh(), variables.names())),
+    vscode.commands.registerCommand("mlnb.kernelStatusText", () => kernelStatus.text),
     // Not in the palette: lets tests (and other extensions) read what the status bars show.
     vscode.commands.registerCommand("mlnb.stageLabels", (uri?: vscode.Uri) => stages.labelsOf((uri ?? vscode.window.activeNotebookEditor?.notebook.uri)?.toString() ?? "")),
     registerRestartKernel(kernels, startOptions),

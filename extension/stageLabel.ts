@@ -1,4 +1,5 @@
 // Stage status bar text and the kernel's stage snapshot read into per-cell labels (pure, no `vscode`).
+import { formatDuration } from "../kernel/text/duration.js";
 
 /** What the kernel says of one stage in a snapshot (`stages` of a stage reply or a sync result). */
 export interface StageSnapshotEntry {
@@ -16,7 +17,7 @@ export function stageLabel(info: Record<string, unknown>): string | undefined {
   if (typeof info.state === "string") parts.push(info.state === "unloaded" ? "cached, not loaded" : info.state);
   if (info.cached === true && info.state !== "cached") parts.push("cached");
   const ms = typeof info.durationMs === "number" ? info.durationMs : typeof info.duration === "number" ? info.duration : undefined;
-  if (ms !== undefined && info.state !== "stale" && info.state !== "running" && info.state !== "unloaded") parts.push(ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+  if (ms !== undefined && info.state !== "stale" && info.state !== "running" && info.state !== "unloaded") parts.push(formatDuration(ms));
   return parts.join(" · ");
 }
 

@@ -13,7 +13,7 @@ import { defineCommand, startCommand, usageError } from "./args.js";
 
 const SPEC = defineCommand({
   command: "export",
-  usage: ["mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb|argo|airflow|dockerfile]"],
+  usage: ["mlnb export NOTEBOOK.mlnb [-o OUT] [--to script|ipynb|argo|airflow|dockerfile] [--allow-outside]"],
   about: `--to script (default) writes a TypeScript pipeline script NOTEBOOK.pipeline.ts and its lock
 NOTEBOOK.pipeline.lock.json (input hashes, params, seed, versions, expected output hashes from the
 notebook's last successful run); run it with npx mlnb script NOTEBOOK.pipeline.ts [--verify].
@@ -29,6 +29,7 @@ those tasks run: Dockerfile (+ .dockerignore) at the project root.`,
     retries: { type: "string", arg: "N", help: "retries of a failed task (argo, airflow; default 2)" },
     artifacts: { type: "string", arg: "R", help: "default artifact root of the workflow (s3://bucket/prefix)" },
     operator: { type: "string", arg: "O", help: "airflow: kubernetes (default, KubernetesPodOperator) or bash (BashOperator)" },
+    "allow-outside": { type: "boolean", help: "hash input files outside the notebook's folder too (refused by default, as are FIFOs, devices and folders, so an untrusted notebook cannot make export read /etc/passwd or hang on a pipe)" },
   },
   positionals: { min: 1, max: 1, what: "notebook" },
 });
@@ -54,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
       return await exportForScheduler(to, file, values);
     }
     if (to !== "script") return usageError(SPEC, `--to must be script, ipynb, argo, airflow or dockerfile, got ${to}`);
-    const result = await exportNotebookFiles(file, out);
+    const result = await exportNotebookFiles(file, out, { allowOutside: args.values["allow-outside"] === true });
     for (const w of result.warnings) console.error(`warning: ${w}`);
     console.log(`wrote ${result.script}\nwrote ${result.lock}\nrun it: npx mlnb script ${result.script} --verify`);
     return 0;

@@ -1,5 +1,4 @@
 // Writing an export: the script and its lock beside the notebook (the only part of kernel/export that touches disk).
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { localModuleFiles, localModulesHash } from "../exec/localModules.js";
@@ -11,10 +10,11 @@ import { isSharedStore } from "../stages/store/shared/store.js";
 import type { RunDetail } from "../stages/store/types.js";
 import { lockNameFor, type LockInput, type PipelineLock } from "../pipeline/types.js";
 import { defaultBackend, installedVersions } from "../pipeline/versions.js";
+import { hashInputFile, InputFileError } from "../pipeline/inputs.js";
 import { packageVersion } from "../version.js";
 import { findInputFiles } from "./inputFiles.js";
 import { buildLock } from "./lock.js";
-import type { ExportPlan } from "./plan.js";
+import { ExportError, type ExportPlan } from "./plan.js";
 import { exportScript } from "./script.js";
 
 export interface ExportResult {
@@ -57,9 +57,11 @@ export function lastSuccessfulRun(notebookPath: string, storeDir = storeDirOf(no
 
 /**
  * The files the plan's stages read (found statically, see inputFiles.ts), with sha256, paths
- * relative to the notebook's folder. Files that do not exist are reported in `missing`.
+ * relative to the notebook's folder. Files that do not exist are reported in `missing`. Only
+ * regular files inside the notebook's folder tree are read (`allowOutside` lifts the folder
+ * rule); any other path throws ExportError naming it and why.
  */
-export function hashInputs(plan: ExportPlan, notebookDir: string): { inputs: LockInput[]; missing: string[] } {
+export function hashInputs(plan: ExportPlan, notebookDir: string, allowOutside = false): { inputs: LockInput[]; missing: string[] } {
   const params = Object.fromEntries(plan.params.map((p) => [p.name, p.value]));
   const byPath = new Map<string, LockInput>();
   const missing: string[] = [];
@@ -73,12 +75,18 @@ export function hashInputs(plan: ExportPlan, notebookDir: string): { inputs: Loc
         if (!seen.stages.includes(s.name)) seen.stages.push(s.name);
         continue;
       }
-      if (!existsSync(abs)) {
+      let got;
+      try {
+        got = hashInputFile(abs, notebookDir, written, allowOutside);
+      } catch (e) {
+        if (e instanceof InputFileError) throw new ExportError([`stage "${s.name}" reads ${e.message}`]);
+        throw e;
+      }
+      if (!got) {
         missing.push(`stage "${s.name}" reads ${written}, which does not exist`);
         continue;
       }
-      const bytes = readFileSync(abs);
-      byPath.set(path, { path, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length, stages: [s.name] });
+      byPath.set(path, { path, sha256: got.sha256, bytes: got.bytes, stages: [s.name] });
     }
   }
   return { inputs: [...byPath.values()], missing };
@@ -90,14 +98,14 @@ export function hashInputs(plan: ExportPlan, notebookDir: string): { inputs: Loc
  * last successful run in its store. Throws `ExportError` when the notebook cannot be exported;
  * the `%export [path]` magic, `mlnb export` and the VS Code command all call this.
  */
-export async function exportNotebookFiles(notebookPath: string, outPath?: string): Promise<ExportResult> {
+export async function exportNotebookFiles(notebookPath: string, outPath?: string, options: { allowOutside?: boolean } = {}): Promise<ExportResult> {
   const nbPath = resolve(notebookPath);
   const scriptPath = resolve(outPath ?? defaultScriptPath(nbPath));
   const nb = parseNotebook(readFileSync(nbPath, "utf8"), basename(nbPath));
   const version = packageVersion();
   const notebookDir = dirname(nbPath);
   const { text, plan } = exportScript(nb, { notebook: basename(nbPath), version, scriptName: basename(scriptPath), modulesHash: (code) => localModulesHash(code, notebookDir) });
-  const { inputs, missing } = hashInputs(plan, notebookDir);
+  const { inputs, missing } = hashInputs(plan, notebookDir, options.allowOutside);
   const backend = /\.setBackend\(\s*["'`](\w+)["'`]/.exec(plan.stages.map((s) => s.code).join("\n"))?.[1] ?? defaultBackend();
   const run = lastSuccessfulRun(nbPath);
   const { lock, warnings } = buildLock(plan, {

@@ -10,7 +10,7 @@ import { packageVersion } from "../version.js";
 import { Channels, type ChannelName } from "./channels.js";
 import { bindSockets, type ConnectionInfo } from "./connection.js";
 import { cellIdFor, runInSession, traceback } from "./execute.js";
-import { codePointsToOffset, isComplete, LocalIntel, offsetToCodePoints, type Intel } from "./intel.js";
+import { completeReply, inspectReply, isComplete } from "./intel.js";
 import { Signer, type Message } from "./wire.js";
 
 export interface FrontendOptions {
@@ -29,6 +29,8 @@ export function notebookPathFor(env: NodeJS.ProcessEnv, cwd: string): string {
   return env.MLNB_NOTEBOOK ?? join(cwd, `${basename(cwd)}.mlnb`);
 }
 
+const IMMEDIATE = new Set(["complete_request", "inspect_request", "is_complete_request", "kernel_info_request", "comm_info_request", "history_request"]);
+
 /** A running Jupyter kernel; `start` binds the sockets and starts the session process. */
 export class JupyterFrontend {
   private kernel: Promise<KernelClient> | undefined;
@@ -37,7 +39,6 @@ export class JupyterFrontend {
   private readonly history: { line: number; input: string }[] = [];
   private readonly queue: Message[] = [];
   private draining = false;
-  private intel: Promise<Intel> | undefined;
   private stopped = false;
 
   private constructor(
@@ -87,6 +88,12 @@ export class JupyterFrontend {
   }
 
   private enqueue(msg: Message): void {
+    // Questions about code are answered at once, even while a cell runs (the kernel's language
+    // service runs off its main thread); executions and the rest keep their order.
+    if (IMMEDIATE.has(msg.header.msg_type)) {
+      void this.channels.busy(msg, () => this.handle("shell", msg)).catch((e: Error) => this.options.log!(`mlnb jupyter: ${msg.header.msg_type} failed: ${e.stack}`));
+      return;
+    }
     this.queue.push(msg);
     if (!this.draining) void this.drain();
   }
@@ -115,16 +122,13 @@ export class JupyterFrontend {
         return;
       case "execute_request":
         return this.execute(channel, msg);
-      case "complete_request": {
-        const code = String(c.code ?? "");
-        const offset = codePointsToOffset(code, Number(c.cursor_pos ?? code.length));
-        const found = await (await this.getIntel()).complete(code, offset);
-        return reply("complete_reply", { status: "ok", matches: found.matches, cursor_start: offsetToCodePoints(code, found.start), cursor_end: offsetToCodePoints(code, found.end), metadata: {} });
-      }
+      case "complete_request":
       case "inspect_request": {
         const code = String(c.code ?? "");
-        const text = await (await this.getIntel()).inspect(code, codePointsToOffset(code, Number(c.cursor_pos ?? code.length)));
-        return reply("inspect_reply", { status: "ok", found: text !== undefined, data: text !== undefined ? { "text/plain": text } : {}, metadata: {} });
+        const cursor = typeof c.cursor_pos === "number" ? c.cursor_pos : [...code].length;
+        const kernel = await this.liveKernel();
+        if (msg.header.msg_type === "complete_request") return reply("complete_reply", await completeReply(kernel, code, cursor));
+        return reply("inspect_reply", await inspectReply(kernel, code, cursor));
       }
       case "is_complete_request":
         return reply("is_complete_reply", isComplete(await loadTypeScript(), String(c.code ?? "")));
@@ -158,7 +162,6 @@ export class JupyterFrontend {
     if (storeHistory) this.history.push({ line: count, input: code });
     const kernel = await this.liveKernel();
     const ran = await runInSession(kernel, this.channels, msg, code, { silent, cellId: cellIdFor(code, msg.metadata, count), executionCount: count, shownDisplays: this.shownDisplays });
-    if (ran.status === "ok") void this.getIntel().then((i) => i.learn(code));
     const userExpressions: Record<string, unknown> = {};
     const expressions = (c.user_expressions ?? {}) as Record<string, unknown>;
     for (const [name, expr] of Object.entries(expressions)) {
@@ -203,12 +206,11 @@ export class JupyterFrontend {
     }
   }
 
-  private getIntel(): Promise<Intel> {
-    return (this.intel ??= loadTypeScript().then((ts) => {
-      const intel = new LocalIntel(ts);
-      for (const h of this.history) intel.learn(h.input);
-      return intel;
-    }));
+  /** Stop the session process and close the channels (the client is gone). */
+  async close(): Promise<void> {
+    this.stopped = true;
+    await (await this.kernel?.catch(() => undefined))?.shutdown();
+    this.channels.sockets.close();
   }
 
   private async shutdown(channel: ChannelName, msg: Message, restart: boolean): Promise<void> {

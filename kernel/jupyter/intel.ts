@@ -1,25 +1,9 @@
-// complete / inspect / is_complete for Jupyter clients, from the TypeScript language service.
+// is_complete for Jupyter clients, and cursor positions between Jupyter (code points) and the kernel (UTF-16).
 //
-// The kernel protocol may answer completions itself (the notebook language service); until it
-// does, `LocalIntel` runs a small TypeScript language service in the front end over the code
-// executed so far plus the cell being edited, so `Math.` offers `abs` and earlier names are known.
+// complete and inspect are the kernel's own requests (the notebook language service, the one
+// VS Code uses): the front end only converts positions.
 import type * as TS from "typescript";
-
-export interface Completion {
-  matches: string[];
-  /** UTF-16 offsets in the cell's code of the text the matches replace. */
-  start: number;
-  end: number;
-}
-
-/** What the Jupyter front end asks about code being edited; offsets are UTF-16 code units. */
-export interface Intel {
-  complete(code: string, offset: number): Promise<Completion>;
-  /** Markdown-free text describing the name at `offset`, or undefined when there is none. */
-  inspect(code: string, offset: number): Promise<string | undefined>;
-  /** Learn code that ran (its names become known to later completions). */
-  learn(code: string): void;
-}
+import type { KernelClient } from "../client.js";
 
 export type Completeness = { status: "complete" | "invalid" } | { status: "incomplete"; indent: string };
 
@@ -46,69 +30,6 @@ export function isComplete(ts: typeof TS, code: string): Completeness {
   return { status: "invalid" };
 }
 
-const FILE = "/__mlnb_jupyter__/cell.ts";
-
-/** The front end's own language service (used while the kernel has no complete request). */
-export class LocalIntel implements Intel {
-  private history = "";
-  private text = "";
-  private version = 0;
-  private service: TS.LanguageService | undefined;
-
-  constructor(private readonly ts: typeof TS) {}
-
-  learn(code: string): void {
-    this.history += blankMagics(code) + "\n;\n";
-  }
-
-  async complete(code: string, offset: number): Promise<Completion> {
-    const at = this.load(code, offset);
-    const info = this.languageService().getCompletionsAtPosition(FILE, at.position, { includeCompletionsWithInsertText: true });
-    let start = offset;
-    while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
-    const prefix = code.slice(start, offset);
-    const matches = (info?.entries ?? []).map((e) => e.name).filter((n) => n.startsWith(prefix));
-    return { matches: [...new Set(matches)].sort(), start, end: offset };
-  }
-
-  async inspect(code: string, offset: number): Promise<string | undefined> {
-    const at = this.load(code, offset);
-    const service = this.languageService();
-    const info = service.getQuickInfoAtPosition(FILE, at.position) ?? (at.position > 0 ? service.getQuickInfoAtPosition(FILE, at.position - 1) : undefined);
-    if (!info) return undefined;
-    const signature = this.ts.displayPartsToString(info.displayParts);
-    const doc = this.ts.displayPartsToString(info.documentation);
-    return doc ? `${signature}\n\n${doc}` : signature;
-  }
-
-  private load(code: string, offset: number): { position: number } {
-    this.text = this.history + blankMagics(code);
-    this.version++;
-    return { position: this.history.length + offset };
-  }
-
-  private languageService(): TS.LanguageService {
-    if (this.service) return this.service;
-    const ts = this.ts;
-    const options: TS.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ["lib.es2023.d.ts"], strict: true, noEmit: true, types: [] };
-    const host: TS.LanguageServiceHost = {
-      getCompilationSettings: () => options,
-      getScriptFileNames: () => [FILE],
-      getScriptVersion: (f) => (f === FILE ? String(this.version) : "0"),
-      getScriptSnapshot: (f) => {
-        if (f === FILE) return ts.ScriptSnapshot.fromString(this.text);
-        const text = ts.sys.readFile(f);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
-      },
-      getCurrentDirectory: () => process.cwd(),
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (f) => f === FILE || ts.sys.fileExists(f),
-      readFile: (f) => (f === FILE ? this.text : ts.sys.readFile(f)),
-    };
-    return (this.service = ts.createLanguageService(host, ts.createDocumentRegistry()));
-  }
-}
-
 /** Jupyter counts cursor positions in Unicode code points; JavaScript strings in UTF-16 units. */
 export function codePointsToOffset(text: string, codePoints: number): number {
   let offset = 0;
@@ -119,4 +40,16 @@ export function codePointsToOffset(text: string, codePoints: number): number {
 /** The inverse of codePointsToOffset. */
 export function offsetToCodePoints(text: string, offset: number): number {
   return [...text.slice(0, offset)].length;
+}
+
+/** complete_reply content from the kernel's language service; positions in code points both ways. */
+export async function completeReply(kernel: KernelClient, code: string, cursorCodePoints: number): Promise<Record<string, unknown>> {
+  const r = await kernel.complete(code, codePointsToOffset(code, cursorCodePoints));
+  return { status: "ok", matches: r.matches, cursor_start: offsetToCodePoints(code, r.cursor_start), cursor_end: offsetToCodePoints(code, r.cursor_end), metadata: {} };
+}
+
+/** inspect_reply content from the kernel's language service. */
+export async function inspectReply(kernel: KernelClient, code: string, cursorCodePoints: number): Promise<Record<string, unknown>> {
+  const r = await kernel.inspect(code, codePointsToOffset(code, cursorCodePoints));
+  return { status: "ok", found: r.found, data: r.data, metadata: {} };
 }

@@ -27,6 +27,13 @@ async function main(argv: string[]): Promise<number> {
   // interrupt_mode "message" is what the kernelspec states; SIGINT works too (a terminal's Ctrl-C, signal-mode clients).
   process.on("SIGINT", () => void frontend.interrupt());
   process.on("SIGTERM", () => process.exit(0));
+  // As ipykernel does: when the client that started us dies without a shutdown, do not linger.
+  const parent = process.ppid;
+  if (process.env.JPY_PARENT_PID) {
+    setInterval(() => {
+      if (process.ppid !== parent) void frontend.close().finally(() => process.exit(0));
+    }, 1000).unref();
+  }
   return 0;
 }
 

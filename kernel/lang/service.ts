@@ -123,7 +123,9 @@ export class NotebookLanguageService {
     let tags = info.tags;
     // A namespace member re-exported without its comment (split.trainTestSplit): the comment at its definition.
     if (!doc?.length) {
-      for (const d of this.service.getDefinitionAtPosition(this.file, pos) ?? []) {
+      // Its definition, else its type's (a property typed `typeof trainTestSplit` leads to the function).
+      const defs = [...(this.service.getDefinitionAtPosition(this.file, pos) ?? []), ...(this.service.getTypeDefinitionAtPosition(this.file, pos) ?? [])];
+      for (const d of defs) {
         const there = d.fileName === this.file ? undefined : this.service.getQuickInfoAtPosition(d.fileName, d.textSpan.start);
         if (there?.documentation?.length) {
           doc = there.documentation;

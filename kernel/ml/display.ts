@@ -4,7 +4,8 @@ import { context, type Mime } from "./context.js";
 import { isRecordList, TABLE_MIME } from "../views/tableModel.js";
 import { liveTablePayload } from "../views/tableRegistry.js";
 
-export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+export { VEGALITE_MIME } from "../protocol.js";
+import { VEGALITE_MIME } from "../protocol.js";
 
 /** Rows of a table shown in a cell's HTML output. */
 const TABLE_PREVIEW_ROWS = 10;

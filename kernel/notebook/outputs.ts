@@ -2,58 +2,92 @@
 import type { Reply } from "../protocol.js";
 import type { NotebookOutput } from "./format.js";
 
+/** Where one reply's output goes in a cell's output list. */
+export type OutputPlace =
+  | { op: "append" }
+  /** add to the stream output at `index` (consecutive text of one stream shows as one block) */
+  | { op: "merge"; index: number }
+  /** replace the display at `index` (a display updated through its displayId) */
+  | { op: "replace"; index: number };
+
 /**
- * Collects the outputs of one execution from its replies, as a notebook saves them:
- * consecutive stream text of one stream is merged, a display with a known displayId is
- * replaced in place (progress), the result becomes execute_result.
+ * The one rule for folding an execution's replies into outputs, shared by saved notebooks
+ * (OutputCollector) and VS Code's cells (extension/outputState.ts): consecutive stream text of one
+ * stream merges, a display with a known displayId is replaced in place, an update of a display
+ * never shown is ignored (as Jupyter does), anything else is appended.
  */
+export class OutputFolder {
+  private readonly displays = new Map<string, number>();
+  private lastStream: { name: string; index: number } | undefined;
+  private count = 0;
+
+  /** Where `reply` goes (undefined: it makes no output); call once per reply, in order. */
+  place(reply: Reply): OutputPlace | undefined {
+    if (reply.type === "stream") {
+      if (this.lastStream?.name === reply.name && this.lastStream.index === this.count - 1) return { op: "merge", index: this.lastStream.index };
+      this.lastStream = { name: reply.name, index: this.count };
+      return this.append();
+    }
+    if (reply.type === "display" && reply.displayId !== undefined) {
+      const at = this.displays.get(reply.displayId);
+      if (at !== undefined) return { op: "replace", index: at };
+      if (reply.update) return undefined;
+      this.displays.set(reply.displayId, this.count);
+      return this.append();
+    }
+    return reply.type === "display" || reply.type === "result" || reply.type === "error" ? this.append() : undefined;
+  }
+
+  private append(): OutputPlace {
+    this.count++;
+    return { op: "append" };
+  }
+}
+
+/** Collects the outputs of one execution from its replies as a notebook saves them (OutputFolder's rule; the result becomes execute_result). */
 export class OutputCollector {
   readonly outputs: NotebookOutput[] = [];
-  private readonly displays = new Map<string, number>();
+  private readonly folder = new OutputFolder();
 
   constructor(private readonly executionCount: () => number | null = () => null) {}
 
+  /** Fold one reply in; returns the output it made or changed, or undefined. */
   add(reply: Reply): NotebookOutput | undefined {
-    switch (reply.type) {
-      case "stream": {
-        const last = this.outputs[this.outputs.length - 1];
-        if (last?.output_type === "stream" && last.name === reply.name) {
-          last.text += reply.text;
-          return last;
-        }
-        const out: NotebookOutput = { output_type: "stream", name: reply.name, text: reply.text };
-        this.outputs.push(out);
-        return out;
-      }
-      case "display": {
-        const out: NotebookOutput = { output_type: "display_data", data: reply.data, metadata: {} };
-        const at = reply.displayId !== undefined ? this.displays.get(reply.displayId) : undefined;
-        if (at !== undefined) this.outputs[at] = out;
-        else {
-          if (reply.displayId !== undefined) this.displays.set(reply.displayId, this.outputs.length);
-          this.outputs.push(out);
-        }
-        return out;
-      }
-      case "result": {
-        const out: NotebookOutput = { output_type: "execute_result", data: reply.data, metadata: {}, execution_count: this.executionCount() };
-        this.outputs.push(out);
-        return out;
-      }
-      case "error": {
-        const e = reply.error;
-        const out: NotebookOutput = { output_type: "error", ename: e.name, evalue: e.message, traceback: e.stack ? e.stack.split("\n") : [`${e.name}: ${e.message}`] };
-        this.outputs.push(out);
-        return out;
-      }
-      default:
-        return undefined;
+    const place = this.folder.place(reply);
+    if (!place) return undefined;
+    if (place.op === "merge" && reply.type === "stream") {
+      const last = this.outputs[place.index] as Extract<NotebookOutput, { output_type: "stream" }>;
+      last.text += reply.text;
+      return last;
     }
+    const out = toOutput(reply, this.executionCount);
+    if (!out) return undefined;
+    if (place.op === "replace") this.outputs[place.index] = out;
+    else this.outputs.push(out);
+    return out;
   }
 
   /** Set the execution count of the result once it is known (it comes with "done"). */
   setExecutionCount(count: number): void {
     for (const o of this.outputs) if (o.output_type === "execute_result") o.execution_count = count;
+  }
+}
+
+/** The saved (nbformat) output of one reply. */
+function toOutput(reply: Reply, executionCount: () => number | null): NotebookOutput | undefined {
+  switch (reply.type) {
+    case "stream":
+      return { output_type: "stream", name: reply.name, text: reply.text };
+    case "display":
+      return { output_type: "display_data", data: reply.data, metadata: {} };
+    case "result":
+      return { output_type: "execute_result", data: reply.data, metadata: {}, execution_count: executionCount() };
+    case "error": {
+      const e = reply.error;
+      return { output_type: "error", ename: e.name, evalue: e.message, traceback: e.stack ? e.stack.split("\n") : [`${e.name}: ${e.message}`] };
+    }
+    default:
+      return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 // Runs a pipeline's stages through the stage executor the kernel uses (seed, context, cache, gates, record), then --verify.
 import { parseGate } from "../magics/stage.js";
+import { formatDuration } from "../text/duration.js";
 import type { Gate } from "../magics/types.js";
 import type { ValueSource } from "../stages/cache.js";
 import type { CodecRegistry } from "../stages/codecs/registry.js";
@@ -104,7 +105,7 @@ export async function executeStages(o: ExecuteOptions): Promise<ExecuteResult> {
     const last = result.metrics;
     if (Object.keys(last).length) metrics[stage.name] = last;
     const shown = result.outputs.map((out) => `${out.name} ${out.shape}${out.hash ? ` ${out.hash.slice(0, 12)}` : " (opaque: not hashed)"}`);
-    o.log(`${stage.name}: ran in ${formatMs(result.durationMs)}${shown.length ? `; ${shown.join(", ")}` : ""}`);
+    o.log(`${stage.name}: ran in ${formatDuration(result.durationMs)}${shown.length ? `; ${shown.join(", ")}` : ""}`);
     for (const [k, v] of Object.entries(last)) o.log(`  metric ${k} = ${v}`);
 
     if (o.verify && isSelected) {
@@ -126,6 +127,3 @@ function indent(text: string): string {
   return text.split("\n").map((l) => `  ${l}`).join("\n");
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}

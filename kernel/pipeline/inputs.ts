@@ -15,16 +15,67 @@ export interface InputProblem {
   message: string;
 }
 
+/** Why a path named as an input is not hashed. */
+export class InputFileError extends Error {}
+
+/**
+ * Hash an input file safely: only a regular file is read (a FIFO, device, socket or folder is
+ * refused without being read: it is opened non-blocking and checked on the open descriptor), and
+ * unless `allowOutside`, only one whose real path (symlinks resolved) lies inside `root`.
+ * Missing files give undefined; refusals throw InputFileError naming the path and why.
+ */
+export function hashInputFile(abs: string, root: string, shown: string, allowOutside = false): { sha256: string; bytes: number } | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new InputFileError(`${shown}: cannot be read (${(e as Error).message})`);
+  }
+  if (!allowOutside) {
+    const rel = relative(fs.realpathSync(root), real);
+    if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new InputFileError(`${shown}: refused, it is outside the notebook's folder (${real}); pass --allow-outside to hash it anyway`);
+  }
+  const pre = fs.statSync(real);
+  if (!pre.isFile()) throw new InputFileError(`${shown}: refused, it is not a regular file (${kindOf(pre)})`);
+  const fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0));
+  try {
+    const st = fs.fstatSync(fd);
+    // Checked again on the descriptor: the path may have been swapped for a FIFO or device since.
+    if (!st.isFile()) throw new InputFileError(`${shown}: refused, it is not a regular file (${kindOf(st)})`);
+    const hash = createHash("sha256");
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let bytes = 0;
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
+    return { sha256: hash.digest("hex"), bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function kindOf(st: fs.Stats): string {
+  return st.isDirectory() ? "a folder" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
+}
+
 /** Compare lock inputs with the files under `dir`; the message is `input changed: PATH (lock sha256 X, now Y)`. */
 export function checkInputs(inputs: readonly LockInput[], dir: string): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const input of inputs) {
     const abs = resolve(dir, input.path);
-    if (!fs.existsSync(abs)) {
+    let got;
+    try {
+      // The exporter decided which folders may be read; the script still reads regular files only.
+      got = hashInputFile(abs, dir, input.path, true);
+    } catch (e) {
+      if (!(e instanceof InputFileError)) throw e;
+      problems.push({ path: input.path, expected: input.sha256, message: `input refused: ${e.message}` });
+      continue;
+    }
+    if (!got) {
       problems.push({ path: input.path, expected: input.sha256, message: `input missing: ${input.path} (lock sha256 ${input.sha256})` });
       continue;
     }
-    const actual = createHash("sha256").update(fs.readFileSync(abs)).digest("hex");
+    const actual = got.sha256;
     if (actual !== input.sha256) problems.push({ path: input.path, expected: input.sha256, actual, message: `input changed: ${input.path} (lock sha256 ${input.sha256}, now ${actual})` });
   }
   return problems;

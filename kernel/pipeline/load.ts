@@ -1,10 +1,9 @@
 // Loads an exported `.pipeline.ts` with plain Node: types stripped by swc, imports resolved like a notebook cell's.
 import { transformSync } from "@swc/core";
 import { parse, type Node } from "acorn";
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { resolveCellImport } from "../exec/modules.js";
 import { PACKAGE_ROOT } from "./versions.js";
@@ -62,16 +61,26 @@ export function compileScript(source: string, scriptPath: string): string {
   return out + js.slice(pos);
 }
 
-/** Compile and import a `.pipeline.ts` (or `.js`/`.mjs`) script; the compiled module goes to the OS temp folder. */
+/**
+ * Compile and import a `.pipeline.ts` (or `.js`/`.mjs`) script. The compiled module is written
+ * into a fresh private folder (mkdtemp, mode 0700) with O_EXCL, so nothing planted in the shared
+ * temp folder (a symlink, a file of a guessable name) is written through or imported; the
+ * folder is removed once the module is loaded.
+ */
 export async function loadScript(path: string): Promise<ScriptModule> {
   const scriptPath = resolve(path);
   const source = readFileSync(scriptPath, "utf8");
   const compiled = compileScript(source, scriptPath);
-  const dir = join(tmpdir(), "mlnb-scripts");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${createHash("sha256").update(scriptPath).update("\0").update(compiled).digest("hex").slice(0, 16)}.mjs`);
-  writeFileSync(file, compiled);
-  const mod = (await import(pathToFileURL(file).href)) as Partial<ScriptModule>;
+  const dir = mkdtempSync(join(tmpdir(), "mlnb-script-"));
+  let mod: Partial<ScriptModule>;
+  try {
+    chmodSync(dir, 0o700);
+    const file = join(dir, `${basename(scriptPath).replace(/[^\w.-]/g, "_")}.mjs`);
+    writeFileSync(file, compiled, { flag: "wx", mode: 0o600 });
+    mod = (await import(pathToFileURL(file).href)) as Partial<ScriptModule>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   if (typeof mod.main !== "function") throw new Error(`${path}: not an mlnb pipeline script (it exports no main function)`);
   return mod as ScriptModule;
 }

@@ -9,6 +9,7 @@ import { notebookKey, openStore, resolveStoreLocation, storeDirFor } from "../st
 import { executeStages } from "./execute.js";
 import { checkInputs, recordFileReads } from "./inputs.js";
 import { selectStages, SelectionError, type Selection } from "./select.js";
+import { LockError, lockMismatches, readLock } from "./lock.js";
 import { lockNameFor, type Pipeline, type PipelineLock } from "./types.js";
 import { installedVersions, PACKAGE_ROOT, versionChanges } from "./versions.js";
 
@@ -51,7 +52,13 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
   const scriptPath = fileURLToPath(options.scriptUrl);
   const scriptDir = dirname(scriptPath);
   const lockPath = join(scriptDir, lockNameFor(basename(scriptPath)));
-  const lock = existsSync(lockPath) ? (JSON.parse(readFileSync(lockPath, "utf8")) as PipelineLock) : undefined;
+  let lock: PipelineLock | undefined;
+  try {
+    lock = existsSync(lockPath) ? readLock(lockPath) : undefined;
+  } catch (e) {
+    if (e instanceof LockError) return err(`mlnb script: ${e.message}`), 1;
+    throw e;
+  }
   const verify = args.values.verify === true;
   if (!lock && verify) return err(`mlnb script: --verify needs the lock ${lockPath}, which does not exist (export the notebook again)`), 1;
   if (!lock) err(`warning: no lock file ${basename(lockPath)}: input files are not checked`);
@@ -94,9 +101,9 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
 
   if (lock) {
     const wanted = lock.inputs.filter((i) => !i.stages?.length || i.stages.some((s) => running.includes(s)));
-    const problems = checkInputs(wanted, workDir);
+    const problems: { message: string }[] = [...checkInputs(wanted, workDir), ...lockMismatches(pipeline, lock).map((message) => ({ message }))];
     for (const p of problems) err(p.message);
-    if (problems.length && args.values["accept-changed-inputs"] !== true) return err("mlnb script: inputs differ from the lock; stopping before the first stage (--accept-changed-inputs runs anyway)"), 1;
+    if (problems.length && args.values["accept-changed-inputs"] !== true) return err("mlnb script: inputs, seed or params differ from the lock; stopping before the first stage (--accept-changed-inputs runs anyway)"), 1;
     if (problems.length) err(`running anyway with ${problems.length} changed input${problems.length > 1 ? "s" : ""} (--accept-changed-inputs)`);
     const changes = versionChanges(lock.versions, installedVersions(lock.versions.tfjsBackend));
     if (changes.length) err(`warning: versions differ from the lock (${changes.join(", ")}): hashes may differ`);

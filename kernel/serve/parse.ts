@@ -94,3 +94,49 @@ function checkColumns(columns: unknown[], where: string): string[] {
   });
   return columns as string[];
 }
+
+/**
+ * Parse a `text/csv` body (RFC 4180: header line of field names, quoted fields, CRLF or LF) into
+ * rows, typing each value by the schema: number and boolean fields are converted (an empty field
+ * is null); a value that does not convert stays a string, so the 422 names it.
+ */
+export function parseCsvRows(body: Buffer, types: Record<string, "number" | "string" | "boolean">): unknown[] {
+  const text = body.toString("utf8").replace(/^\ufeff/, "");
+  const records: string[][] = [];
+  let field = "";
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === "") quoted = true;
+    else if (ch === ",") record.push(field), (field = "");
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      record.push(field), (field = "");
+      if (record.length > 1 || record[0] !== "") records.push(record);
+      record = [];
+    } else field += ch;
+  }
+  if (quoted) throw new HttpError(400, `CSV body: a quoted field is not closed (line ${records.length + 1})`);
+  if (field !== "" || record.length) record.push(field), records.push(record);
+  if (records.length < 2) throw new HttpError(400, "CSV body needs a header line and at least one row");
+  const header = checkColumns(records[0], "CSV header");
+  return plainRows(
+    records.slice(1).map((values, r) => {
+      if (values.length !== header.length) throw new HttpError(400, `CSV line ${r + 2} has ${values.length} fields, the header ${header.length}`);
+      const rec = Object.create(null) as Record<string, unknown>;
+      header.forEach((c, j) => (rec[c] = typed(values[j], types[c])));
+      return rec;
+    }),
+  );
+}
+
+function typed(v: string, type: "number" | "string" | "boolean" | undefined): unknown {
+  if (type === "number") return v === "" ? null : Number.isFinite(Number(v)) ? Number(v) : v;
+  if (type === "boolean") return v === "" ? null : v === "true" || v === "True" ? true : v === "false" || v === "False" ? false : v;
+  return type === "string" && v === "" ? null : v;
+}

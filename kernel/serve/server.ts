@@ -7,7 +7,8 @@ import type { Prediction, Predictor } from "../ml/deploy/load.js";
 import { checkRows } from "../ml/deploy/schema.js";
 import { checkContentType, checkHost, HttpError, LOOPBACK_HOSTS, readBody, requestPath, sendJson, sendText } from "./http.js";
 import { driftLines, Metrics } from "./metrics.js";
-import { parseRows } from "./parse.js";
+import { openApi } from "./openapi.js";
+import { MAX_ROWS, parseCsvRows, parseRows } from "./parse.js";
 import { DriftWindow } from "./window.js";
 
 export interface ServeOptions {
@@ -37,7 +38,7 @@ export interface ModelServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const ROUTES = new Set(["/predict", "/invocations", "/health", "/ping", "/metadata", "/metrics", "/drift"]);
+const ROUTES = new Set(["/predict", "/invocations", "/health", "/ping", "/metadata", "/metrics", "/drift", "/openapi.json"]);
 const OPEN_ROUTES = new Set(["/health", "/ping"]);
 /** A 422 lists at most this many field errors (and the total count). */
 export const MAX_FIELD_ERRORS = 100;
@@ -108,6 +109,7 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
   const tokenDigest = opts.token ? digest(opts.token) : null;
   const predict = batcher((rows) => predictor.predict(rows));
   const ignore = [predictor.manifest.target];
+  const csvTypes = Object.fromEntries(predictor.schema.fields.map((f) => [f.name, f.type]));
 
   function authorised(req: http.IncomingMessage): boolean {
     if (!tokenDigest) return true;
@@ -144,6 +146,10 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
         return sendJson(res, 200, { status: "ok" });
       case "/metadata":
         return sendJson(res, 200, metadata());
+      case "/openapi.json": {
+        const m = predictor.manifest;
+        return sendJson(res, 200, openApi(predictor.schema, { task: m.task, kind: m.kind, target: m.target, labels: m.labels, maxRows: MAX_ROWS, maxFieldErrors: MAX_FIELD_ERRORS }));
+      }
       case "/metrics": {
         const drift = window.drift();
         return sendText(res, 200, metrics.render(driftLines(drift.report, window.rows)), "text/plain; version=0.0.4; charset=utf-8");
@@ -153,8 +159,9 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
         return sendJson(res, 200, { windowRows: window.rows, windowSize: window.size, referenceRows: predictor.reference.sampled, report: drift.report, ...(drift.error ? { message: drift.error } : {}) });
       }
       default: {
-        checkContentType(req, ["application/json"]);
-        const rows = parseRows(await readBody(req, limit));
+        const type = checkContentType(req, path === "/invocations" ? ["application/json", "text/csv"] : ["application/json"]);
+        const body = await readBody(req, limit);
+        const rows = type === "text/csv" ? parseCsvRows(body, csvTypes) : parseRows(body);
         const { errors, total } = checkRows(rows, predictor.schema, ignore, MAX_FIELD_ERRORS);
         if (total) {
           const shown = total > errors.length ? ` (the first ${errors.length} listed)` : "";
@@ -190,9 +197,10 @@ export function createServer(predictor: Predictor, opts: ServeOptions = {}): Mod
         if (e instanceof HttpError && e.details !== undefined) body.errors = e.details;
         if (e instanceof HttpError && e.extra) Object.assign(body, e.extra);
         // A refused body may still be arriving: close the connection rather than parse its rest.
-        const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
-        const unread = hasBody && !req.complete;
-        sendJson(res, status, body, unread ? { connection: "close" } : {});
+        // A small unread body is drained by node and the connection kept; a chunked or large one is not worth reading.
+        const declared = Number(req.headers["content-length"] ?? 0);
+        const costly = req.headers["transfer-encoding"] !== undefined || !(declared <= Math.min(limit, 64 * 1024));
+        sendJson(res, status, body, costly && !req.complete ? { connection: "close" } : {});
       } catch (inner) {
         opts.log?.(`mlnb serve: could not reply: ${(inner as Error)?.message}`);
         res.destroy();

@@ -49,13 +49,13 @@ async function runAll(page: Page, timeoutMs: number): Promise<void> {
   if (await picker.first().isVisible({ timeout: 3000 }).catch(() => false)) await picker.first().click();
   const deadline = Date.now() + timeoutMs;
   await page.waitForTimeout(1500);
+  let idle = 0;
   for (;;) {
     if (await page.locator(".notebook-editor .codicon-notebook-state-error").first().isVisible().catch(() => false)) throw new Error("a cell failed during Run All");
-    const running = await page.locator(".notebook-editor .codicon-notebook-state-executing, .notebook-editor .codicon-notebook-state-pending").count();
-    if (running === 0) {
-      const done = await page.evaluate(() => document.querySelectorAll(".notebook-editor .codicon-notebook-state-success").length);
-      if (done > 0) return;
-    }
+    // While cells run the toolbar offers "Stop Execution" instead of "Run All"; done when it is back twice in a row.
+    const toolbar = await page.locator(".notebook-toolbar-container").first().innerText().catch(() => "");
+    idle = !toolbar.includes("Stop Execution") && toolbar.includes("Run All") ? idle + 1 : 0;
+    if (idle >= 2) return;
     if (Date.now() > deadline) throw new Error("Run All did not finish within the time limit");
     await page.waitForTimeout(500);
   }
@@ -97,28 +97,41 @@ export async function runViewsTest(o: ViewsTestOptions): Promise<ViewsTestResult
     await graph.locator('.mlnb-stage[data-stage="ingest"]').click();
     await page.keyboard.press("Control+B");
     await page.waitForTimeout(1500);
-    const table = await frameWith(page, ".mlnb-table-view th[data-column]", 30_000);
-    const mass = table.locator('.mlnb-table-view th[data-column="Body Mass (g)"]').first();
+    const frame = await frameWith(page, ".mlnb-table-view .mlnb-table-status", 30_000, async (f) => (await f.locator(".mlnb-table-view", { hasText: "of 344 ·" }).count()) > 0);
+    const table = frame.locator(".mlnb-table-view", { hasText: "of 344 ·" }).first();
+    const mass = table.locator('th[data-column="Body Mass (g)"]');
     // Events, not mouse clicks: the output webview lays its content out beyond its visible part.
     await mass.dispatchEvent("click");
     await mass.dispatchEvent("click");
-    await table.locator(".mlnb-table-next").first().dispatchEvent("click");
+    await table.locator(".mlnb-table-next").dispatchEvent("click");
     await page.waitForTimeout(300);
-    const status = await table.locator(".mlnb-table-status").first().innerText();
-    const firstMass = await table.locator(".mlnb-table-view tbody tr").first().locator("td").nth(6).innerText().catch(() => "");
+    const status = await table.locator(".mlnb-table-status").innerText();
+    const firstMass = await table.locator("tbody tr").first().locator("td").nth(6).innerText().catch(() => "");
     check("the table pages and sorts by a column", /^rows 26–50 of 344 .*sorted by Body Mass \(g\) \(descending\)/.test(status), `${status}; first mass on page 2: ${firstMass}`);
-    await table.locator(".mlnb-table-view").first().scrollIntoViewIfNeeded();
+    await table.scrollIntoViewIfNeeded().catch(() => {});
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(o.shots, "table.png") });
 
     // 3. Change epochs in a new kernel session, run again, compare the two runs.
     await palette(page, "mlnb: Restart Kernel");
     await page.waitForTimeout(2000);
-    await page.locator(".notebook-editor .code-cell-row").first().scrollIntoViewIfNeeded();
-    const line = page.locator(".notebook-editor .code-cell-row").first().locator(".view-line", { hasText: "const epochs = 60;" });
-    await line.scrollIntoViewIfNeeded();
-    await line.locator("span span", { hasText: /^60$/ }).dblclick();
-    await page.keyboard.type("80");
+    // The notebook's top (command mode), then the params cell's line: caret at its end, 60 -> 80.
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+Home");
+    await page.waitForTimeout(1000);
+    const line = page.locator(".notebook-editor .view-line", { hasText: /const\s+epochs\s+=\s+60;/ }).first();
+    // The notebook list scrolls by wheel only: down until the line is inside the window.
+    for (let i = 0; i < 20; i++) {
+      const box = await line.boundingBox().catch(() => null);
+      if (box && box.y > 120 && box.y + box.height < 850) break;
+      await page.mouse.move(400, 500);
+      await page.mouse.wheel(0, 200);
+      await page.waitForTimeout(250);
+    }
+    await line.click();
+    await page.keyboard.press("End");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.type("80;");
     await page.waitForTimeout(300);
     await runAll(page, 300_000);
     log("second Run All (epochs = 80) finished");
@@ -128,7 +141,7 @@ export async function runViewsTest(o: ViewsTestOptions): Promise<ViewsTestResult
     await runRows.nth(0).click();
     await runRows.nth(1).click({ modifiers: ["Control"] });
     await runRows.nth(1).click({ button: "right" });
-    await page.locator(".monaco-menu .action-label", { hasText: "Compare Runs" }).first().click();
+    await page.getByRole("menuitem", { name: "Compare Runs" }).first().click();
     const compare = await frameWith(page, "table.compare", 60_000);
     const changed = await compare.locator("tr.changed").evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.section}:${(r as HTMLElement).dataset.key}`));
     check("the comparison highlights the changed epochs, train code unchanged, and metrics", changed.includes("params:epochs") && !changed.includes("code:train") && changed.some((c) => c.startsWith("metrics:")), changed.join(" "));

@@ -1,6 +1,7 @@
 // Drift report output: a text table for terminals, an HTML table for notebooks, vega-lite charts per column.
 
 import { context } from "../context.js";
+import { escapeHtml as esc } from "../../text/html.js";
 import { VEGALITE_MIME } from "../display.js";
 import type { ColumnDrift, DriftReport } from "./report.js";
 
@@ -32,9 +33,6 @@ export function toText(r: DriftReport): string {
   ].join("\n");
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch] as string);
-}
 
 /** The report as an HTML table with the verdict on top. */
 export function toHTML(r: DriftReport): string {

@@ -1,6 +1,6 @@
 // Turning column values into what the drift tests consume: sorted Float64Arrays and category counts.
 
-import { sortFloat64 } from "./radix.js";
+import { sortFloat64 } from "../sort.js";
 
 /** Numbers as any array-like; null, undefined, NaN and ±Infinity count as missing (Evidently drops them). */
 export type NumericInput = ArrayLike<number | null | undefined>;

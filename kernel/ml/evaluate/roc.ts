@@ -1,5 +1,5 @@
 // ROC AUC and ROC curve of binary scores (scikit-learn's roc_auc_score / roc_curve semantics).
-import { sortFloat64 } from "./sort.js";
+import { sortFloat64 } from "../sort.js";
 
 /** A ROC curve: false/true positive rates per distinct threshold (collinear points dropped, as sklearn). */
 export interface RocCurve {

@@ -1,8 +1,9 @@
 // Live training progress in the cell (one display updated in place) and the loss chart shown at the end.
 import { context } from "../context.js";
+import { VEGALITE_MIME as VEGA_LITE } from "../display.js";
+import { escapeHtml } from "../../text/html.js";
 import type { History } from "./loop.js";
 
-const VEGA_LITE = "application/vnd.vegalite.v5+json";
 let counter = 0;
 
 /** A progress reporter for one training run: `epoch()` updates the display, at most every `everyMs`. */
@@ -65,6 +66,3 @@ function fmt(v: number): string {
   return Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4);
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}

@@ -10,6 +10,7 @@ import type { MlpOptions } from "../train/mlp.js";
 import type { Model } from "../train/trained.js";
 import { searchChart } from "./chart.js";
 import type { Params } from "./space.js";
+import { runTrialsOnWorkers, tableBytes, workerCount, type Trial, type TrialSetup } from "./trials.js";
 
 /** The train verbs a search can fit by name. */
 export type ModelName = "logisticRegression" | "linearRegression" | "mlpClassifier" | "mlpRegressor";
@@ -38,6 +39,11 @@ export interface SearchOptions {
   seed?: number;
   /** Fit the best params on the whole table (default true). */
   refit?: boolean;
+  /**
+   * Worker threads fitting trials (candidate x fold) at once; default the core count, 1 = on this
+   * thread. Scores equal the sequential run's. A `model` or `scoring` function always runs here.
+   */
+  workers?: number;
 }
 
 export interface SearchResult {
@@ -78,22 +84,36 @@ export async function search(verb: string, table: ColumnTable, candidates: Param
   const displayId = `mlnb-tune-${++counter}`;
   const rows: Record<string, unknown>[] = [];
   const fitMs: number[] = [];
-
-  for (let c = 0; c < candidates.length; c++) {
-    const params = candidates[c];
-    const scores: number[] = [];
-    let ms = 0;
-    for (const fold of folds) {
-      context().display({ "text/plain": `${verb}: candidate ${c + 1}/${candidates.length} ${JSON.stringify(params)}, fold ${fold.fold + 1}/${k}` }, displayId);
+  const trials: Trial[] = candidates.flatMap((params, candidate) => folds.map((f) => ({ candidate, params, fold: f.fold })));
+  const workers = typeof opts.model === "function" || typeof scoring === "function" ? 1 : workerCount(opts.workers, trials.length);
+  const outcome = new Map<string, { score: number; ms: number }>();
+  if (workers > 1) {
+    const setup: TrialSetup = { verb, ipc: tableBytes(table), opts: { ...opts, scoring }, seed, classifier, k };
+    const results = await runTrialsOnWorkers(setup, trials, workers, (_, done) =>
+      context().display({ "text/plain": `${verb}: ${done}/${trials.length} fits done on ${workers} worker threads` }, displayId));
+    for (const r of results) {
+      if ("error" in r) throw new Error(`${verb}: candidate ${r.candidate + 1} ${JSON.stringify(candidates[r.candidate])}, fold ${r.fold + 1}: ${r.error}`);
+      outcome.set(`${r.candidate}/${r.fold}`, r);
+    }
+  } else {
+    for (const t of trials) {
+      context().display({ "text/plain": `${verb}: candidate ${t.candidate + 1}/${candidates.length} ${JSON.stringify(t.params)}, fold ${t.fold + 1}/${k}` }, displayId);
+      const fold = folds[t.fold]!;
       const t0 = performance.now();
-      const model = await fit(fold.train, params);
-      ms += performance.now() - t0;
+      const model = await fit(fold.train, t.params);
+      const ms = performance.now() - t0;
       try {
-        scores.push(scoreOf(scoring, model, fold.test, opts, verb));
+        outcome.set(`${t.candidate}/${t.fold}`, { score: scoreOf(scoring, model, fold.test, opts, verb), ms });
       } finally {
         model.dispose();
       }
     }
+  }
+
+  for (let c = 0; c < candidates.length; c++) {
+    const params = candidates[c];
+    const scores = folds.map((f) => outcome.get(`${c}/${f.fold}`)!.score);
+    const ms = folds.reduce((s, f) => s + outcome.get(`${c}/${f.fold}`)!.ms, 0);
     const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
     const std = Math.sqrt(scores.reduce((s, v) => s + (v - mean) ** 2, 0) / scores.length);
     const row: Record<string, unknown> = { params: JSON.stringify(params) };
@@ -120,7 +140,8 @@ export async function search(verb: string, table: ColumnTable, candidates: Param
   return result;
 }
 
-function fitter(opts: SearchOptions, seed: number, verb: string): (t: ColumnTable, params: Params) => Promise<Model> {
+/** The fit function of a search: the named train verb with the shared options, or the user's function. */
+export function fitter(opts: SearchOptions, seed: number, verb: string): (t: ColumnTable, params: Params) => Promise<Model> {
   const model = opts.model;
   if (typeof model === "function") return model;
   const verbFn = (train as unknown as Record<string, (t: ColumnTable, o: MlpOptions) => Promise<Model>>)[model];
@@ -130,7 +151,8 @@ function fitter(opts: SearchOptions, seed: number, verb: string): (t: ColumnTabl
   return (t, params) => verbFn(t, { progress: false, ...opts.base, ...(params as Partial<MlpOptions>), target: opts.target, features: opts.features, seed });
 }
 
-function scoreOf(scoring: Scoring, model: Model, test: ColumnTable, opts: SearchOptions, verb: string): number {
+/** A fitted model's score on held-out rows by the search's scoring. */
+export function scoreOf(scoring: Scoring, model: Model, test: ColumnTable, opts: SearchOptions, verb: string): number {
   if (typeof scoring === "function") return scoring(model, test);
   const yTrue = test.array(opts.target) as Label[];
   if (["mse", "rmse", "mae", "r2"].includes(scoring)) {

@@ -2,6 +2,7 @@
 import * as aq from "arquero";
 import { utf8 } from "@uwdata/flechette";
 import type { Codec, CodecOutput } from "./types.js";
+import { tableToArrowIPC } from "./arrowStrings.js";
 
 type Table = aq.ColumnTable;
 
@@ -52,7 +53,8 @@ export const tableCodec: Codec<Table> = {
   accepts: isTable,
   encode(table): CodecOutput {
     const groups = table.isGrouped() ? [...(table.groups() as { names: string[] }).names] : [];
-    const bytes = aq.toArrowIPC(table, { format: "stream", types: stringTypes(table) });
+    // the bytes of aq.toArrowIPC(table, { format: "stream", types }), string columns built in bulk
+    const bytes = tableToArrowIPC(table, stringTypes(table));
     return {
       shape: `${table.numRows()}×${table.numCols()}`,
       parts: [{ name: "table.arrow", bytes }],

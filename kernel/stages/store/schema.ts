@@ -77,6 +77,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE stage_runs ADD COLUMN displays TEXT;
   ALTER TABLE stage_runs ADD COLUMN declarations TEXT;
   `,
+  // v4: the process recording a run (pid, host), so a run whose process died is marked aborted
+  `
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */
@@ -88,10 +93,18 @@ export function migrate(db: Database.Database, file: string): void {
   if (version > SCHEMA_VERSION) {
     throw new Error(`${file}: run store schema version ${version} is newer than this mlnb understands (${SCHEMA_VERSION}); upgrade mlnb`);
   }
-  for (let v = version; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
+  if (version === SCHEMA_VERSION) return;
+  // Two processes may open a fresh store at once (two `mlnb run`): each step takes the write lock
+  // first (BEGIN IMMEDIATE, waiting on busy_timeout) and re-reads the version under it, so the
+  // second one finds the work done instead of failing on "table runs already exists".
+  for (;;) {
+    const done = db.transaction(() => {
+      const v = db.pragma("user_version", { simple: true }) as number;
+      if (v >= SCHEMA_VERSION) return true;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+      return false;
+    }).immediate();
+    if (done) return;
   }
 }

@@ -1,6 +1,7 @@
 // The run store: SQLite records of runs and stage executions plus content-addressed value blobs.
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
 import { inputsHash } from "../keys.js";
@@ -68,6 +69,35 @@ export function notebookKey(notebookPath: string): string {
   return basename(notebookPath);
 }
 
+/** The store folder ignores itself in git (`*`): its runs and blobs are not the project's files. */
+function ignoreInGit(dir: string): void {
+  try {
+    writeFileSync(join(dir, ".gitignore"), "# the mlnb run store: not tracked\n*\n", { flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+}
+
+/** True while process `pid` of this host exists. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs still "running" whose process (on this host) is gone were killed: mark them aborted, so
+ * `mlnb runs` says so and export never locks them. Runs of other hosts are left to their host.
+ */
+function markAborted(db: Database.Database, clock: () => number): void {
+  const open = db.prepare("SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?").all(hostname()) as { id: number; pid: number }[];
+  const abort = db.prepare("UPDATE runs SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'");
+  for (const r of open) if (r.pid !== process.pid && !processAlive(r.pid)) abort.run(clock(), r.id);
+}
+
 /** Open (or create) the run store in `options.dir`. */
 export function openStore(options: StoreOptions): RunStore {
   if (isSharedStore(options.dir)) return openSharedStore({ url: options.dir, ...(options.codecs ? { codecs: options.codecs } : {}), ...(options.clock ? { clock: options.clock } : {}) });
@@ -75,17 +105,23 @@ export function openStore(options: StoreOptions): RunStore {
   const clock = options.clock ?? Date.now;
   const codecs = options.codecs ?? createCodecRegistry();
   mkdirSync(dir, { recursive: true });
+  ignoreInGit(dir);
   const file = join(dir, "runs.sqlite");
   const db = new Database(file);
+  // The busy timeout first: switching to WAL and migrating take the write lock, which another
+  // process opening the same fresh store may hold for a moment.
+  db.pragma("busy_timeout = 10000");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db, file);
   const blobs = createBlobStore(join(dir, "blobs"));
+  // Temp files of writers that died mid-blob (older than a minute, so no live writer's).
+  blobs.sweepTemp();
   const queries = createQueries(db, blobs);
 
-  const insertRun = db.prepare("INSERT INTO runs (notebook, started_at, seed, source) VALUES (?, ?, ?, ?)");
+  markAborted(db, clock);
+  const insertRun = db.prepare("INSERT INTO runs (notebook, started_at, seed, source, pid, host) VALUES (?, ?, ?, ?, ?, ?)");
   const insertParam = db.prepare("INSERT INTO params (run_id, stage_run_id, name, value, source) VALUES (?, ?, ?, ?, ?)");
   const updateRun = db.prepare("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?");
   const insertStageRun = db.prepare(`INSERT INTO stage_runs
@@ -96,7 +132,7 @@ export function openStore(options: StoreOptions): RunStore {
   const insertMetric = db.prepare("INSERT INTO metrics (run_id, stage_run_id, name, value, step) VALUES (?, ?, ?, ?, ?)");
 
   const beginRun = db.transaction((run: { notebook: string; seed?: number; params?: Record<string, unknown>; source?: string }) => {
-    const id = Number(insertRun.run(run.notebook, clock(), run.seed ?? null, run.source ?? "kernel").lastInsertRowid);
+    const id = Number(insertRun.run(run.notebook, clock(), run.seed ?? null, run.source ?? "kernel", process.pid, hostname()).lastInsertRowid);
     for (const [name, value] of Object.entries(run.params ?? {})) insertParam.run(id, null, name, JSON.stringify(value) ?? "null", "notebook");
     return id;
   });

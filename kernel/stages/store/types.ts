@@ -94,7 +94,8 @@ export interface CacheHit {
   declarations?: [string, string][];
 }
 
-export type RunStatus = "running" | "ok" | "error" | "interrupted";
+/** "aborted": the process recording the run died before ending it (found when the store opens). */
+export type RunStatus = "running" | "ok" | "error" | "interrupted" | "aborted";
 
 export interface RunSummary {
   id: number;

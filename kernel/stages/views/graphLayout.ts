@@ -1,5 +1,6 @@
 // The stage graph as layout data (layers, positions, edges, marks): what `%graph` and the VS Code graph view draw.
 import type { StageGraph } from "../graph.js";
+import { formatDuration } from "../../text/duration.js";
 
 /** The stage graph as plain JSON (it crosses the kernel protocol): stages, edges, problems. */
 export interface GraphStructure {
@@ -163,9 +164,9 @@ function edgePath(a: LayoutNode, b: LayoutNode): string {
   return `M${x1},${y1} C${x1},${y1 + 30} ${right},${y1 + 30} ${right},${(y1 + y2) / 2} S${x2},${y2 - 30} ${x2},${y2 - 2}`;
 }
 
-/** A duration for a node, e.g. "340 ms", "1.2 s". */
+/** A duration for a node, e.g. "340 ms", "1.2 s" (the one duration format). */
 export function shortDuration(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+  return formatDuration(ms);
 }
 
 function formatMetric(v: number): string {

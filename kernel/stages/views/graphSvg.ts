@@ -1,7 +1,7 @@
 // `%graph` and the VS Code graph view: the stage DAG drawn as SVG from its layout, nodes coloured by state.
 import type { StageGraph } from "../graph.js";
 import type { StageState } from "../state.js";
-import { escapeXml } from "./escape.js";
+import { escapeHtml as escapeXml } from "../../text/html.js";
 import { graphStructure, layoutGraph, shortDuration, type GraphLayout, type StageRunView } from "./graphLayout.js";
 
 /** Fill colours by state; "not run" for stages with no state. */

@@ -1,7 +1,10 @@
 // `%stages`: the stage table (stage, status, cached, duration, outputs with kind and shape, metrics) as text and HTML.
 import type { StageGraph } from "../graph.js";
 import type { StageState } from "../state.js";
-import { escapeXml } from "./escape.js";
+import { escapeHtml as escapeXml } from "../../text/html.js";
+import { formatDuration } from "../../text/duration.js";
+
+export { formatDuration };
 
 /** What the kernel knows about a stage's last execution. */
 export interface StageInfo {
@@ -43,10 +46,3 @@ export function renderStagesTable(graph: StageGraph, info: ReadonlyMap<string, S
   return { "text/plain": text, "text/html": html };
 }
 
-/** Milliseconds as "850 ms", "12.3 s", "4 min 05 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-}

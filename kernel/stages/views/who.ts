@@ -1,5 +1,5 @@
 // `%who`: the kernel's variables with the stage that defines them and their type, as text and HTML.
-import { escapeXml } from "./escape.js";
+import { escapeHtml as escapeXml } from "../../text/html.js";
 
 export interface WhoEntry {
   name: string;

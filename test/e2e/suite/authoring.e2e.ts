@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import Mocha from "mocha";
 import * as vscode from "vscode";
-import { closeAll, scratchNotebook, sleep, waitFor } from "./helpers.js";
+import { closeAll, outputText, runAll, runCell, scratchNotebook, sleep, waitFor, waitForAsync, workspaceUri } from "./helpers.js";
 
 type Body = (this: Mocha.Context) => Promise<void>;
 
@@ -116,5 +116,40 @@ export function registerAuthoringTests(root: Mocha.Suite): void {
     const text = cell.outputs.flatMap((o) => o.items).map((i) => new TextDecoder().decode(i.data)).join("\n");
     assert.match(text, /ran with seven/);
     assert.match(text, /TS2322/, "the warning is in the output too");
+  });
+
+  test("a cell importing ./helpers.ts runs, and editing the helper marks its stage and dependents stale", async function () {
+    this.timeout(180_000);
+    const helper = workspaceUri("helpers.ts");
+    const write = (factor: number) => vscode.workspace.fs.writeFile(helper, new TextEncoder().encode(`/** Scales by ${factor}. */\nexport const scale = (x: number): number => x * ${factor};\n`));
+    await write(10);
+    try {
+      const editor = await scratchNotebook('%%stage scaled\nimport { scale } from "./helpers.ts";\nconst scaled = scale(4);\nscaled', "%%stage report\nconst report = `scaled is ${scaled}`;\nreport");
+      const [scaled, report] = editor.notebook.getCells();
+      const labels = () => vscode.commands.executeCommand<Record<string, string>>("mlnb.stageLabels", editor.notebook.uri);
+      const stateOf = async (cell: vscode.NotebookCell) => ((await labels())[cell.document.uri.toString()] ?? "").split(" · ")[1];
+      await runAll(editor.notebook);
+      assert.match(outputText(scaled), /\b40\b/);
+      assert.match(outputText(report), /scaled is 40/);
+      assert.deepEqual([await stateOf(scaled), await stateOf(report)], ["fresh", "fresh"]);
+      await write(100);
+      await waitForAsync("the stage importing the helper, and its dependent, to go stale", async () => (await stateOf(scaled)) === "stale" && (await stateOf(report)) === "stale", 60_000);
+      await runCell(scaled);
+      assert.match(outputText(scaled), /\b400\b/);
+    } finally {
+      await vscode.workspace.fs.delete(helper);
+    }
+  });
+
+  test("the variables view lists penguins after the ingest stage runs, and the status bar shows the kernel idle", async function () {
+    this.timeout(180_000);
+    const editor = await scratchNotebook('%%stage ingest\nimport { read } from "mlnb";\nconst penguins = await read.json("notebooks/data/penguins.json");\npenguins.numRows()');
+    assert.match(await vscode.commands.executeCommand<string>("mlnb.kernelStatusText"), /no kernel/);
+    const cell = await runCell(editor.notebook.cellAt(0), 150_000);
+    assert.equal(cell.executionSummary?.success, true, outputText(cell));
+    const names = await waitForAsync("penguins in the variables view", async () => (await vscode.commands.executeCommand<string[]>("mlnb.variableNames")).includes("penguins"), 30_000).then(() => vscode.commands.executeCommand<string[]>("mlnb.variableNames"));
+    assert.ok(names.includes("penguins") && names.includes("read"), names.join(", "));
+    assert.ok(!names.includes("require") && !names.includes("display"));
+    assert.match(await vscode.commands.executeCommand<string>("mlnb.kernelStatusText"), /mlnb: idle/);
   });
 }

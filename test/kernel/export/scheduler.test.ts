@@ -117,7 +117,7 @@ test("refuses an unknown --to and a bad --retries with the option named", async 
   const a = await mlnb(dir, ["export", "tiny.mlnb", "--to", "k8s"], env);
   assert.equal(a.code, 2);
   assert.match(a.stderr, /--to must be script, ipynb, argo, airflow or dockerfile, got k8s/);
-  const b = await mlnb(dir, ["export", "tiny.mlnb", "--to", "argo", "--retries", "-1"], env);
+  const b = await mlnb(dir, ["export", "tiny.mlnb", "--to", "argo", "--retries=-1"], env);
   assert.equal(b.code, 2);
   assert.match(b.stderr, /--retries must be a whole number >= 0, got -1/);
 });

@@ -64,10 +64,38 @@ result["ok"] = run("1 + 1")
 `;
     const { result, stderr } = await runPython(script, [home.notebookDir], home.env);
     assert.equal(result.after.reply.status, "error");
-    assert.match(result.after.reply.evalue, /Cannot find name 'pwned'/);
+    assert.match(result.after.reply.evalue, /pwned is not defined|Cannot find name 'pwned'/);
     assert.equal(result.after.reply.execution_count, 1);
     assert.equal(result.ok.reply.status, "ok");
     assert.match(stderr, /dropped a message on shell: bad signature/);
+  } finally {
+    home.cleanup();
+  }
+});
+
+test("a kernel whose client died without a shutdown exits by itself, with its session process", async () => {
+  const home = jupyterHome();
+  try {
+    const script = String.raw`
+import os, sys
+from jupyter_client.manager import start_new_kernel
+km, kc = start_new_kernel(kernel_name="mlnb", cwd=sys.argv[1], startup_timeout=120)
+kc.execute_interactive("1 + 1", timeout=120)
+print(km.provisioner.pid, flush=True)
+os._exit(0)
+`;
+    const pid = Number(execFileSync(PYTHON, ["-c", script, home.notebookDir], { encoding: "utf8", env: home.env }).trim());
+    assert.ok(pid > 0);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 60 && alive(); i++) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(alive(), false, `kernel ${pid} still runs 30 s after its client died`);
   } finally {
     home.cleanup();
   }

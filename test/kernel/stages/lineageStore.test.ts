@@ -131,7 +131,7 @@ test("migrates a version 1 store: its outputs restore, without sidecars", async 
   store.close();
   // turn it back into the version 1 layout
   const db = new Database(join(dir, "runs.sqlite"));
-  db.exec("ALTER TABLE outputs DROP COLUMN sidecar_hash; ALTER TABLE outputs DROP COLUMN sidecar_size; ALTER TABLE stage_runs DROP COLUMN displays; ALTER TABLE stage_runs DROP COLUMN declarations;");
+  db.exec("ALTER TABLE outputs DROP COLUMN sidecar_hash; ALTER TABLE outputs DROP COLUMN sidecar_size; ALTER TABLE stage_runs DROP COLUMN displays; ALTER TABLE stage_runs DROP COLUMN declarations; ALTER TABLE runs DROP COLUMN pid; ALTER TABLE runs DROP COLUMN host;");
   db.pragma("user_version = 1");
   db.close();
   const again = openStore({ dir, codecs: createLibraryCodecs() });

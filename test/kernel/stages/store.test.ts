@@ -144,7 +144,7 @@ test("keeps the cache across reopening the store", async () => {
   const again = openStore({ dir, codecs });
   const hit = again.findCached("clean", CODE, PARAMS, 42, { raw: "a".repeat(64) })!;
   assert.deepEqual(await again.loadOutputs(hit.outputs), { n: 7 });
-  assert.deepEqual(readdirSync(dir).sort(), ["blobs", "runs.sqlite", "runs.sqlite-shm", "runs.sqlite-wal"]);
+  assert.deepEqual(readdirSync(dir).sort(), [".gitignore", "blobs", "runs.sqlite", "runs.sqlite-shm", "runs.sqlite-wal"]);
   again.close();
 });
 

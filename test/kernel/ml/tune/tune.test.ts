@@ -77,3 +77,24 @@ describe("tune searches", () => {
     await assert.rejects(tune.gridSearch(t, { learningRate: [0.01] }, { model: "logisticRegression", target: "label", folds: 2, base: { epochs: 1 }, seed: 1 }), DataLeakageError);
   });
 });
+
+describe("tune on worker threads", () => {
+  it("gives the sequential run's scores, ranks and best params with trials on 2 worker threads", async () => {
+    const table = blobs(90, 11);
+    const space = { layers: [[4], [8]], learningRate: [0.05, 0.01] };
+    const base = { epochs: 15 };
+    const one = await tune.gridSearch(table, space, { model: "mlpClassifier", target: "label", base, folds: 3, seed: 5, refit: false, workers: 1 });
+    const two = await tune.gridSearch(table, space, { model: "mlpClassifier", target: "label", base, folds: 3, seed: 5, refit: false, workers: 2 });
+    assert.deepEqual(two.results.objects(), one.results.objects());
+    assert.deepEqual(two.bestParams, one.bestParams);
+    assert.equal(two.bestScore, one.bestScore);
+    assert.equal(one.results.numRows(), 4);
+  });
+
+  it("names the candidate and fold when a trial fails in a worker", async () => {
+    await assert.rejects(
+      tune.gridSearch(blobs(60, 2), { learningRate: [0.01, -1] }, { model: "logisticRegression", target: "label", folds: 2, seed: 1, refit: false, workers: 2 }),
+      /candidate 2 \{"learningRate":-1\}, fold 1: .*learningRate must be > 0/,
+    );
+  });
+});

@@ -1,8 +1,8 @@
-// The float64 radix sort behind ROC AUC: same order as a numeric sort, negatives and zeros included.
+// The one float64 sort of kernel/ml (ROC AUC, drift distances): same order as a numeric sort, negatives, zeros, subnormals and infinities included.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mulberry32 } from "../../../../kernel/ml/context.js";
-import { radixSortFloat64, sortFloat64 } from "../../../../kernel/ml/evaluate/sort.js";
+import { mulberry32 } from "../../../kernel/ml/context.js";
+import { radixSortFloat64, sortFloat64 } from "../../../kernel/ml/sort.js";
 
 describe("sortFloat64", () => {
   for (const [name, sort] of [["bucket", sortFloat64], ["radix", radixSortFloat64]] as const) {
@@ -41,4 +41,16 @@ describe("sortFloat64", () => {
     sortFloat64(v);
     assert.equal(v[0], 5000);
   });
+});
+
+it("orders negatives, zeros, subnormals, infinities and ties across 40 decades exactly as a numeric sort", () => {
+  const rnd = mulberry32(3);
+  const a = new Float64Array(50_000);
+  for (let i = 0; i < a.length; i++) {
+    const u = rnd();
+    a[i] = i % 5 === 0 ? Math.floor(u * 20) - 10 : (u - 0.5) * 10 ** Math.floor(rnd() * 40 - 20);
+  }
+  a.set([-0, 0, Infinity, -Infinity, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE], 100);
+  const want = Float64Array.from(a).sort();
+  assert.deepEqual(Array.from(sortFloat64(Float64Array.from(a))), Array.from(want));
 });

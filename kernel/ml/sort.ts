@@ -1,4 +1,4 @@
-// Sorting float64 scores for the ROC walk: a value-bucket sort (radix sort for non-finite input),
+// The float64 sort of kernel/ml (ROC walk, drift statistics): a value-bucket sort (radix sort for non-finite input),
 // 3-5x faster here than TypedArray.prototype.sort on 1M scores.
 
 // 16-bit digits: four passes (11-bit digits, six passes, measured no faster here)

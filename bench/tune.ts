@@ -1,0 +1,74 @@
+// Benchmark: tune.gridSearch on worker threads (workers 1 vs 2 vs the core count) beside scikit-learn's GridSearchCV(n_jobs=-1) on the same grid.
+//
+// One table (seeded, 1,500 rows x 8 features, 3 classes), one grid of 8 MLP candidates, 3 folds,
+// 40 epochs: 24 fits. Each mlnb row runs in this process; GridSearchCV runs in Debian's python3
+// (skipped when python3-sklearn is missing). The machine is shared: compare rows of one run.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import * as aq from "arquero";
+import { mulberry32 } from "../kernel/ml/context.js";
+import { tune } from "../kernel/ml/tune/index.js";
+
+const ROWS = 1500, COLS = 8, EPOCHS = 40, FOLDS = 3;
+const GRID = { layers: [[16], [32], [16, 16], [32, 16]], learningRate: [0.01, 0.003] };
+
+function table(): aq.ColumnTable {
+  const r = mulberry32(11);
+  const cols: Record<string, number[] | string[]> = {};
+  const label: string[] = [];
+  for (let j = 0; j < COLS; j++) cols[`x${j}`] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const c = i % 3;
+    for (let j = 0; j < COLS; j++) (cols[`x${j}`] as number[]).push(c * (j % 3 === c ? 1.5 : 0.2) + (r() - 0.5) * 2);
+    label.push(`c${c}`);
+  }
+  return aq.table({ ...cols, label });
+}
+
+const PYTHON = String.raw`
+import json, sys, time, warnings
+import pandas as pd
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.neural_network import MLPClassifier
+warnings.filterwarnings("ignore")
+d = pd.read_csv(sys.argv[1]); y = d.pop("label")
+grid = {"hidden_layer_sizes": [(16,), (32,), (16, 16), (32, 16)], "learning_rate_init": [0.01, 0.003]}
+m = MLPClassifier(max_iter=${EPOCHS}, batch_size=200, tol=0, n_iter_no_change=10**9, random_state=0)
+t = time.perf_counter()
+g = GridSearchCV(m, grid, cv=StratifiedKFold(${FOLDS}, shuffle=True, random_state=0), n_jobs=-1, refit=False).fit(d, y)
+print(json.dumps({"seconds": time.perf_counter() - t, "best": g.best_score_}))
+`;
+
+/** Print the table. */
+export async function run(): Promise<void> {
+  const t = table();
+  const rows: [string, number, number][] = [];
+  let baseline: string | undefined;
+  const cores = availableParallelism();
+  for (const workers of [...new Set([1, 2, cores])]) {
+    const t0 = performance.now();
+    const res = await tune.gridSearch(t, GRID, { model: "mlpClassifier", target: "label", base: { epochs: EPOCHS, batchSize: 200 }, folds: FOLDS, seed: 1, refit: false, workers });
+    const s = (performance.now() - t0) / 1000;
+    const scores = JSON.stringify(res.results.array("mean_test_score"));
+    baseline ??= scores;
+    rows.push([`mlnb tune.gridSearch, workers: ${workers}${scores === baseline ? "" : " (SCORES DIFFER)"}`, s, res.bestScore]);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "mlnb-bench-tune-"));
+  try {
+    const csv = join(dir, "t.csv");
+    writeFileSync(csv, aq.toCSV(t));
+    const py = spawnSync("/usr/bin/python3", ["-c", PYTHON, csv], { encoding: "utf8" });
+    if (py.status === 0) {
+      const r = JSON.parse(py.stdout.trim()) as { seconds: number; best: number };
+      rows.push([`scikit-learn GridSearchCV(n_jobs=-1)`, r.seconds, r.best]);
+    } else rows.push([`scikit-learn GridSearchCV: not available (${(py.stderr || "no python3").split("\n").filter(Boolean).at(-1)})`, NaN, NaN]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const one = rows[0]![1];
+  console.log(`\n## tune: ${Object.values(GRID).reduce((n, v) => n * v.length, 1)} candidates x ${FOLDS} folds = ${8 * FOLDS} fits (MLP, ${EPOCHS} epochs, ${ROWS} rows x ${COLS}), ${cores} cores\n`);
+  console.log("| run | time | speed-up vs workers: 1 | best mean score |\n|---|---:|---:|---:|");
+  for (const [name, s, best] of rows) console.log(`| ${name} | ${Number.isNaN(s) ? "—" : `${s.toFixed(2)} s`} | ${Number.isNaN(s) ? "—" : `${(one / s).toFixed(2)}x`} | ${Number.isNaN(best) ? "—" : best.toFixed(4)} |`);
+}
