@@ -43,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const quiet = args.values.quiet === true;
   const progress = new ProgressLine(process.stdout);
-  const kernel = await KernelClient.start({ notebookPath: path, typeCheck });
+  // No type-checker warm-up: a run over a warm store answers its checks from the persistent cache.
+  const kernel = await KernelClient.start({ notebookPath: path, typeCheck, env: { MLNB_TYPECHECK_WARMUP: "off" } });
   let failed: string | undefined;
   const started = Date.now();
   // Execution id -> the cell's label and outputs, so an error that escapes a finished cell

@@ -1,4 +1,5 @@
 // The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
@@ -9,6 +10,7 @@ import { moduleGlobals, moduleMeta } from "./moduleGlobals.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
+import { checkCacheDir, openCheckCache } from "./checkCache.js";
 import { CellTypeChecker, declaredNames, syntaxErrors, type CellDiagnostic } from "./typecheck.js";
 
 export interface CellOutcome {
@@ -67,6 +69,8 @@ export interface Executor {
   describe(error: unknown): ErrorInfo;
 }
 
+const require = createRequire(import.meta.url);
+
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
 export function createExecutor(options: ExecutorOptions): Executor {
   const { notebookDir } = options;
@@ -80,7 +84,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const timers = new Map<number, number>();
 
   const typescript = () => (tsPromise ??= import("typescript").then((m) => (m.default ?? m) as typeof TS));
-  const getChecker = async () => (checker ??= new CellTypeChecker(await typescript(), notebookDir));
+  // TypeScript loads only for a check the persistent cache cannot answer (a fresh kernel over a warm store may never need it).
+  const loadTs = () => require("typescript") as typeof TS;
+  const getChecker = async () => (checker ??= new CellTypeChecker(loadTs, notebookDir, openCheckCache(checkCacheDir(notebookPath), notebookDir)));
 
   // Helpers cell scripts call (imports, scope) live on one global object.
   Object.defineProperty(globalThis, RUNTIME, {
@@ -125,8 +131,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
     let warnings: CellDiagnostic[] = [];
     if (mode !== "off") {
-      const ts = await typescript();
-      const diags = (await getChecker()).check(code, declaredNames(ts, code));
+      const diags = (await getChecker()).check(code, (ts) => declaredNames(ts, code));
       if (diags.length && mode === "error") return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
       warnings = diags;
     }
@@ -197,12 +202,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const c = await getChecker();
       // Declarations recorded with the stage's execution: no type check of a restored stage.
       if (c.relearn(code, stored)) return;
-      c.check(code, declaredNames(await typescript(), code));
+      c.check(code, (ts) => declaredNames(ts, code));
       c.commit(code);
     },
     async warmup() {
       if (options.typeCheck === "off") return void (await typescript());
-      (await getChecker()).check("export {};", []);
+      // A headless run (`mlnb run`) skips this: its checks may all come from the persistent cache.
+      if (process.env.MLNB_TYPECHECK_WARMUP === "off") return;
+      (await getChecker()).warm();
     },
     describe: (error) => toErrorInfo(error, compiled, ""),
   };

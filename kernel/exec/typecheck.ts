@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type * as TS from "typescript";
 import { notebookCompilerOptions } from "../lang/compilerOptions.js";
 import { createHost, globalsText, MemoryFiles } from "../lang/host.js";
+import type { CheckCache } from "./checkCache.js";
 
 export { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
 
@@ -23,30 +24,61 @@ const GLOBALS_FILE = "__mlnb_globals__.d.ts";
 export class CellTypeChecker {
   private readonly history = new Map<string, string>();
   private readonly mem = new MemoryFiles();
-  private readonly service: TS.LanguageService;
+  private serviceInstance: TS.LanguageService | undefined;
+  private tsInstance: typeof TS | undefined;
+  private loadTs: (() => typeof TS) | undefined;
   private readonly cellPath: string;
   private preludeLength = 0;
   /** Diagnostics of checked texts (prelude + cell): re-running an unchanged cell skips the checker. */
   private readonly memo = new Map<string, { diags: CellDiagnostic[]; decls?: [string, string][] }>();
   private last: { diags: CellDiagnostic[]; decls?: [string, string][] } | undefined;
   private lastFromMemo = false;
+  /** The persistent key of the last check not answered from memory (stored once its declarations are known). */
+  private pendingKey: string | undefined;
   /** The declarations each cell's code last produced (a cached stage re-learns them without a check). */
   private readonly declsByCode = new Map<string, [string, string][]>();
 
+  /**
+   * `ts` is TypeScript or a function loading it: with a loader, TypeScript and the language
+   * service are loaded only when a check is not answered by `cache` (results kept across kernels).
+   */
   constructor(
-    private readonly ts: typeof TS,
-    notebookDir: string,
+    ts: typeof TS | (() => typeof TS),
+    private readonly notebookDir: string,
+    private readonly cache?: CheckCache,
   ) {
     this.cellPath = join(notebookDir, CELL_FILE);
     this.mem.set(join(notebookDir, GLOBALS_FILE), globalsText());
     this.mem.set(this.cellPath, "export {};\n");
-    const { options } = notebookCompilerOptions(ts, notebookDir);
-    this.service = ts.createLanguageService(createHost(ts, notebookDir, this.mem, options, (f) => f === this.cellPath), ts.createDocumentRegistry());
+    if (typeof ts !== "function") this.tsInstance = ts;
+    else this.loadTs = ts;
+  }
+
+  private get ts(): typeof TS {
+    return (this.tsInstance ??= this.loadTs!());
+  }
+
+  private get service(): TS.LanguageService {
+    if (this.serviceInstance) return this.serviceInstance;
+    const ts = this.ts;
+    const { options } = notebookCompilerOptions(ts, this.notebookDir);
+    return (this.serviceInstance = ts.createLanguageService(createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath), ts.createDocumentRegistry()));
   }
 
   /** Type check a cell; `redeclared` are the names it defines (dropped from the prelude). */
-  check(code: string, redeclared: Iterable<string>): CellDiagnostic[] {
-    const skip = new Set(redeclared);
+  check(code: string, redeclared: Iterable<string> | ((ts: typeof TS) => Iterable<string>)): CellDiagnostic[] {
+    this.pendingKey = undefined;
+    if (this.cache) {
+      const key = this.cache.key(this.history, code);
+      const stored = this.cache.get(key);
+      if (stored) {
+        this.last = { diags: stored.diags, decls: stored.decls };
+        this.lastFromMemo = true;
+        return stored.diags;
+      }
+      this.pendingKey = key;
+    }
+    const skip = new Set(typeof redeclared === "function" ? redeclared(this.ts) : redeclared);
     const prelude = [...this.history].filter(([name]) => !skip.has(name)).map(([, text]) => text).join("\n");
     const head = prelude ? prelude + "\n" : "";
     this.preludeLength = head.length;
@@ -82,6 +114,7 @@ export class CellTypeChecker {
     // Same prelude and code as a text checked and committed before: the same declarations.
     if (this.lastFromMemo && this.last?.decls) {
       for (const [name, text] of this.last.decls) this.history.set(name, text);
+      this.rememberDecls(code, this.last.decls);
       return;
     }
     const ts = this.ts;
@@ -130,6 +163,12 @@ export class CellTypeChecker {
     for (const [name, texts] of own) decls.push([name, texts.join("\n")]);
     for (const [name, text] of decls) this.history.set(name, text);
     if (this.last) this.last.decls = decls;
+    if (this.pendingKey && this.last) this.cache?.set(this.pendingKey, { diags: this.last.diags, decls });
+    this.pendingKey = undefined;
+    this.rememberDecls(code, decls);
+  }
+
+  private rememberDecls(code: string, decls: [string, string][]): void {
     if (this.declsByCode.size >= 256) this.declsByCode.delete(this.declsByCode.keys().next().value!);
     this.declsByCode.set(code, decls);
   }
@@ -148,6 +187,13 @@ export class CellTypeChecker {
   /** The declarations `code` made when it last ran here (recorded with a stage's execution). */
   declarationsOf(code: string): [string, string][] | undefined {
     return this.declsByCode.get(code);
+  }
+
+  /** Load TypeScript and the checker's libraries now (before the first cell that needs them). */
+  warm(): void {
+    const service = this.service;
+    this.mem.set(this.cellPath, "export {};\n");
+    service.getSemanticDiagnostics(this.cellPath);
   }
 
   /** Forget every declaration (after %reset). */
