@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
 import { encode, LineDecoder, type ExecStatus, type ExecuteOptions, type Reply, type Request } from "./protocol.js";
+import { kernelEnv } from "./stages/store/location.js";
 
 export interface KernelClientOptions {
   /** The notebook file; the kernel's working directory is its folder. */
@@ -54,7 +55,7 @@ export class KernelClient extends EventEmitter {
     const extra = (process.env.MLNB_KERNEL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     const child = spawn(options.nodePath ?? process.execPath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", ...extra, SERVER], {
       cwd: dirname(options.notebookPath),
-      env: { ...process.env, ...options.env, MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
+      env: { ...kernelEnv({ ...process.env, ...options.env }), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       detached: options.ownProcessGroup ?? false,
     });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { formatTime } from "../stages/format.js";
 import { defineCommand, startCommand, usageError, type Io } from "./args.js";
 import { isSharedStore } from "../stages/store/shared/store.js";
-import { diffRuns, notebookKey, openStore, storeDirFor, type Change, type RunDiff, type RunSummary } from "../stages/store/index.js";
+import { diffRuns, notebookKey, openStore, storeDirFor, storeFromEnv, type Change, type RunDiff, type RunSummary } from "../stages/store/index.js";
 
 const SPEC = defineCommand({
   command: "runs",
@@ -35,7 +35,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
   if ((isDiff && (ids.length < 2 || rest.length > 3)) || (!isDiff && rest.length > 1)) {
     return usageError(SPEC, isDiff ? "diff needs two run ids" : `unexpected argument "${rest[1]}"`, io);
   }
-  const dir = args.store ?? (notebook ? storeDirFor(notebook) : ".mlnb");
+  const dir = args.store ?? (notebook ? storeDirFor(notebook) : (storeFromEnv() ?? ".mlnb"));
   if (!isSharedStore(dir) && !existsSync(join(dir, "runs.sqlite"))) {
     io.err(`mlnb runs: no run store at ${dir} (run the notebook first, or pass --store DIR)`);
     return 1;

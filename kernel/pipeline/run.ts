@@ -109,7 +109,7 @@ export async function runPipeline(pipeline: Pipeline, argv: string[], options: R
     if (changes.length) err(`warning: versions differ from the lock (${changes.join(", ")}): hashes may differ`);
   }
 
-  const storeDir = args.values.store ?? process.env.MLNB_STORE ?? storeDirFor(scriptPath);
+  const storeDir = args.values.store ?? storeDirFor(scriptPath);
   const codecs = createLibraryCodecs();
   const store = openStore({ dir: resolveStoreLocation(storeDir), codecs });
   const runId = store.beginRun({ notebook: notebookKey(scriptPath), seed: pipeline.stages[0]?.seed ?? 0, params, source: "script" });

@@ -49,7 +49,7 @@ export function createSession(options: SessionOptions): Session {
   const faults = createFaultReporter({ send, running: () => running?.id, labelOf: (id) => labels.get(id), describe: (e) => executor.describe(e) });
   const getNotebook = () =>
     (notebook ??= loadStageModules().then(
-      (mods) => (loaded = new NotebookState(options.notebookPath ?? notebookPathFromEnv(options.notebookDir), mods, options.storeDir ?? process.env.MLNB_STORE)),
+      (mods) => (loaded = new NotebookState(options.notebookPath ?? notebookPathFromEnv(options.notebookDir), mods, options.storeDir)),
     ));
 
   /** Resolves when the execution is done, even if its code never settles (interrupted). */

@@ -1,5 +1,5 @@
 // The run store: runs, stage executions, cache lookup and history (see store.ts).
-export { openStore, storeDirFor, resolveStoreLocation, notebookKey, type RunStore, type StoreOptions } from "./store.js";
+export { openStore, storeDirFor, storeFromEnv, resolveStoreLocation, notebookKey, type RunStore, type StoreOptions } from "./store.js";
 export { createBlobStore, BlobError, type BlobStore } from "./blobs.js";
 export { diffRuns, latestStageRuns, metricsOf, type Change, type RunDiff } from "./history.js";
 export { SCHEMA_VERSION } from "./schema.js";

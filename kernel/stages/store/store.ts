@@ -54,15 +54,7 @@ export interface RunStore {
   close(): void;
 }
 
-/** The store folder of a notebook: MLNB_STORE when set, else `.mlnb/` beside the notebook. */
-export function storeDirFor(notebookPath: string): string {
-  return process.env.MLNB_STORE ? resolveStoreLocation(process.env.MLNB_STORE) : join(dirname(notebookPath), ".mlnb");
-}
-
-/** A store location as given: a folder resolved to an absolute path, a `postgres://` URL kept as it is. */
-export function resolveStoreLocation(location: string): string {
-  return isSharedStore(location) ? location : resolve(location);
-}
+export { resolveStoreLocation, storeDirFor, storeFromEnv } from "./location.js";
 
 /** The name runs are filed under for a notebook path (its file name: stores live beside notebooks). */
 export function notebookKey(notebookPath: string): string {

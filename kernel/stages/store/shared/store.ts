@@ -10,9 +10,8 @@ import { startBridge, type SyncBridge } from "./bridge.js";
 import { redact } from "./pgRuns.js";
 
 /** True for a store location that names a shared store (`postgres://` or `postgresql://`). */
-export function isSharedStore(location: string): boolean {
-  return /^postgres(ql)?:\/\//.test(location);
-}
+import { isSharedStore } from "../location.js";
+export { isSharedStore };
 
 export interface SharedStoreOptions {
   /** The PostgreSQL connection URL of the run records. */
