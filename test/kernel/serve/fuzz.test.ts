@@ -4,6 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { inputs, servedPenguins } from "./fixture.js";
 import { pipeline, post } from "./raw.js";
+import { mulberry32 } from "../../../kernel/ml/context.js";
 
 // Seeded: a failure names the request number, and the same seed replays the same requests.
 const SEED = 15;
@@ -14,16 +15,6 @@ const DEPTH = 32;
 const logged: string[] = [];
 const setup = servedPenguins({ token: "fuzz", maxBodyBytes: 64 * 1024, log: (l) => logged.push(l) });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   n: number;
