@@ -244,7 +244,8 @@ describe("seattle-weather.mlnb", () => {
     const candidates = (search!.data as { values: { params: string; mean: number; rank: number }[] }).values;
     assert.equal(candidates.length, 4);
     for (const c of candidates) assert.ok(c.mean > 0.2 && c.mean < 0.8, `${c.params}: ${c.mean}`);
-    assert.equal(candidates.find((c) => c.rank === 1)!.params, JSON.stringify({ layers: [16], learningRate: 0.03 }));
+    // Measured once stratified folds became scikit-learn's contiguous blocks (they were dealt round robin): 32 units rank first.
+    assert.equal(candidates.find((c) => c.rank === 1)!.params, JSON.stringify({ layers: [32], learningRate: 0.03 }));
     const [confusion] = charts(executed, "evaluate");
     const cells = (confusion!.data as { values: { actual: string; count: number }[] }).values;
     assert.deepEqual([...new Set(cells.map((c) => c.actual))], ["drizzle", "fog", "rain", "snow", "sun"]);
@@ -264,7 +265,7 @@ describe("seattle-weather.mlnb", () => {
       const got = served.predict(days.objects() as Record<string, unknown>[]);
       const m = evaluate.classification(days.array("weather") as string[], got.predictions);
       assert.ok(m.accuracy > 0.8, `accuracy on all days ${m.accuracy}`);
-      assert.deepEqual(served.provenance.bestParams, { layers: [16], learningRate: 0.03 });
+      assert.deepEqual(served.provenance.bestParams, { layers: [32], learningRate: 0.03 });
     } finally {
       served.dispose();
     }
