@@ -142,7 +142,7 @@ export async function runViewsTest(o: ViewsTestOptions): Promise<ViewsTestResult
     await runRows.nth(1).click({ modifiers: ["Control"] });
     await runRows.nth(1).click({ button: "right" });
     await page.getByRole("menuitem", { name: "Compare Runs" }).first().click();
-    const compare = await frameWith(page, "table.compare", 60_000);
+    const compare = await frameWith(page, "table.compare", 180_000);
     const changed = await compare.locator("tr.changed").evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.section}:${(r as HTMLElement).dataset.key}`));
     check("the comparison highlights the changed epochs, train code unchanged, and metrics", changed.includes("params:epochs") && !changed.includes("code:train") && changed.some((c) => c.startsWith("metrics:")), changed.join(" "));
     const lines = await compare.locator(".chart svg .mark-line path, .chart svg path").count();
