@@ -4,7 +4,7 @@ import type { Schema } from "../ml/deploy/schema.js";
 /** Build the OpenAPI document for a bundle's input schema and task. */
 export function openApi(schema: Schema, info: { task: string; kind: string; target: string; labels?: unknown[]; maxRows: number; maxFieldErrors: number }): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
-  for (const f of schema.fields) properties[f.name] = { type: f.type, ...(f.nullable ? { nullable: true } : {}), ...(f.categories ? { enum: f.categories } : {}) };
+  for (const f of schema.fields) properties[f.name] = { ...(f.type === "date" ? { type: "string", description: 'ISO 8601 date or date-time ("2012-01-01")' } : { type: f.type }), ...(f.nullable ? { nullable: true } : {}), ...(f.categories ? { enum: f.categories } : {}) };
   const required = schema.fields.filter((f) => !f.nullable).map((f) => f.name);
   const row = { type: "object", properties, ...(required.length ? { required } : {}), additionalProperties: false };
   const rows = { type: "array", items: { $ref: "#/components/schemas/Row" }, minItems: 1, maxItems: info.maxRows };

@@ -1,5 +1,6 @@
 // Request bodies of POST /predict: JSON rows, MLflow's dataframe_split / dataframe_records / inputs / instances, into plain rows.
 
+import type { FieldType } from "../ml/deploy/schema.js";
 import { HttpError } from "./http.js";
 
 /** Largest number of rows one request may carry. */
@@ -100,7 +101,7 @@ function checkColumns(columns: unknown[], where: string): string[] {
  * rows, typing each value by the schema: number and boolean fields are converted (an empty field
  * is null); a value that does not convert stays a string, so the 422 names it.
  */
-export function parseCsvRows(body: Buffer, types: Record<string, "number" | "string" | "boolean">): unknown[] {
+export function parseCsvRows(body: Buffer, types: Record<string, FieldType>): unknown[] {
   const text = body.toString("utf8").replace(/^\ufeff/, "");
   const records: string[][] = [];
   let field = "";
@@ -135,8 +136,8 @@ export function parseCsvRows(body: Buffer, types: Record<string, "number" | "str
   );
 }
 
-function typed(v: string, type: "number" | "string" | "boolean" | undefined): unknown {
+function typed(v: string, type: FieldType | undefined): unknown {
   if (type === "number") return v === "" ? null : Number.isFinite(Number(v)) ? Number(v) : v;
   if (type === "boolean") return v === "" ? null : v === "true" || v === "True" ? true : v === "false" || v === "False" ? false : v;
-  return type === "string" && v === "" ? null : v;
+  return (type === "string" || type === "date") && v === "" ? null : v;
 }

@@ -104,7 +104,10 @@ function digest(s: string): Buffer {
 /** Create (but do not start) the HTTP server for a loaded bundle. */
 export function createServer(predictor: Predictor, opts: ServeOptions = {}): ModelServer {
   const metrics = new Metrics();
-  const window = new DriftWindow(predictor.reference, opts.windowSize ?? 1000);
+  // Dates move forward by nature: live days are never among the training days, so no drift is measured on them.
+  const dateFields = new Set(predictor.schema.fields.filter((f) => f.type === "date").map((f) => f.name));
+  const driftReference = { ...predictor.reference, columns: Object.fromEntries(Object.entries(predictor.reference.columns).filter(([c]) => !dateFields.has(c))) };
+  const window = new DriftWindow(driftReference, opts.windowSize ?? 1000);
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
   const tokenDigest = opts.token ? digest(opts.token) : null;
   const predict = batcher((rows) => predictor.predict(rows));

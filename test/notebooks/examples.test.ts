@@ -6,7 +6,11 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { deploy, evaluate, features, read } from "../../kernel/ml/index.js";
+import type { ColumnTable } from "arquero";
+import { deploy, evaluate } from "../../kernel/ml/index.js";
+import { createServer } from "../../kernel/serve/index.js";
+import { openStore, storeDirFor } from "../../kernel/stages/store/index.js";
+import { createLibraryCodecs } from "../../kernel/stages/libraryCodecs.js";
 import { parseNotebook, type Notebook } from "../../kernel/notebook/format.js";
 import { listNotebooks } from "../../kernel/notebook/list.js";
 
@@ -81,6 +85,24 @@ function median(v: number[]): number {
 
 function rowsOf(file: string): Record<string, unknown>[] {
   return JSON.parse(readFileSync(path.join(ROOT, "notebooks", "data", file), "utf8")) as Record<string, unknown>[];
+}
+
+/** Values a notebook's latest run stored, by stage and output name (the notebook's own results). */
+async function storedOutputs(notebook: string, wanted: Record<string, string[]>): Promise<Record<string, unknown>> {
+  const store = openStore({ dir: storeDirFor(notebook), codecs: createLibraryCodecs() });
+  try {
+    const [latest] = store.listRuns({ limit: 1 });
+    const run = store.getRun(latest!.id)!;
+    const out: Record<string, unknown> = {};
+    for (const [stage, names] of Object.entries(wanted)) {
+      const sr = run.stageRuns.find((r) => r.stage === stage);
+      assert.ok(sr, `no ${stage} stage in the latest run`);
+      Object.assign(out, await store.loadOutputs(sr.outputs.filter((o) => names.includes(o.name))));
+    }
+    return out;
+  } finally {
+    store.close();
+  }
 }
 
 /** A second run from a clean store (another copy) trains bit-identical weights and logs the same metrics. */
@@ -252,21 +274,26 @@ describe("seattle-weather.mlnb", () => {
     assert.equal(cells.reduce((s, c) => s + c.count, 0), 366);
   });
 
-  it("writes a bundle that predicts the weather of days given their measurements and season", async () => {
+  it("serves the whole pipeline: raw test days POSTed over HTTP get the notebook's predictions and probabilities", async () => {
     const { code } = await first;
     assert.equal(code, 0);
+    const { testDays, predicted, scores } = await storedOutputs(path.join(dir, "seattle-weather.mlnb"), { split: ["testDays"], evaluate: ["predicted", "scores"] });
     const served = await deploy.load(path.join(dir, "models", "seattle-weather"));
+    const srv = createServer(served);
     try {
-      const days = features.derive(features.datePart(await read.csv(path.join(ROOT, "notebooks", "data", "seattle-weather.csv")), "date", { parts: ["dayOfYear"] }), {
-        season_sin: "op.sin($.tau * d.date_dayOfYear / 365.25)",
-        season_cos: "op.cos($.tau * d.date_dayOfYear / 365.25)",
-        temp_range: "d.temp_max - d.temp_min",
-      }, { tau: 2 * Math.PI });
-      const got = served.predict(days.objects() as Record<string, unknown>[]);
-      const m = evaluate.classification(days.array("weather") as string[], got.predictions);
-      assert.ok(m.accuracy > 0.8, `accuracy on all days ${m.accuracy}`);
+      assert.deepEqual(served.schema.fields.map((f) => `${f.name}:${f.type}`), ["date:date", "precipitation:number", "temp_max:number", "temp_min:number", "wind:number"]);
+      const { url } = await srv.listen(0);
+      // the raw rows as the notebook read them: the date as an ISO string, no derived column
+      const rows = ((testDays as ColumnTable).objects() as Record<string, unknown>[]).map((r) => ({ ...r, date: (r.date as Date).toISOString().slice(0, 10) }));
+      assert.equal(rows.length, 366);
+      const res = await fetch(`${url}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as { predictions: string[]; probabilities: number[][] };
+      assert.deepEqual(body.predictions, predicted);
+      assert.deepEqual(body.probabilities, scores);
       assert.deepEqual(served.provenance.bestParams, { layers: [32], learningRate: 0.03 });
     } finally {
+      await srv.close();
       served.dispose();
     }
   });

@@ -5,11 +5,12 @@ import path from "node:path";
 import * as aq from "arquero";
 import { fromJSON, type Transformer } from "../prep/base.js";
 import "../prep/index.js";
+import "../features/index.js";
 import { load as loadModel } from "../train/load.js";
 import type { Model } from "../train/trained.js";
 import { BUNDLE_VERSION, type BundleManifest } from "./bundle.js";
 import type { ReferenceData } from "./reference.js";
-import type { Schema } from "./schema.js";
+import { dateValue, type Schema } from "./schema.js";
 
 export interface Prediction {
   predictions: (string | number | boolean)[];
@@ -56,6 +57,7 @@ function firstMax(row: number[]): number {
 export function predictor(parts: Omit<Predictor, "predict" | "dispose"> & { model: Model; preprocess?: Transformer }): Predictor {
   const { model, preprocess, schema } = parts;
   const names = schema.fields.map((f) => f.name);
+  const dates = new Set(schema.fields.filter((f) => f.type === "date").map((f) => f.name));
   return {
     schema,
     manifest: parts.manifest,
@@ -64,7 +66,8 @@ export function predictor(parts: Omit<Predictor, "predict" | "dispose"> & { mode
     reference: parts.reference,
     predict(rows) {
       const cols: Record<string, unknown[]> = {};
-      for (const n of names) cols[n] = rows.map((r) => r[n] ?? null);
+      // date fields arrive as ISO strings (JSON, CSV): the preprocessing sees Dates, as in the notebook
+      for (const n of names) cols[n] = dates.has(n) ? rows.map((r) => dateValue(r[n])) : rows.map((r) => r[n] ?? null);
       let table = aq.table(cols);
       if (preprocess) table = preprocess.transform(table);
       if (model.task !== "classification") return { predictions: model.predict(table) };

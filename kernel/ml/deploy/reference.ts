@@ -29,6 +29,7 @@ function summarise(values: ArrayLike<unknown>): ColumnSummary {
   let min = Infinity;
   let max = -Infinity;
   let numeric = true;
+  let dates = 0;
   const counts = new Map<string, number>();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -37,6 +38,10 @@ function summarise(values: ArrayLike<unknown>): ColumnSummary {
       continue;
     }
     count++;
+    if (v instanceof Date) {
+      dates++;
+      continue;
+    }
     if (typeof v === "number") {
       sum += v;
       if (v < min) min = v;
@@ -47,6 +52,8 @@ function summarise(values: ArrayLike<unknown>): ColumnSummary {
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
   }
+  // dates: every day is new, so counts per value say nothing; the count and missing values do
+  if (dates > 0 && dates === count) return { count, missing };
   if (!numeric || count === 0) {
     const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 50);
     return { count, missing, counts: Object.fromEntries(top) };
@@ -77,7 +84,7 @@ export function referenceSample(table: ColumnSource, columns: string[], max = RE
     const kept = new Array<unknown>(k);
     for (let i = 0; i < k; i++) {
       const v = values[Math.floor((i * n) / k)];
-      kept[i] = v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? null : v;
+      kept[i] = v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? null : v instanceof Date ? v.toISOString() : v;
     }
     out[c] = kept;
   }

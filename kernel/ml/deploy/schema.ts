@@ -3,11 +3,14 @@
 /** One input field: its JSON type, whether null is allowed, and the allowed categories of string fields. */
 export interface FieldSchema {
   name: string;
-  type: "number" | "string" | "boolean";
+  /** "date": a Date column in the notebook; requests carry it as an ISO 8601 string ("2012-01-01"). */
+  type: FieldType;
   nullable: boolean;
   /** Allowed values of a string field (absent: any string). */
   categories?: string[];
 }
+
+export type FieldType = "number" | "string" | "boolean" | "date";
 
 export interface Schema {
   fields: FieldSchema[];
@@ -40,17 +43,28 @@ export function inferSchema(table: ColumnSource, exclude: string[] = []): Schema
         nullable = true;
         continue;
       }
-      kinds.add(typeof v);
+      kinds.add(v instanceof Date ? "date" : typeof v);
       if (typeof v === "string" && distinct.size <= MAX_CATEGORIES) distinct.add(v);
     }
     if (kinds.size > 1) throw new Error(`deploy: column "${name}" mixes ${[...kinds].join(" and ")} values; give an explicit schema`);
     const kind = kinds.size ? [...kinds][0] : "number";
-    if (kind !== "number" && kind !== "string" && kind !== "boolean") throw new Error(`deploy: column "${name}" has ${kind} values, which JSON requests cannot carry`);
+    if (kind !== "number" && kind !== "string" && kind !== "boolean" && kind !== "date") throw new Error(`deploy: column "${name}" has ${kind} values, which JSON requests cannot carry`);
     const field: FieldSchema = { name, type: kind, nullable };
     if (kind === "string" && distinct.size <= MAX_CATEGORIES) field.categories = [...distinct].sort();
     fields.push(field);
   }
   return { fields };
+}
+
+/**
+ * A date field's value as a Date: a Date stays, an ISO 8601 string is parsed as read.csv parses
+ * it ("2012-01-01" is UTC midnight); anything else is null. Shared by checks and prediction.
+ */
+export function dateValue(v: unknown): Date | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
+  if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(v)) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t);
 }
 
 function describe(v: unknown): string {
@@ -90,6 +104,10 @@ export function checkRows(rows: unknown[], schema: Schema, ignore: string[] = []
       const v = Object.hasOwn(rec, f.name) ? rec[f.name] : undefined;
       if (v === undefined || v === null) {
         if (!f.nullable) add({ row: r, field: f.name, message: v === null ? "must not be null" : "is missing" });
+        continue;
+      }
+      if (f.type === "date") {
+        if (!dateValue(v)) add({ row: r, field: f.name, message: `must be an ISO 8601 date such as "2012-01-01", got ${describe(v)}` });
         continue;
       }
       if (typeof v !== f.type || (f.type === "number" && !Number.isFinite(v))) {

@@ -1,5 +1,7 @@
 // features.datePart: calendar parts of a date column (year, month, day, weekday, hour, dayOfYear, isWeekend).
 import type { ColumnTable } from "arquero";
+import { registerReviver } from "../prep/base.js";
+import { RowWise } from "./rowWise.js";
 
 export type DatePart = "year" | "month" | "day" | "weekday" | "hour" | "dayOfYear" | "isWeekend";
 export interface DatePartOptions {
@@ -26,8 +28,35 @@ function toDate(v: unknown): Date | null {
 /**
  * Add one numeric column per part (missing dates give NaN). month is 1-12, weekday 0 = Monday
  * .. 6 = Sunday (pandas' dayofweek), dayOfYear 1-366, isWeekend 1 for Saturday and Sunday.
+ * With a table, the columns are added now; with only a column name, the result is the same step
+ * as a transformer for `prep.pipeline` (and so for a deployed bundle).
  */
-export function datePart(table: ColumnTable, column: string, options: DatePartOptions = {}): ColumnTable {
+export function datePart(table: ColumnTable, column: string, options?: DatePartOptions): ColumnTable;
+export function datePart(column: string, options?: DatePartOptions): DatePartStep;
+export function datePart(a: ColumnTable | string, b?: string | DatePartOptions, c?: DatePartOptions): ColumnTable | DatePartStep {
+  if (typeof a === "string") return new DatePartStep(a, (b as DatePartOptions | undefined) ?? {});
+  return addDateParts(a, b as string, c ?? {});
+}
+
+/** `features.datePart(column, options)` as a transformer: no state, its options are its JSON. */
+export class DatePartStep extends RowWise {
+  readonly type = "DatePart";
+  constructor(readonly column: string, options: DatePartOptions = {}) {
+    super({ column, ...options });
+    if (typeof column !== "string") throw new TypeError("features.datePart: the column must be a name");
+  }
+  protected needs(): string[] { return [this.column]; }
+  protected apply(table: ColumnTable): ColumnTable {
+    const { column: _c, ...options } = this.options;
+    return addDateParts(table, this.column, options as DatePartOptions);
+  }
+}
+registerReviver("DatePart", (j) => {
+  const { column, ...options } = j.options as unknown as DatePartOptions & { column: string };
+  return new DatePartStep(column, options);
+});
+
+function addDateParts(table: ColumnTable, column: string, options: DatePartOptions): ColumnTable {
   if (!table.column(column)) throw new Error(`features.datePart: no column "${column}" (columns: ${table.columnNames().join(", ")})`);
   const parts = options.parts ?? ALL;
   for (const p of parts) if (!ALL.includes(p)) throw new Error(`features.datePart: unknown part "${p}" (${ALL.join(", ")})`);
