@@ -1,4 +1,5 @@
 // features.derive: new columns from arquero expressions (strings or arrow functions over a row `d`), now or as a bundle step.
+import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { registerReviver } from "../prep/base.js";
 import { RowWise } from "./rowWise.js";
@@ -46,6 +47,16 @@ export class DeriveStep extends RowWise {
       else throw new TypeError(`features.derive: column "${name}": an expression must be a string or an arrow function over d (escaped functions cannot be saved in a bundle)`);
     }
     super(params ? { values: exprs, params } : { values: exprs });
+    // Parse now (no table needed): a bad expression fails where it is written or when a bundle loads, not on a request.
+    // The scope gives arquero the params to check `$.name` against and accepts any column name (columns are checked on use).
+    const scope = { params: () => params ?? {}, column: () => ({}), columnNames: () => [] };
+    for (const [name, text] of Object.entries(exprs)) {
+      try {
+        aq.parse({ [name]: text }, { ast: true, table: scope } as never);
+      } catch (e) {
+        throw new Error(`features.derive: column "${name}": ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
   }
   protected needs(): string[] { return []; }
   protected apply(table: ColumnTable): ColumnTable {
