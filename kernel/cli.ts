@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, string> = {
   import: "import a Jupyter .ipynb as an .mlnb notebook",
   script: "run an exported pipeline script: mlnb script NB.pipeline.ts [--verify]",
   serve: "serve a model bundle over HTTP: mlnb serve BUNDLE [--port 8080]",
+  predict: "score a data file with a model bundle: mlnb predict BUNDLE DATA.(csv|parquet|json) [-o OUT]",
   drift: "compare two data sets for drift: mlnb drift --reference A --current B",
   jupyter: "install the Jupyter kernelspec: mlnb jupyter install [--user | --sys-prefix | --prefix DIR]; or uninstall",
 };

@@ -1,6 +1,6 @@
 // Request bodies of POST /predict: JSON rows, MLflow's dataframe_split / dataframe_records / inputs / instances, into plain rows.
 
-import type { FieldType } from "../ml/deploy/schema.js";
+import { fromText, type FieldType } from "../ml/deploy/schema.js";
 import { HttpError } from "./http.js";
 
 /** Largest number of rows one request may carry. */
@@ -130,14 +130,8 @@ export function parseCsvRows(body: Buffer, types: Record<string, FieldType>): un
     records.slice(1).map((values, r) => {
       if (values.length !== header.length) throw new HttpError(400, `CSV line ${r + 2} has ${values.length} fields, the header ${header.length}`);
       const rec = Object.create(null) as Record<string, unknown>;
-      header.forEach((c, j) => (rec[c] = typed(values[j], types[c])));
+      header.forEach((c, j) => (rec[c] = fromText(values[j], types[c])));
       return rec;
     }),
   );
-}
-
-function typed(v: string, type: FieldType | undefined): unknown {
-  if (type === "number") return v === "" ? null : Number.isFinite(Number(v)) ? Number(v) : v;
-  if (type === "boolean") return v === "" ? null : v === "true" || v === "True" ? true : v === "false" || v === "False" ? false : v;
-  return (type === "string" || type === "date") && v === "" ? null : v;
 }

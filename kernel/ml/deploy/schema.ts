@@ -62,9 +62,24 @@ export function inferSchema(table: ColumnSource, exclude: string[] = []): Schema
  */
 export function dateValue(v: unknown): Date | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
-  if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(v)) return null;
-  const t = Date.parse(v);
+  const m = typeof v === "string" ? /^(\d{4})-(\d{2})-(\d{2})/.exec(v) : null;
+  if (!m) return null;
+  // Date.parse rolls "2013-02-30" over to March: a day the month does not have is not a date
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
+  const t = Date.parse(v as string);
   return Number.isNaN(t) ? null : new Date(t);
+}
+
+/**
+ * A field's value from CSV text, typed by the schema (the server's text/csv and `mlnb predict`
+ * read CSV alike): number and boolean fields are converted, an empty field is null; text that
+ * does not convert stays a string, so the row check names it.
+ */
+export function fromText(v: string, type: FieldType | undefined): unknown {
+  if (type === "number") return v === "" ? null : Number.isFinite(Number(v)) ? Number(v) : v;
+  if (type === "boolean") return v === "" ? null : v === "true" || v === "True" ? true : v === "false" || v === "False" ? false : v;
+  return (type === "string" || type === "date") && v === "" ? null : v;
 }
 
 function describe(v: unknown): string {
