@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as TS from "typescript";
-import { BUILTIN_MODULES, PACKAGE_ROOT } from "./paths.js";
+import { BUILTIN_MODULES, MODULE_STAND_INS, PACKAGE_ROOT } from "./paths.js";
 
 /**
  * A file's text that tells TypeScript what changed since an older text of the same file, so an
@@ -143,7 +143,11 @@ export function createHost(ts: typeof TS, notebookDir: string, mem: MemoryFiles,
         const cache = cell ? undefined : resolutionCache;
         const first = ts.resolveModuleName(name, containingFile, opts, ts.sys, cache);
         if (first.resolvedModule || !cell) return first;
-        return ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, cache);
+        const fallback = ts.resolveModuleName(name, fallbackFrom, opts, ts.sys, cache);
+        const standIn = MODULE_STAND_INS[name];
+        // As the kernel runs it: the stand-in's types when the package itself is not installed.
+        if (fallback.resolvedModule || !standIn) return fallback;
+        return { resolvedModule: { resolvedFileName: standIn.replace(/\.js$/, ".d.ts"), extension: ts.Extension.Dts, isExternalLibraryImport: false } };
       }),
   };
   return host;
