@@ -132,6 +132,19 @@ describe("notebook language service", () => {
     assert.deepEqual(strict.diagnostics().get("c0"), [], "the callbacks' parameters are typed from the array, so noImplicitAny has nothing to say");
   });
 
+  it("types @tensorflow/tfjs-node as the kernel runs it when it is not installed: TensorFlow.js's API", () => {
+    const code = 'import * as tf from "@tensorflow/tfjs-node";\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ inputShape: [2], units: 3 }));\nconst wrong: string = model.countParams();';
+    s.setCells(cells(code));
+    assert.deepEqual(
+      s.diagnostics().get("c0")!.map((d) => d.message),
+      ["Type 'number' is not assignable to type 'string'."],
+      "no TS2307 (cannot find module), and the model's types are real",
+    );
+    const c = at('import * as tf from "@tensorflow/tfjs-node";\ntf.lay|');
+    s.setCells(cells(c.text));
+    assert.ok(labels("c0", c.offset).includes("layers"));
+  });
+
   it("answers after a run of small edits as a service that parsed the text afresh does", () => {
     const edits = ["const rows = [1, 2, 3];\nrows.ma", "const rowz = [1, 2, 3, 4];\nrows.ma", "const rows = [1, 2];\nrows.fil", "const rows = 1;\nrows.fil"];
     const incremental = new NotebookLanguageService(ts, dir);
