@@ -73,14 +73,8 @@ export async function run(): Promise<void> {
     const cpu = xs.map((x) => x.cpu);
     return `| ${name} | ${xs.length} | ${ms(quantile(wall, 0.5))} | ${ms(quantile(wall, 0.95))} | ${ms(quantile(cpu, 0.5))} | ${ms(quantile(cpu, 0.95))} |`;
   };
-  const p50 = quantile(
-    edited.map((x) => x.wall),
-    0.5,
-  );
-  const cpuP50 = quantile(
-    edited.map((x) => x.cpu),
-    0.5,
-  );
+  const p50 = quantile(edited.map((x) => x.wall), 0.5);
+  const cpuP50 = quantile(edited.map((x) => x.cpu), 0.5);
   const files = s.programFileCount();
   console.log(
     [
