@@ -3,7 +3,8 @@ import type { Node } from "acorn";
 
 type AnyNode = Node & Record<string, any>;
 
-const CLOSURES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression", "ClassBody"]);
+/** Nodes whose code runs later than the statement holding them (functions, class members). */
+export const CLOSURE_TYPES: ReadonlySet<string> = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression", "ClassBody"]);
 
 /**
  * Every identifier name that appears inside a function, arrow or class body of `program` (an
@@ -18,7 +19,7 @@ export function closureNames(program: AnyNode): { names: Set<string>; all: boole
       if (inClosure) names.add(node.name);
       if (node.name === "eval") all = true;
     }
-    const inner = inClosure || CLOSURES.has(node.type);
+    const inner = inClosure || CLOSURE_TYPES.has(node.type);
     for (const key of Object.keys(node)) {
       const v = node[key];
       if (Array.isArray(v)) {

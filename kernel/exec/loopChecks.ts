@@ -8,6 +8,8 @@
 //
 //   { __mlnb_l0: for (...) { if (__mlnb_flag[0]) break __mlnb_l0; BODY }; if (__mlnb_flag[0]) __mlnb_stop(); }
 //
+// (`after` may add to that: a cell's top-level loop publishes the cell's variables first.)
+//
 // `continue` still works: the test is at the start of the body, and the labels a loop already
 // has stay on it (a loop may carry several labels).
 import type { Node } from "acorn";
@@ -23,10 +25,11 @@ export interface LoopInsert {
 }
 
 /**
- * The insertions that make each loop under `root` stop when `flag[0]` is set, calling `stop()`
- * (which throws) once the loop has been left. `parents` maps a node to its parent (labels).
+ * The insertions that make each of `loops` stop when `flag[0]` is set: the loop is left and
+ * `after(loop)` runs, which must throw when the flag is set. `parents` maps a node to its parent
+ * (for the labels a loop carries).
  */
-export function loopCheckInserts(loops: AnyNode[], parents: Map<AnyNode, AnyNode>, flag: string, stop: string, prefix: string): LoopInsert[] {
+export function loopCheckInserts(loops: AnyNode[], parents: Map<AnyNode, AnyNode>, flag: string, after: (loop: AnyNode) => string, prefix: string): LoopInsert[] {
   const opening: LoopInsert[] = [];
   const closing: LoopInsert[][] = [];
   loops.forEach((loop, i) => {
@@ -44,7 +47,7 @@ export function loopCheckInserts(loops: AnyNode[], parents: Map<AnyNode, AnyNode
       opening.push({ at: body.start, text: `{${test} ` });
       mine.push({ at: body.end, text: "}" });
     }
-    mine.push({ at: outer.end, text: `; if (${flag}[0]) ${stop}(); }` });
+    mine.push({ at: outer.end, text: `; ${after(loop)} }` });
     closing.push(mine);
   });
   // Loops come in source order (outer before inner); a loop that ends where an enclosing one ends

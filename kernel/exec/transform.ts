@@ -11,7 +11,7 @@
 import { transformSync } from "@swc/core";
 import { parse, type Node } from "acorn";
 import { aliasDeclaration, builtinsUsed } from "./builtinAliases.js";
-import { closureNames } from "./captured.js";
+import { closureNames, CLOSURE_TYPES } from "./captured.js";
 import { isLoop, loopCheckInserts } from "./loopChecks.js";
 import { decodeLineMap } from "./sourcemap.js";
 
@@ -41,6 +41,8 @@ const SET = `${RUNTIME}_set`;
 const GLOBAL = `${RUNTIME}_global`;
 /** How many of the cell's plain-local `let` declarations have run (the ones to publish at the end). */
 const DONE = `${RUNTIME}_done`;
+const RESULT = `${RUNTIME}_result`;
+const isLoopType = (type: string) => isLoop({ type } as AnyNode);
 const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global;`;
 
 /**
@@ -196,24 +198,43 @@ export function compileCell(source: string, filename: string, options: CompileOp
     // Every loop tests the interrupt flag, so a busy loop stops when the user interrupts.
     if (isLoop(n)) loops.push(n);
   });
-  for (const { at, text } of loopCheckInserts(loops, parents, FLAG, STOP, `${RUNTIME}_l`)) insert(at, text);
+  // Publishing the plain-local lets when the cell ends, however it ends, takes a try/finally
+  // around the cell; but inside a try a loop keeps its numbers boxed (V8 must be able to hand them
+  // to the handler at every step), 3-5x slower. So a cell with loops in its own top-level code
+  // publishes without one: after each outermost top-level loop, when a top-level loop is
+  // interrupted, and at the end. (An exception thrown there leaves a let at its last published
+  // value.)
+  const PUBLISH = locals.map((n, i) => `if (${DONE} > ${i}) ${SET}(${JSON.stringify(n)}, ${n});`).join(" ");
+  const enclosing = (n: AnyNode, types: (t: string) => boolean) => {
+    for (let p = parents.get(n); p; p = parents.get(p)) if (types(p.type)) return p;
+    return undefined;
+  };
+  const inClosure = (n: AnyNode) => !!enclosing(n, (t) => CLOSURE_TYPES.has(t));
+  const topLoops = locals.length ? loops.filter((l) => !inClosure(l)) : [];
+  const useFinally = locals.length > 0 && topLoops.length === 0;
+  const stopText = `if (${FLAG}[0]) ${STOP}();`;
+  const after = (loop: AnyNode) => {
+    if (!topLoops.includes(loop)) return stopText;
+    return enclosing(loop, isLoopType) ? `if (${FLAG}[0]) { ${PUBLISH} ${STOP}(); }` : `${PUBLISH} ${stopText}`;
+  };
+  for (const { at, text } of loopCheckInserts(loops, parents, FLAG, after, `${RUNTIME}_l`)) insert(at, text);
   const isNotebookName = options.isNotebookName ?? (() => false);
   const aliases = aliasDeclaration(builtinsUsed(program, (n) => declared.has(n) || isNotebookName(n)), GLOBAL);
 
   const last = [...body].reverse().find((s) => s.type !== "EmptyStatement");
   const hasResult = !!last && last.type === "ExpressionStatement" && !last.directive;
+  const publishAtEnd = locals.length > 0 && !useFinally;
   if (hasResult) {
     // acorn's expression range excludes wrapping parentheses: use the statement's range.
     const end = js[last!.end - 1] === ";" ? last!.end - 1 : last!.end;
-    insert(last!.start, "return (");
-    insert(end, ")");
+    insert(last!.start, publishAtEnd ? `${RESULT} = (` : "return (");
+    insert(end, publishAtEnd ? `); ${PUBLISH} return ${RESULT}` : ")");
   }
 
   const rewritten = applyEdits(js, edits);
-  // Plain-local lets are published at the end of the cell, even when it throws or is interrupted.
-  const [open, close] = locals.length
-    ? [`let ${locals.join(", ")}, ${DONE} = 0; try {`, `} finally { ${locals.map((n, i) => `if (${DONE} > ${i}) ${SET}(${JSON.stringify(n)}, ${n});`).join(" ")} }`]
-    : ["", ""];
+  // Plain-local lets are published at the end of the cell (see PUBLISH above).
+  const hoisted = `let ${locals.join(", ")}, ${DONE} = 0`;
+  const [open, close] = useFinally ? [`${hoisted}; try {`, `} finally { ${PUBLISH} }`] : publishAtEnd ? [`${hoisted}, ${RESULT};`, hasResult ? "" : PUBLISH] : ["", ""];
   const script = `(async function () { with (${RUNTIME}.scope) { ${HELPERS} ${aliases} ${open} ${prologue.join(" ")}${rewritten}\n${close} } })`;
   return {
     script,
