@@ -59,7 +59,7 @@ function visit(node: AnyNode, parent: AnyNode | undefined, onIdentifier: (id: An
 }
 
 /** False for identifiers that name a property, a label or a key rather than a variable. */
-function isReference(id: AnyNode, parent: AnyNode | undefined): boolean {
+export function isReference(id: AnyNode, parent: AnyNode | undefined): boolean {
   if (!parent) return true;
   switch (parent.type) {
     case "MemberExpression":

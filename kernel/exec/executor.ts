@@ -136,7 +136,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
     let cell: CompiledCell;
     try {
-      cell = compileCell(code, opts.label, { isNotebookName: (name) => name in scope });
+      cell = compileCell(code, opts.label, {
+        isNotebookName: (name) => name in scope,
+        isPlainNotebookValue: (name) => "value" in (Object.getOwnPropertyDescriptor(scope, name) ?? {}),
+      });
     } catch (e) {
       const diags = syntaxErrors(await typescript(), code);
       const error: ErrorInfo = diags.length ? diagnosticsError(diags, opts.label, "SyntaxError") : { name: "SyntaxError", message: String((e as Error).message).split("\n\nCaused by")[0] };

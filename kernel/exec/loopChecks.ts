@@ -8,7 +8,8 @@
 //
 //   { __mlnb_l0: for (...) { if (__mlnb_flag[0]) break __mlnb_l0; BODY }; if (__mlnb_flag[0]) __mlnb_stop(); }
 //
-// (`after` may add to that: a cell's top-level loop publishes the cell's variables first.)
+// (`after` may add to that: a cell's top-level loop publishes the cell's variables first; and
+// `before` may declare constants in the block, see notebookReads.ts.)
 //
 // `continue` still works: the test is at the start of the body, and the labels a loop already
 // has stay on it (a loop may carry several labels).
@@ -26,10 +27,16 @@ export interface LoopInsert {
 
 /**
  * The insertions that make each of `loops` stop when `flag[0]` is set: the loop is left and
- * `after(loop)` runs, which must throw when the flag is set. `parents` maps a node to its parent
- * (for the labels a loop carries).
+ * `after(loop)` runs, which must throw when the flag is set; `before(loop)` is put ahead of the loop
+ * in the block that holds it. `parents` maps a node to its parent (for the labels a loop carries).
  */
-export function loopCheckInserts(loops: AnyNode[], parents: Map<AnyNode, AnyNode>, flag: string, after: (loop: AnyNode) => string, prefix: string): LoopInsert[] {
+export function loopCheckInserts(
+  loops: AnyNode[],
+  parents: Map<AnyNode, AnyNode>,
+  flag: string,
+  around: { before: (loop: AnyNode) => string; after: (loop: AnyNode) => string },
+  prefix: string,
+): LoopInsert[] {
   const opening: LoopInsert[] = [];
   const closing: LoopInsert[][] = [];
   loops.forEach((loop, i) => {
@@ -39,7 +46,7 @@ export function loopCheckInserts(loops: AnyNode[], parents: Map<AnyNode, AnyNode
     // turn `continue label` into a syntax error).
     let outer = loop;
     for (let p = parents.get(outer); p?.type === "LabeledStatement"; p = parents.get(p)) outer = p;
-    opening.push({ at: outer.start, text: "{" }, { at: loop.start, text: `${label}: ` });
+    opening.push({ at: outer.start, text: `{${around.before(loop)}` }, { at: loop.start, text: `${label}: ` });
     const body = loop.body as AnyNode;
     const mine: LoopInsert[] = [];
     if (body.type === "BlockStatement") opening.push({ at: body.start + 1, text: test });
@@ -47,7 +54,7 @@ export function loopCheckInserts(loops: AnyNode[], parents: Map<AnyNode, AnyNode
       opening.push({ at: body.start, text: `{${test} ` });
       mine.push({ at: body.end, text: "}" });
     }
-    mine.push({ at: outer.end, text: `; ${after(loop)} }` });
+    mine.push({ at: outer.end, text: `; ${around.after(loop)} }` });
     closing.push(mine);
   });
   // Loops come in source order (outer before inner); a loop that ends where an enclosing one ends

@@ -13,6 +13,7 @@ import { parse, type Node } from "acorn";
 import { aliasDeclaration, builtinsUsed } from "./builtinAliases.js";
 import { closureNames, CLOSURE_TYPES } from "./captured.js";
 import { isLoop, loopCheckInserts } from "./loopChecks.js";
+import { loopSnapshots } from "./notebookReads.js";
 import { decodeLineMap } from "./sourcemap.js";
 
 /** A cell ready to run, or the reason it cannot be. */
@@ -43,7 +44,8 @@ const GLOBAL = `${RUNTIME}_global`;
 const DONE = `${RUNTIME}_done`;
 const RESULT = `${RUNTIME}_result`;
 const isLoopType = (type: string) => isLoop({ type } as AnyNode);
-const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global;`;
+const SCOPE = `${RUNTIME}_scope`;
+const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global, ${SCOPE} = ${RUNTIME}.scope;`;
 
 /**
  * Publish a cell-local `let` or class that the cell's closures capture to the notebook scope as a
@@ -59,6 +61,8 @@ type AnyNode = Node & Record<string, any>;
 export interface CompileOptions {
   /** True for a name the notebook scope holds (an earlier cell's variable): never bound as a built-in. */
   isNotebookName?: (name: string) => boolean;
+  /** True for a notebook name held as a plain value (not another cell's live binding): loops may read it as a constant. */
+  isPlainNotebookValue?: (name: string) => boolean;
 }
 
 interface Edit {
@@ -217,7 +221,12 @@ export function compileCell(source: string, filename: string, options: CompileOp
     if (!topLoops.includes(loop)) return stopText;
     return enclosing(loop, isLoopType) ? `if (${FLAG}[0]) { ${PUBLISH} ${STOP}(); }` : `${PUBLISH} ${stopText}`;
   };
-  for (const { at, text } of loopCheckInserts(loops, parents, FLAG, after, `${RUNTIME}_l`)) insert(at, text);
+  const snapshots = loopSnapshots(program, loops, parents, options.isPlainNotebookValue ?? (() => false));
+  const before = (loop: AnyNode) => {
+    const names = snapshots.get(loop);
+    return names ? ` const ${names.map((n) => `${n} = ${SCOPE}[${JSON.stringify(n)}]`).join(", ")};` : "";
+  };
+  for (const { at, text } of loopCheckInserts(loops, parents, FLAG, { before, after }, `${RUNTIME}_l`)) insert(at, text);
   const isNotebookName = options.isNotebookName ?? (() => false);
   const aliases = aliasDeclaration(builtinsUsed(program, (n) => declared.has(n) || isNotebookName(n)), GLOBAL);
 

@@ -66,6 +66,20 @@ describe("loop-heavy cells keep notebook semantics", () => {
     assert.equal((await run(k, "let roots = 0;\nfor (const x of xs) roots += Math.sqrt(x);\nMath.floor(roots * 10)")).text, "100");
   });
 
+  it("gives a function's loop over an earlier cell's array the array the name holds when it is called", async () => {
+    await run(k, "const series = [1, 2, 3];");
+    assert.equal((await run(k, "function seriesTotal() { let s = 0; for (const x of series) s += x; return s; }\nseriesTotal()")).text, "6");
+    await run(k, "const series = [10, 20];");
+    assert.equal((await run(k, "seriesTotal()")).text, "30");
+  });
+
+  it("sees every rebinding a loop makes, itself or through another cell's function", async () => {
+    await run(k, "let grown = [1];");
+    assert.equal((await run(k, "for (let i = 0; i < 3; i++) grown = [...grown, i];\ngrown.length")).text, "4");
+    await run(k, "let rows = [1];\nfunction grow() { rows = [...rows, rows.length + 1]; }");
+    assert.equal((await run(k, "let seenRows = 0;\nfor (let i = 0; i < 3; i++) { grow(); seenRows += rows.length; }\nseenRows")).text, "9");
+  });
+
   it("lets a cell's own variable named like a built-in shadow it, in that cell and the next", async () => {
     assert.equal((await run(k, "const Math = { sqrt: (x: number) => -x };\nMath.sqrt(4)")).text, "-4");
     assert.equal((await run(k, "Math.sqrt(9)")).text, "-9");
