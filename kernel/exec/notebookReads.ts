@@ -7,7 +7,8 @@
 // something rebinds it while the loop runs, so a name only qualifies when nothing in the cell
 // can: the cell never declares or assigns it anywhere, no closure created in the loop reads it
 // (it may run after a later cell rebound the name), and the notebook holds it as a plain value,
-// not as another cell's live binding (whose functions could assign it).
+// not as another cell's live binding (whose functions could assign it). A loop that awaits or
+// yields reads live: other code runs while it waits.
 import type { Node } from "acorn";
 import { isReference } from "./builtinAliases.js";
 import { CLOSURE_TYPES } from "./captured.js";
@@ -23,9 +24,20 @@ export function loopSnapshots(program: AnyNode, loops: AnyNode[], parents: Map<A
     if (enclosedByLoop(loop, parents)) continue;
     const direct = new Set<string>();
     const inClosures = new Set<string>();
-    visit(loop, undefined, false, (id, parent, inClosure) => {
-      if (isReference(id, parent)) (inClosure ? inClosures : direct).add(id.name);
-    });
+    let pauses = false;
+    visit(
+      loop,
+      undefined,
+      false,
+      (id, parent, inClosure) => {
+        if (isReference(id, parent)) (inClosure ? inClosures : direct).add(id.name);
+      },
+      (n, inClosure) => {
+        if (!inClosure && (n.type === "AwaitExpression" || n.type === "YieldExpression" || n.await === true)) pauses = true;
+      },
+    );
+    // A loop that awaits lets other code (a later cell, even) run in between: it reads live.
+    if (pauses) continue;
     const names = [...direct].filter((n) => !inClosures.has(n) && !declared.has(n) && !assigned.has(n) && isPlainNotebookValue(n)).sort();
     if (names.length) out.set(loop, names);
   }
@@ -90,9 +102,9 @@ function visit(
   parent: AnyNode | undefined,
   inClosure: boolean,
   onIdentifier: (id: AnyNode, parent: AnyNode | undefined, inClosure: boolean) => void,
-  onNode?: (n: AnyNode) => void,
+  onNode?: (n: AnyNode, inClosure: boolean) => void,
 ): void {
-  onNode?.(node);
+  onNode?.(node, inClosure);
   if (node.type === "Identifier") onIdentifier(node, parent, inClosure);
   const inner = inClosure || CLOSURE_TYPES.has(node.type);
   for (const key of Object.keys(node)) {

@@ -80,6 +80,13 @@ describe("loop-heavy cells keep notebook semantics", () => {
     assert.equal((await run(k, "let seenRows = 0;\nfor (let i = 0; i < 3; i++) { grow(); seenRows += rows.length; }\nseenRows")).text, "9");
   });
 
+  it("reads an earlier cell's variable live in a loop that awaits, while a timer rebinds it", async () => {
+    await run(k, "const shared = [1];");
+    await run(k, "function swapShared() { shared = [1, 2, 3]; }");
+    const code = "setTimeout(swapShared, 20);\nlet lastLength = 0;\nfor (let i = 0; i < 4; i++) { await new Promise((ok) => setTimeout(ok, 15)); lastLength = shared.length; }\nlastLength";
+    assert.equal((await run(k, code)).text, "3");
+  });
+
   it("lets a cell's own variable named like a built-in shadow it, in that cell and the next", async () => {
     assert.equal((await run(k, "const Math = { sqrt: (x: number) => -x };\nMath.sqrt(4)")).text, "-4");
     assert.equal((await run(k, "Math.sqrt(9)")).text, "-9");
