@@ -13,8 +13,8 @@ import { KernelClient } from "../kernel/client.js";
 
 const RUNS = 5;
 
-/** Code that sets `acc` (timed between the markers the harness adds). */
-const CASES: { name: string; code: string }[] = [
+/** Code that sets `acc` (timed between the markers the harness adds); `setup` runs first, untimed (in the kernel: as an earlier cell). */
+const CASES: { name: string; code: string; setup?: string }[] = [
   { name: "top-level loop, 1e7 additions", code: "let acc = 0;\nfor (let i = 0; i < 1e7; i++) acc += i;" },
   { name: "loop in a function, 1e7 additions", code: "function sum(n: number) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }\nlet acc = sum(1e7);" },
   {
@@ -23,6 +23,11 @@ const CASES: { name: string; code: string }[] = [
   },
   { name: "nested loops over an array, 4e6 steps", code: "const grid = Array.from({ length: 2000 }, (_, i) => i);\nlet acc = 0;\nfor (const a of grid) { for (let j = 0; j < 2000; j++) acc += a ^ j; }" },
   { name: "top-level loop calling Math.sqrt, 1e7", code: "let acc = 0;\nfor (let i = 0; i < 1e7; i++) acc += Math.sqrt(i);" },
+  {
+    name: "loop over an array from an earlier cell, Math.floor, 1e6",
+    setup: "const data = Array.from({ length: 1e6 }, (_, i) => i * 0.5);",
+    code: "let acc = 0;\nfor (let i = 0; i < data.length; i++) acc += Math.floor(data[i]);",
+  },
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -39,11 +44,11 @@ async function inKernel(kernel: KernelClient, code: string): Promise<{ ms: numbe
   return { ms: Number(m[1]), acc: m[2]! };
 }
 
-function inNode(dir: string, code: string): { ms: number; acc: string } {
+function inNode(dir: string, code: string, setup = ""): { ms: number; acc: string } {
   // The cell's TypeScript annotations are few and simple: strip them for plain node.
   const js = code.replace(/\(n: number\)/g, "(n)");
   const file = join(dir, "plain.cjs");
-  writeFileSync(file, timed(js, "p"));
+  writeFileSync(file, `${setup}\n${timed(js, "p")}`);
   const out = execFileSync(process.execPath, [file], { encoding: "utf8" });
   const m = /ms=([\d.]+) acc=(\S+)/.exec(out)!;
   return { ms: Number(m[1]), acc: m[2]! };
@@ -59,8 +64,9 @@ export async function run(): Promise<void> {
       const cell: number[] = [];
       const node: number[] = [];
       for (let r = 0; r < RUNS; r++) {
+        if (c.setup) await kernel.execute(c.setup, { options: { typeCheck: "off" } });
         const k = await inKernel(kernel, timed(c.code, `c${i}_${r}`));
-        const n = inNode(dir, c.code);
+        const n = inNode(dir, c.code, c.setup);
         if (k.acc !== n.acc) throw new Error(`bench loops: ${c.name}: the cell computed ${k.acc}, node ${n.acc}`);
         cell.push(k.ms);
         node.push(n.ms);

@@ -97,6 +97,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
       meta: moduleMeta(notebookPath),
       interopDefault,
       flag: interruptFlag,
+      // The global object, from which a cell binds the built-ins it reads (see builtinAliases.ts).
+      global: globalThis,
       // `%time` (see session/timeLine.ts): time one statement and print its wall time.
       timeStart: (line: number) => timers.set(line, performance.now()),
       timeEnd: (line: number) => process.stdout.write(`${wallTime(performance.now() - (timers.get(line) ?? performance.now()))}\n`),
@@ -108,14 +110,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
           process.stdout.write(`${wallTime(performance.now() - t0)}\n`);
         }
       },
-      // A cell's top-level let/const/class/import, published as a live accessor (see transform.ts).
-      bind: (name: string, get: () => unknown, set?: (v: unknown) => void) =>
-        Object.defineProperty(scope, name, {
-          get,
-          set: set ?? ((value: unknown) => Object.defineProperty(scope, name, { value, writable: true, enumerable: true, configurable: true })),
-          enumerable: true,
-          configurable: true,
-        }),
+      // A cell's top-level let or class that its closures capture, published as a live accessor (see transform.ts).
+      bind: (name: string, get: () => unknown, set: (v: unknown) => void) => Object.defineProperty(scope, name, { get, set, enumerable: true, configurable: true }),
+      // A cell's const, import, function or plain-local let, published by value.
+      set: (name: string, value: unknown) => Object.defineProperty(scope, name, { value, writable: true, enumerable: true, configurable: true }),
       stop: () => {
         Atomics.store(interruptFlag, 0, 0);
         throw new InterruptError();
@@ -138,7 +136,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
     let cell: CompiledCell;
     try {
-      cell = compileCell(code, opts.label);
+      cell = compileCell(code, opts.label, {
+        isNotebookName: (name) => name in scope,
+        isPlainNotebookValue: (name) => "value" in (Object.getOwnPropertyDescriptor(scope, name) ?? {}),
+      });
     } catch (e) {
       const diags = syntaxErrors(await typescript(), code);
       const error: ErrorInfo = diags.length ? diagnosticsError(diags, opts.label, "SyntaxError") : { name: "SyntaxError", message: String((e as Error).message).split("\n\nCaused by")[0] };

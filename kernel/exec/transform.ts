@@ -4,10 +4,16 @@
 // its top-level declarations are rewritten as assignments into the notebook scope object,
 // so later cells see them and may redeclare them. The body is wrapped in
 // `async function () { with (scope) { ... } }`: top-level await works, and user names never
-// overwrite the kernel's own globals. Line breaks are preserved by every rewrite; the swc
-// source map takes script lines back to cell lines.
+// overwrite the kernel's own globals. The built-ins the cell reads are bound as block constants
+// (builtinAliases.ts) and loops test the interrupt flag cheaply (loopChecks.ts), so loops run at
+// node's speed. Line breaks are preserved by every rewrite; the swc source map takes script lines
+// back to cell lines.
 import { transformSync } from "@swc/core";
 import { parse, type Node } from "acorn";
+import { aliasDeclaration, builtinsUsed } from "./builtinAliases.js";
+import { closureNames, CLOSURE_TYPES } from "./captured.js";
+import { isLoop, loopCheckInserts } from "./loopChecks.js";
+import { loopSnapshots } from "./notebookReads.js";
 import { decodeLineMap } from "./sourcemap.js";
 
 /** A cell ready to run, or the reason it cannot be. */
@@ -25,7 +31,6 @@ export interface CompiledCell {
 /** The name of the object holding kernel helpers inside cell scripts. */
 export const RUNTIME = "__mlnb";
 
-const LOOPS = new Set(["WhileStatement", "DoWhileStatement", "ForStatement", "ForInStatement", "ForOfStatement"]);
 // Cell-local names for the interrupt flag and helpers, declared inside the `with` block: a name
 // resolved through `with` is looked up on the scope object at every use (a runtime call each
 // time), which made every loop iteration 50-200x slower than plain node. A plain read of the
@@ -33,19 +38,32 @@ const LOOPS = new Set(["WhileStatement", "DoWhileStatement", "ForStatement", "Fo
 const FLAG = `${RUNTIME}_flag`;
 const STOP = `${RUNTIME}_stop`;
 const BIND = `${RUNTIME}_bind`;
-const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${BIND} = ${RUNTIME}.bind;`;
-const INTERRUPT_CHECK = ` if (${FLAG}[0]) ${STOP}();`;
+const SET = `${RUNTIME}_set`;
+const GLOBAL = `${RUNTIME}_global`;
+/** How many of the cell's plain-local `let` declarations have run (the ones to publish at the end). */
+const DONE = `${RUNTIME}_done`;
+const RESULT = `${RUNTIME}_result`;
+const isLoopType = (type: string) => isLoop({ type } as AnyNode);
+const SCOPE = `${RUNTIME}_scope`;
+const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global, ${SCOPE} = ${RUNTIME}.scope;`;
 
 /**
- * Publish a cell-local binding to the notebook scope as a live accessor, so the cell's own code
- * uses a fast local while later cells (and the kernel) read and assign the same variable. A
- * `const` has no setter here: assigning it from outside (a later cell, a cache restore) turns it
- * into a plain scope value.
+ * Publish a cell-local `let` or class that the cell's closures capture to the notebook scope as a
+ * live accessor: the cell's own code uses the local, later cells read and assign the same variable,
+ * and a function of this cell called later sees what later cells assigned.
  */
-const bindText = (name: string, mutable: boolean) =>
-  ` ${BIND}(${JSON.stringify(name)}, () => ${name}${mutable ? `, (v) => ${name} = v` : ""});`;
+const bindText = (name: string) => ` ${BIND}(${JSON.stringify(name)}, () => ${name}, (v) => ${name} = v);`;
+/** Publish a binding's current value (a `const`, an import, or a plain-local `let`) as a scope value. */
+const setText = (name: string) => ` ${SET}(${JSON.stringify(name)}, ${name});`;
 
 type AnyNode = Node & Record<string, any>;
+
+export interface CompileOptions {
+  /** True for a name the notebook scope holds (an earlier cell's variable): never bound as a built-in. */
+  isNotebookName?: (name: string) => boolean;
+  /** True for a notebook name held as a plain value (not another cell's live binding): loops may read it as a constant. */
+  isPlainNotebookValue?: (name: string) => boolean;
+}
 
 interface Edit {
   start: number;
@@ -57,7 +75,7 @@ interface Edit {
  * Compile a cell. Throws the swc error for a syntax error (the executor asks the TypeScript
  * parser for the exact position, which swc's message lacks).
  */
-export function compileCell(source: string, filename: string): CompiledCell {
+export function compileCell(source: string, filename: string, options: CompileOptions = {}): CompiledCell {
   const out = transformSync(source, {
     filename,
     sourceMaps: true,
@@ -80,6 +98,11 @@ export function compileCell(source: string, filename: string): CompiledCell {
   const edits: Edit[] = [];
   const declared = new Set<string>();
   const prologue: string[] = [];
+  // A top-level `let` no closure of the cell uses is a plain local of the cell's function (a
+  // captured one lives in a heap context, and a loop updating it allocates at every step): its
+  // value is published when it is declared and again when the cell ends, however it ends.
+  const closures = closureNames(program);
+  const locals: string[] = [];
   let importCount = 0;
 
   // Replace [start, end) by text, keeping the number of line breaks so lines still map.
@@ -112,7 +135,7 @@ export function compileCell(source: string, filename: string): CompiledCell {
           if (s.type === "ImportDefaultSpecifier") parts.push(`const ${local} = ${RUNTIME}.interopDefault(${temp});`);
           else if (s.type === "ImportNamespaceSpecifier") parts.push(`const ${local} = ${temp};`);
           else parts.push(`const ${local} = ${temp}[${JSON.stringify(s.imported.name ?? s.imported.value)}];`);
-          parts.push(bindText(local, false).trim());
+          parts.push(setText(local).trim());
         }
         replace(node.start, node.end, parts.join(" "));
         break;
@@ -123,7 +146,19 @@ export function compileCell(source: string, filename: string): CompiledCell {
           // `let`/`const` stay cell-local declarations (fast to use), published once they exist.
           const names = decls.flatMap((d) => patternNames(d.id));
           for (const name of names) declared.add(name);
-          insert(node.end, names.map((n) => bindText(n, node.kind === "let")).join(""));
+          if (node.kind === "let" && !closures.all && !names.some((n) => closures.names.has(n))) {
+            // Declared at the top of the block (so the end of the cell can publish it), assigned here.
+            edits.push({ start: node.start, end: decls[0].start, text: "" });
+            for (const d of decls) {
+              insert(d.start, "(");
+              insert(d.end, d.init ? ")" : " = undefined)");
+            }
+            if (!/;\s*$/.test(js.slice(decls[decls.length - 1].end, node.end))) insert(decls[decls.length - 1].end, ";");
+            locals.push(...names);
+            insert(node.end, ` ${DONE} = ${locals.length};${names.map(setText).join("")}`);
+            break;
+          }
+          insert(node.end, names.map((n) => (node.kind === "let" ? bindText(n) : setText(n))).join(""));
           break;
         }
         // `var` would hoist out of the `with` block and be resolved through it anyway: keep it
@@ -144,46 +179,72 @@ export function compileCell(source: string, filename: string): CompiledCell {
         // to the scope before any other statement runs.
         const name = node.id.name as string;
         declared.add(name);
-        prologue.push(`${RUNTIME}.scope[${JSON.stringify(name)}] = ${name};`);
+        prologue.push(setText(name).trim());
         break;
       }
       case "ClassDeclaration": {
         const name = node.id.name as string;
         declared.add(name);
-        insert(node.end, bindText(name, true));
+        insert(node.end, bindText(name));
         break;
       }
     }
   }
 
-  walk(program, (n) => {
+  const loops: AnyNode[] = [];
+  const parents = new Map<AnyNode, AnyNode>();
+  walk(program, (n, parent) => {
+    if (parent) parents.set(n, parent);
     // Dynamic import() anywhere in the cell resolves like a static import.
     if (n.type === "ImportExpression") replace(n.start, n.start + "import".length, `${RUNTIME}.import`);
     // A cell is a script, where `import.meta` is a syntax error: it gets the notebook's (see moduleGlobals.ts).
     if (n.type === "MetaProperty" && n.meta?.name === "import") replace(n.start, n.end, `${RUNTIME}.meta`);
-    // Every loop checks the interrupt flag, so a busy loop stops when the user interrupts. (A
-    // counter reading the flag every 1024 iterations measured no faster: bench/loops.ts.)
-    if (LOOPS.has(n.type)) {
-      const b = n.body as AnyNode;
-      if (b.type === "BlockStatement") insert(b.start + 1, INTERRUPT_CHECK);
-      else {
-        insert(b.start, `{${INTERRUPT_CHECK}`);
-        insert(b.end, "}");
-      }
-    }
+    // Every loop tests the interrupt flag, so a busy loop stops when the user interrupts.
+    if (isLoop(n)) loops.push(n);
   });
+  // Publishing the plain-local lets when the cell ends, however it ends, takes a try/finally
+  // around the cell; but inside a try a loop keeps its numbers boxed (V8 must be able to hand them
+  // to the handler at every step), 3-5x slower. So a cell with loops in its own top-level code
+  // publishes without one: after each outermost top-level loop, when a top-level loop is
+  // interrupted, and at the end. (An exception thrown there leaves a let at its last published
+  // value.)
+  const PUBLISH = locals.map((n, i) => `if (${DONE} > ${i}) ${SET}(${JSON.stringify(n)}, ${n});`).join(" ");
+  const enclosing = (n: AnyNode, types: (t: string) => boolean) => {
+    for (let p = parents.get(n); p; p = parents.get(p)) if (types(p.type)) return p;
+    return undefined;
+  };
+  const inClosure = (n: AnyNode) => !!enclosing(n, (t) => CLOSURE_TYPES.has(t));
+  const topLoops = locals.length ? loops.filter((l) => !inClosure(l)) : [];
+  const useFinally = locals.length > 0 && topLoops.length === 0;
+  const stopText = `if (${FLAG}[0]) ${STOP}();`;
+  const after = (loop: AnyNode) => {
+    if (!topLoops.includes(loop)) return stopText;
+    return enclosing(loop, isLoopType) ? `if (${FLAG}[0]) { ${PUBLISH} ${STOP}(); }` : `${PUBLISH} ${stopText}`;
+  };
+  const snapshots = loopSnapshots(program, loops, parents, options.isPlainNotebookValue ?? (() => false));
+  const before = (loop: AnyNode) => {
+    const names = snapshots.get(loop);
+    return names ? ` const ${names.map((n) => `${n} = ${SCOPE}[${JSON.stringify(n)}]`).join(", ")};` : "";
+  };
+  for (const { at, text } of loopCheckInserts(loops, parents, FLAG, { before, after }, `${RUNTIME}_l`)) insert(at, text);
+  const isNotebookName = options.isNotebookName ?? (() => false);
+  const aliases = aliasDeclaration(builtinsUsed(program, (n) => declared.has(n) || isNotebookName(n)), GLOBAL);
 
   const last = [...body].reverse().find((s) => s.type !== "EmptyStatement");
   const hasResult = !!last && last.type === "ExpressionStatement" && !last.directive;
+  const publishAtEnd = locals.length > 0 && !useFinally;
   if (hasResult) {
     // acorn's expression range excludes wrapping parentheses: use the statement's range.
     const end = js[last!.end - 1] === ";" ? last!.end - 1 : last!.end;
-    insert(last!.start, "return (");
-    insert(end, ")");
+    insert(last!.start, publishAtEnd ? `${RESULT} = (` : "return (");
+    insert(end, publishAtEnd ? `); ${PUBLISH} return ${RESULT}` : ")");
   }
 
   const rewritten = applyEdits(js, edits);
-  const script = `(async function () { with (${RUNTIME}.scope) { ${HELPERS} ${prologue.join(" ")}${rewritten}\n} })`;
+  // Plain-local lets are published at the end of the cell (see PUBLISH above).
+  const hoisted = `let ${locals.join(", ")}, ${DONE} = 0`;
+  const [open, close] = useFinally ? [`${hoisted}; try {`, `} finally { ${PUBLISH} }`] : publishAtEnd ? [`${hoisted}, ${RESULT};`, hasResult ? "" : PUBLISH] : ["", ""];
+  const script = `(async function () { with (${RUNTIME}.scope) { ${HELPERS} ${aliases} ${open} ${prologue.join(" ")}${rewritten}\n${close} } })`;
   return {
     script,
     declared: [...declared],
