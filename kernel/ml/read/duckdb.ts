@@ -1,21 +1,14 @@
-// Data larger than memory through DuckDB: SQL over Parquet and CSV files, whole when the result fits, else a stream of table batches.
+// Data larger than memory through DuckDB: SQL over Parquet and CSV files as re-iterable streams of table batches (read.sql, in auto.ts, decides table or stream).
 //
 // DuckDB scans files itself (out of core, in parallel) and hands rows over in vectors of 2048;
 // only the result crosses into JavaScript, as arquero tables of `batchRows` rows. A stream can be
 // iterated again (each pass re-runs the query), which is what epochs over batches need.
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { setRoot } from "../lineage.js";
 import { ReadError } from "./errors.js";
-import { displayPath, recordInput, resolvePath } from "./inputs.js";
-
-/** Options of `read.sql`. */
-export interface SqlOptions {
-  /** A result with more rows than this is refused with a pointer to `read.sqlBatches` (default 5,000,000). */
-  maxRows?: number;
-}
+import { displayPath, hashFileStream, recordInput, resolvePath } from "./inputs.js";
 
 /** Options of the batch readers. */
 export interface BatchOptions {
@@ -46,24 +39,13 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** sha256 and size of a file read in a stream (files here may not fit in memory). */
-async function hashStream(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest("hex"), bytes };
-}
-
 /** Files a query names as string literals ('data/x.parquet'), that exist: recorded as inputs for the lock. */
 async function recordFiles(sql: string): Promise<void> {
   for (const m of sql.matchAll(/'((?:[^']|'')+\.(?:parquet|csv|tsv|json|ndjson|jsonl)(?:\.gz)?)'/gi)) {
     const path = m[1]!.replace(/''/g, "'");
     const abs = resolvePath(path);
     if (!existsSync(abs) || !statSync(abs).isFile()) continue;
-    const { sha256, bytes } = await hashStream(abs);
+    const { sha256, bytes } = await hashFileStream(abs);
     recordInput(path, sha256, m[0].split(".").pop()!.replace(/'$/, ""), bytes);
   }
 }
@@ -108,26 +90,6 @@ async function* batchesOf(sql: string, batchRows: number): AsyncGenerator<Column
     if (rows >= batchRows) yield emit();
   }
   if (rows > 0 || offset === 0) yield emit();
-}
-
-/**
- * Run a DuckDB query (over files: `select * from 'data/flights.parquet'`, `read_csv('x.csv')`)
- * and return its result as one table. Files the query names are recorded for the lock. A result
- * larger than `maxRows` is refused: aggregate in SQL, or stream it with `read.sqlBatches`.
- */
-export async function readSql(sql: string, options: SqlOptions = {}): Promise<ColumnTable> {
-  const maxRows = options.maxRows ?? 5_000_000;
-  await recordFiles(sql);
-  const parts: ColumnTable[] = [];
-  let n = 0;
-  for await (const t of batchesOf(sql, 100_000)) {
-    n += t.numRows();
-    if (n > maxRows) throw new ReadError("read.sql", `the result has more than ${maxRows} rows (maxRows): aggregate in SQL, raise maxRows, or stream it with read.sqlBatches(sql): ${sql}`);
-    parts.push(t);
-  }
-  const table = parts.length === 1 ? parts[0]! : (parts[0]!.concat(...parts.slice(1)) as ColumnTable);
-  setRoot(table, { kind: "sql", name: sql }, `sql:${sql}`);
-  return table;
 }
 
 /** Stream a query's result as table batches (see TableBatches); files it names are recorded for the lock on the first pass. */
