@@ -15,6 +15,7 @@ import { ReadError } from "./errors.js";
 import { displayPath, inputsRead, resolvePath } from "./inputs.js";
 import { readParquet, type ParquetOptions } from "./parquet.js";
 import { readSQLiteBatches } from "./sqlite.js";
+import { batchesWithProgress } from "./progress.js";
 
 /** A reader whose result type follows its `stream` option: batches for true, a table for false or none, either for "auto". */
 export interface SizedReader<O> {
@@ -139,12 +140,12 @@ export const readCsvSized = (async (path: string, options: CsvReadOptions = {}) 
   const streamIt = stream === true || (stream !== false && shouldStream(csvEstimate(path, csv.delimiter), options, displayPath(path), "read.csv"));
   if (!streamIt) return readCSV(path, csv);
   if (csv.types) throw new ReadError(displayPath(path), "types cannot be forced when streaming a CSV (DuckDB sniffs the types): cast the columns in read.sql, or read it whole with stream: false");
-  sizeOf(path, "read.csv");
+  const size = sizeOf(path, "read.csv");
   const args = [sqlString(path)];
   if (csv.delimiter !== undefined) args.push(`delim = ${sqlString(csv.delimiter)}`);
   if (csv.header !== undefined) args.push(`header = ${csv.header}`);
   if (csv.names) args.push(`names = [${csv.names.map(sqlString).join(", ")}]`);
-  return readSqlBatches(`select * from read_csv(${args.join(", ")})`, { batchRows });
+  return batchesWithProgress(readSqlBatches(`select * from read_csv(${args.join(", ")})`, { batchRows }), "read.csv", displayPath(path), size);
 }) as SizedReader<CsvReadOptions>;
 
 /** `read.parquet(path, options)`: one table through hyparquet, or with `stream` DuckDB's Parquet reader in batches (`columns`, `rowStart`, `rowEnd` apply). */
@@ -152,11 +153,11 @@ export const readParquetSized = (async (path: string, options: ParquetReadOption
   const { stream, memoryBudget: _budget, batchRows, ...pq } = options;
   const streamIt = stream === true || (stream !== false && shouldStream(await parquetEstimate(path, pq), options, displayPath(path), "read.parquet"));
   if (!streamIt) return readParquet(path, pq);
-  sizeOf(path, "read.parquet");
+  const size = sizeOf(path, "read.parquet");
   const select = pq.columns ? pq.columns.map(ident).join(", ") : "*";
   const start = pq.rowStart ?? 0;
   const range = pq.rowEnd !== undefined ? ` limit ${Math.max(0, pq.rowEnd - start)} offset ${start}` : start ? ` offset ${start}` : "";
-  return readSqlBatches(`select ${select} from read_parquet(${sqlString(path)})${range}`, { batchRows });
+  return batchesWithProgress(readSqlBatches(`select ${select} from read_parquet(${sqlString(path)})${range}`, { batchRows }), "read.parquet", displayPath(path), size);
 }) as SizedReader<ParquetReadOptions>;
 
 /** Stop a stream with a clear error once it passes `maxRows` rows. */
