@@ -55,7 +55,14 @@ function jsValue(v: unknown): unknown {
   return typeof v === "bigint" ? Number(v) : v;
 }
 
-/** Run `sql` and yield its rows as tables of `batchRows` rows, each a lineage root (its row offset in the result). */
+/** DuckDB's integer and floating types: read into Float64Array columns (missing = NaN, as read.csv does). */
+const NUMERIC = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "HUGEINT", "UHUGEINT"];
+
+/**
+ * Run `sql` and yield its rows as tables of `batchRows` rows, each a lineage root (its row offset
+ * in the result). Number columns go into Float64Arrays, off the V8 heap: under a small heap cap,
+ * boxed numbers (and a BigInt per 64-bit value) kept the garbage collector busy most of the time.
+ */
 async function* batchesOf(sql: string, batchRows: number): AsyncGenerator<ColumnTable> {
   const { duck, conn } = await duckdb();
   let result;
@@ -65,28 +72,40 @@ async function* batchesOf(sql: string, batchRows: number): AsyncGenerator<Column
     throw new ReadError("read.sql", `${(e as Error).message.split("\n")[0]} in: ${sql}`, undefined, undefined, { cause: e });
   }
   const names = result.columnNames();
-  let columns: unknown[][] = names.map(() => []);
+  const numeric = result.columnTypes().map((t) => NUMERIC.some((k) => t.typeId === duck.DuckDBTypeId[k as keyof typeof duck.DuckDBTypeId]));
+  // a batch closes at the first chunk (<= 2048 rows) that reaches batchRows
+  const fresh = () => names.map((_, j) => (numeric[j] ? new Float64Array(batchRows + 2048) : []));
+  let columns: (unknown[] | Float64Array)[] = fresh();
   let rows = 0;
   let offset = 0;
   const emit = () => {
-    const data: Record<string, unknown[]> = {};
-    names.forEach((n, j) => (data[n] = columns[j]!));
-    const table = aq.table(data);
+    const data: Record<string, unknown[] | Float64Array> = {};
+    names.forEach((n, j) => {
+      const c = columns[j]!;
+      data[n] = c instanceof Float64Array ? c.subarray(0, rows) : c;
+    });
+    const table = aq.table(data as Record<string, unknown[]>);
     setRoot(table, { kind: "sql", name: sql }, `sql:${sql}`, undefined, offset);
     offset += rows;
-    columns = names.map(() => []);
+    columns = fresh();
     rows = 0;
     return table;
   };
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const values = chunk.convertColumns(duck.JSDuckDBValueConverter);
+    const n = chunk.rowCount;
     for (let j = 0; j < names.length; j++) {
       const col = columns[j]!;
-      for (const v of values[j]!) col.push(jsValue(v));
+      if (col instanceof Float64Array) {
+        const vec = chunk.getColumnVector(j);
+        for (let i = 0; i < n; i++) {
+          const v = vec.getItem(i) as number | bigint | null;
+          col[rows + i] = v === null ? NaN : Number(v);
+        }
+      } else for (const v of chunk.convertColumnValues(j, duck.JSDuckDBValueConverter)) col.push(jsValue(v));
     }
-    rows += chunk.rowCount;
+    rows += n;
     if (rows >= batchRows) yield emit();
   }
   if (rows > 0 || offset === 0) yield emit();
