@@ -18,20 +18,8 @@ import { setRoot } from "../lineage.js";
  * BIGINT values come back as numbers.
  */
 export function readSQLite(path: string, sql: string, params: unknown[] | Record<string, unknown> = []): ColumnTable {
-  let db: Database.Database;
+  const { db, stmt } = prepareReader(path, sql);
   try {
-    db = new Database(resolvePath(path), { readonly: true, fileMustExist: true });
-  } catch (e) {
-    throw new ReadError(path, `cannot open SQLite database: ${(e as Error).message}`, undefined, undefined, { cause: e });
-  }
-  try {
-    let stmt: Database.Statement;
-    try {
-      stmt = db.prepare(sql);
-    } catch (e) {
-      throw new ReadError(path, `SQL error: ${(e as Error).message} in: ${sql}`, undefined, undefined, { cause: e });
-    }
-    if (!stmt.reader) throw new ReadError(path, `query returns no rows (read needs a SELECT): ${sql}`);
     const names = stmt.columns().map((c) => c.name);
     const rows = (Array.isArray(params) ? stmt.raw().all(...params) : stmt.raw().all(params)) as unknown[][];
     const data: Record<string, unknown[]> = {};
