@@ -5,7 +5,7 @@
 // (skipped when python3-sklearn is missing). The machine is shared: compare rows of one run.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as aq from "arquero";
 import { mulberry32 } from "../kernel/ml/context.js";
@@ -44,16 +44,18 @@ print(json.dumps({"seconds": time.perf_counter() - t, "best": g.best_score_}))
 /** Print the table. */
 export async function run(): Promise<void> {
   const t = table();
-  const rows: [string, number, number][] = [];
+  const rows: [string, number, number, number][] = [];
   let baseline: string | undefined;
   const cores = availableParallelism();
   for (const workers of [...new Set([1, 2, cores])]) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await tune.gridSearch(t, GRID, { model: "mlpClassifier", target: "label", base: { epochs: EPOCHS, batchSize: 200 }, folds: FOLDS, seed: 1, refit: false, workers });
     const s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
     const scores = JSON.stringify(res.results.array("mean_test_score"));
     baseline ??= scores;
-    rows.push([`mlnb tune.gridSearch, workers: ${workers}${scores === baseline ? "" : " (SCORES DIFFER)"}`, s, res.bestScore]);
+    rows.push([`mlnb tune.gridSearch, workers: ${workers}${scores === baseline ? "" : " (SCORES DIFFER)"}`, s, res.bestScore, (cpu.user + cpu.system) / 1e6]);
   }
   const dir = mkdtempSync(join(tmpdir(), "mlnb-bench-tune-"));
   try {
@@ -62,13 +64,17 @@ export async function run(): Promise<void> {
     const py = spawnSync("/usr/bin/python3", ["-c", PYTHON, csv], { encoding: "utf8" });
     if (py.status === 0) {
       const r = JSON.parse(py.stdout.trim()) as { seconds: number; best: number };
-      rows.push([`scikit-learn GridSearchCV(n_jobs=-1)`, r.seconds, r.best]);
-    } else rows.push([`scikit-learn GridSearchCV: not available (${(py.stderr || "no python3").split("\n").filter(Boolean).at(-1)})`, NaN, NaN]);
+      rows.push([`scikit-learn GridSearchCV(n_jobs=-1)`, r.seconds, r.best, NaN]);
+    } else rows.push([`scikit-learn GridSearchCV: not available (${(py.stderr || "no python3").split("\n").filter(Boolean).at(-1)})`, NaN, NaN, NaN]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const one = rows[0]![1];
   console.log(`\n## tune: ${Object.values(GRID).reduce((n, v) => n * v.length, 1)} candidates x ${FOLDS} folds = ${8 * FOLDS} fits (MLP, ${EPOCHS} epochs, ${ROWS} rows x ${COLS}), ${cores} cores\n`);
-  console.log("| run | time | speed-up vs workers: 1 | best mean score |\n|---|---:|---:|---:|");
-  for (const [name, s, best] of rows) console.log(`| ${name} | ${Number.isNaN(s) ? "—" : `${s.toFixed(2)} s`} | ${Number.isNaN(s) ? "—" : `${(one / s).toFixed(2)}x`} | ${Number.isNaN(best) ? "—" : best.toFixed(4)} |`);
+  console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)} (a speed-up needs a free core: compare CPU time with wall time)\n`);
+  console.log("| run | time | speed-up vs workers: 1 | CPU time (all threads) | CPU / wall | best mean score |\n|---|---:|---:|---:|---:|---:|");
+  for (const [name, s, best, cpu] of rows) {
+    const nan = (v: number, f: string) => (Number.isNaN(v) ? "—" : f);
+    console.log(`| ${name} | ${nan(s, `${s.toFixed(2)} s`)} | ${nan(s, `${(one / s).toFixed(2)}x`)} | ${nan(cpu, `${cpu.toFixed(2)} s`)} | ${nan(cpu, (cpu / s).toFixed(2))} | ${nan(best, best.toFixed(4))} |`);
+  }
 }

@@ -14,7 +14,7 @@ const SPEC = defineCommand({
   usage: ["mlnb run NOTEBOOK.mlnb [options]"],
   about: `Runs every code cell in order in one kernel, prints each cell's outputs as text and writes
 the executed notebook. Exits non-zero at the first failing cell, naming it. Displays updated in
-place (training epochs, tune trials) show as one progress line on a terminal, else a line every 5 s.`,
+place (training epochs, tune trials, large reads) show as one progress line on a terminal, else a line every 5 s.`,
   options: {
     out: { type: "string", short: "o", arg: "FILE", help: "where to write the executed notebook (default: NOTEBOOK.out.mlnb beside it)" },
     "no-write": { type: "boolean", help: "do not write the executed notebook" },

@@ -1,21 +1,21 @@
 // Writes a file so that readers see the old bytes or the new ones, never half of them.
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, writevSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
  * Write `data` to a fresh temp file beside `path`, fsync it, rename it over `path`, and fsync
  * the folder: a crash at any moment leaves the old file or the new one (notebooks, store blobs).
+ * `data` may be consecutive byte pieces: they are written with writev, never concatenated.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[], mode = 0o644): void {
   const folder = dirname(path);
   // ".tmp-" first: the run store sweeps leftovers of that name (after a crash) from its folders.
   const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-${basename(path)}`);
-  const bytes = typeof data === "string" ? Buffer.from(data) : data;
   const fd = openSync(temp, "wx", mode);
   try {
-    let offset = 0;
-    while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
+    if (typeof data === "string" || data instanceof Uint8Array) writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
+    else writePieces(fd, data);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -25,6 +25,27 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   closeSync(fd);
   renameSync(temp, path);
   syncDir(folder);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
+}
+
+/** writev of the pieces, 1,024 at a time (IOV_MAX); a short write finishes the piece it stopped in and goes on. */
+function writePieces(fd: number, pieces: readonly Uint8Array[]): void {
+  for (let i = 0; i < pieces.length; ) {
+    const batch = pieces.slice(i, i + 1024).filter((p) => p.byteLength > 0);
+    const total = batch.reduce((n, p) => n + p.byteLength, 0);
+    let written = total ? writevSync(fd, batch as NodeJS.ArrayBufferView[]) : 0;
+    i += Math.min(1024, pieces.length - i);
+    if (written === total) continue;
+    for (const p of batch) {
+      if (written >= p.byteLength) { written -= p.byteLength; continue; }
+      writeAll(fd, p.subarray(written));
+      written = 0;
+    }
+  }
 }
 
 /** fsync a directory so the rename itself survives a power loss (not possible on every platform). */

@@ -13,6 +13,7 @@ import { builderFor, inferKind, SampleBuilder, type Builder, type ColumnKind } f
 import { Batch, RowError, Tokenizer } from "./csv-tokenize.js";
 import { ReadError } from "./errors.js";
 import { displayPath, recordInput, resolvePath } from "./inputs.js";
+import { readProgress } from "./progress.js";
 
 export interface CsvOptions {
   /** Field delimiter (default "," for csv, "\t" for tsv). */
@@ -66,6 +67,8 @@ function parseFile(path: string, opts: CsvOptions, forced: Map<number, ColumnKin
   const fd = openSync(resolvePath(path), "r");
   try {
     const size = fstatSync(fd).size;
+    const progress = readProgress(opts.delimiter === "\t" ? "read.tsv" : "read.csv", source, size);
+    let consumed = 0, rowsDone = 0;
     const hash = createHash("sha256");
     let buf = Buffer.allocUnsafe(Math.min(CHUNK, size + 1) + 1024);
     let filled = 0, start = 0, final = false;
@@ -77,6 +80,7 @@ function parseFile(path: string, opts: CsvOptions, forced: Map<number, ColumnKin
       const n = readSync(fd, buf, filled, buf.length - filled, null);
       hash.update(buf.subarray(filled, filled + n));
       filled += n;
+      consumed += n;
       final = n === 0;
       if (!names) {
         if (filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
@@ -118,10 +122,13 @@ function parseFile(path: string, opts: CsvOptions, forced: Map<number, ColumnKin
           }
         }
         const full = batch!.rows === batch!.capacity;
+        rowsDone += batch!.rows;
         start = next;
         if (!full || next >= filled) break;
       }
+      progress.update(consumed, rowsDone);
     }
+    progress.done(rowsDone);
     const columns: Record<string, unknown> = {};
     names!.forEach((name, i) => (columns[name] = builders[i]?.finish() ?? []));
     const table = aq.table(columns as Record<string, unknown[]>);

@@ -1,21 +1,14 @@
-// Data larger than memory through DuckDB: SQL over Parquet and CSV files, whole when the result fits, else a stream of table batches.
+// Data larger than memory through DuckDB: SQL over Parquet and CSV files as re-iterable streams of table batches (read.sql, in auto.ts, decides table or stream).
 //
 // DuckDB scans files itself (out of core, in parallel) and hands rows over in vectors of 2048;
 // only the result crosses into JavaScript, as arquero tables of `batchRows` rows. A stream can be
 // iterated again (each pass re-runs the query), which is what epochs over batches need.
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { setRoot } from "../lineage.js";
 import { ReadError } from "./errors.js";
-import { displayPath, recordInput, resolvePath } from "./inputs.js";
-
-/** Options of `read.sql`. */
-export interface SqlOptions {
-  /** A result with more rows than this is refused with a pointer to `read.sqlBatches` (default 5,000,000). */
-  maxRows?: number;
-}
+import { displayPath, hashFileStream, recordInput, resolvePath } from "./inputs.js";
 
 /** Options of the batch readers. */
 export interface BatchOptions {
@@ -46,24 +39,13 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** sha256 and size of a file read in a stream (files here may not fit in memory). */
-async function hashStream(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest("hex"), bytes };
-}
-
 /** Files a query names as string literals ('data/x.parquet'), that exist: recorded as inputs for the lock. */
 async function recordFiles(sql: string): Promise<void> {
   for (const m of sql.matchAll(/'((?:[^']|'')+\.(?:parquet|csv|tsv|json|ndjson|jsonl)(?:\.gz)?)'/gi)) {
     const path = m[1]!.replace(/''/g, "'");
     const abs = resolvePath(path);
     if (!existsSync(abs) || !statSync(abs).isFile()) continue;
-    const { sha256, bytes } = await hashStream(abs);
+    const { sha256, bytes } = await hashFileStream(abs);
     recordInput(path, sha256, m[0].split(".").pop()!.replace(/'$/, ""), bytes);
   }
 }
@@ -73,7 +55,14 @@ function jsValue(v: unknown): unknown {
   return typeof v === "bigint" ? Number(v) : v;
 }
 
-/** Run `sql` and yield its rows as tables of `batchRows` rows, each a lineage root (its row offset in the result). */
+/** DuckDB's integer and floating types: read into Float64Array columns (missing = NaN, as read.csv does). */
+const NUMERIC = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "HUGEINT", "UHUGEINT"];
+
+/**
+ * Run `sql` and yield its rows as tables of `batchRows` rows, each a lineage root (its row offset
+ * in the result). Number columns go into Float64Arrays, off the V8 heap: under a small heap cap,
+ * boxed numbers (and a BigInt per 64-bit value) kept the garbage collector busy most of the time.
+ */
 async function* batchesOf(sql: string, batchRows: number): AsyncGenerator<ColumnTable> {
   const { duck, conn } = await duckdb();
   let result;
@@ -83,51 +72,43 @@ async function* batchesOf(sql: string, batchRows: number): AsyncGenerator<Column
     throw new ReadError("read.sql", `${(e as Error).message.split("\n")[0]} in: ${sql}`, undefined, undefined, { cause: e });
   }
   const names = result.columnNames();
-  let columns: unknown[][] = names.map(() => []);
+  const numeric = result.columnTypes().map((t) => NUMERIC.some((k) => t.typeId === duck.DuckDBTypeId[k as keyof typeof duck.DuckDBTypeId]));
+  // a batch closes at the first chunk (<= 2048 rows) that reaches batchRows
+  const fresh = () => names.map((_, j) => (numeric[j] ? new Float64Array(batchRows + 2048) : []));
+  let columns: (unknown[] | Float64Array)[] = fresh();
   let rows = 0;
   let offset = 0;
   const emit = () => {
-    const data: Record<string, unknown[]> = {};
-    names.forEach((n, j) => (data[n] = columns[j]!));
-    const table = aq.table(data);
+    const data: Record<string, unknown[] | Float64Array> = {};
+    names.forEach((n, j) => {
+      const c = columns[j]!;
+      data[n] = c instanceof Float64Array ? c.subarray(0, rows) : c;
+    });
+    const table = aq.table(data as Record<string, unknown[]>);
     setRoot(table, { kind: "sql", name: sql }, `sql:${sql}`, undefined, offset);
     offset += rows;
-    columns = names.map(() => []);
+    columns = fresh();
     rows = 0;
     return table;
   };
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const values = chunk.convertColumns(duck.JSDuckDBValueConverter);
+    const n = chunk.rowCount;
     for (let j = 0; j < names.length; j++) {
       const col = columns[j]!;
-      for (const v of values[j]!) col.push(jsValue(v));
+      if (col instanceof Float64Array) {
+        const vec = chunk.getColumnVector(j);
+        for (let i = 0; i < n; i++) {
+          const v = vec.getItem(i) as number | bigint | null;
+          col[rows + i] = v === null ? NaN : Number(v);
+        }
+      } else for (const v of chunk.convertColumnValues(j, duck.JSDuckDBValueConverter)) col.push(jsValue(v));
     }
-    rows += chunk.rowCount;
+    rows += n;
     if (rows >= batchRows) yield emit();
   }
   if (rows > 0 || offset === 0) yield emit();
-}
-
-/**
- * Run a DuckDB query (over files: `select * from 'data/flights.parquet'`, `read_csv('x.csv')`)
- * and return its result as one table. Files the query names are recorded for the lock. A result
- * larger than `maxRows` is refused: aggregate in SQL, or stream it with `read.sqlBatches`.
- */
-export async function readSql(sql: string, options: SqlOptions = {}): Promise<ColumnTable> {
-  const maxRows = options.maxRows ?? 5_000_000;
-  await recordFiles(sql);
-  const parts: ColumnTable[] = [];
-  let n = 0;
-  for await (const t of batchesOf(sql, 100_000)) {
-    n += t.numRows();
-    if (n > maxRows) throw new ReadError("read.sql", `the result has more than ${maxRows} rows (maxRows): aggregate in SQL, raise maxRows, or stream it with read.sqlBatches(sql): ${sql}`);
-    parts.push(t);
-  }
-  const table = parts.length === 1 ? parts[0]! : (parts[0]!.concat(...parts.slice(1)) as ColumnTable);
-  setRoot(table, { kind: "sql", name: sql }, `sql:${sql}`);
-  return table;
 }
 
 /** Stream a query's result as table batches (see TableBatches); files it names are recorded for the lock on the first pass. */

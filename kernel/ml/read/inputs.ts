@@ -1,6 +1,6 @@
 // Registry of the files `read` opened, with their sha256, for the export lock; and path resolution.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 
 /** One file read: path as given (relative to the cwd when possible) and its content hash. */
@@ -31,6 +31,17 @@ export function recordInput(path: string, sha256: string, format: string, bytes:
 export function hashFile(path: string): { sha256: string; bytes: number } {
   const data = readFileSync(resolvePath(path));
   return { sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
+}
+
+/** sha256 (hex) and size of a file read as a stream, for files that may not fit in memory. */
+export async function hashFileStream(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of createReadStream(resolvePath(path))) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), bytes };
 }
 
 /**

@@ -5,6 +5,7 @@ import { parquetMetadata, parquetRead } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { ReadError } from "./errors.js";
 import { finishFile, loadFile } from "./source.js";
+import { readProgress } from "./progress.js";
 
 export interface ParquetOptions {
   /** Columns to read (all by default). */
@@ -33,12 +34,16 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   const n = Math.max(0, rowEnd - rowStart);
   const names = options.columns ?? metadata.schema.slice(1).filter((s) => !s.num_children).map((s) => s.name);
   const columns = new Map<string, unknown[]>(names.map((c) => [c, new Array<unknown>(n)]));
+  const progress = readProgress("read.parquet", shown, bytes.length);
+  let rowsDone = 0;
   try {
     await parquetRead({
       file, metadata, columns: options.columns, rowStart, rowEnd, compressors,
       onChunk({ columnName, columnData, rowStart: from, rowEnd: to }) {
         const out = columns.get(columnName);
         if (!out) return;
+        // row groups arrive column by column: a group's rows count once its last column is in
+        if (columnName === names[names.length - 1]) progress.update(undefined, (rowsDone = Math.max(rowsDone, Math.min(to, rowEnd) - rowStart)));
         for (let r = Math.max(from, rowStart); r < Math.min(to, rowEnd); r++) {
           const v = columnData[r - from];
           out[r - rowStart] = typeof v === "bigint" ? Number(v) : v;
@@ -48,6 +53,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   } catch (e) {
     throw new ReadError(shown, `cannot decode Parquet: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
+  progress.done(n);
   const data: Record<string, unknown[]> = {};
   for (const [name, values] of columns) data[name] = values;
   return finishFile(aq.table(data), path, "parquet", sha256, bytes.length);

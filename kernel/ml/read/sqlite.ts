@@ -1,9 +1,14 @@
-// read.sqlite: the result of a SQL query on a SQLite database file (better-sqlite3, read-only).
+// read.sqlite and read.sql({ sqlite }): a SQL query on a SQLite database file (better-sqlite3, read-only), whole or as a stream of table batches.
+//
+// DuckDB's SQLite scanner is an extension it downloads on first use, which cannot happen offline,
+// so SQLite files are read by SQLite itself: better-sqlite3 steps the statement row by row
+// (`iterate`), and rows are gathered into column arrays of `batchRows` rows.
 import Database from "better-sqlite3";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { ReadError } from "./errors.js";
-import { hashFile, resolvePath } from "./inputs.js";
+import { displayPath, hashFile, hashFileStream, recordInput, resolvePath } from "./inputs.js";
+import type { TableBatches } from "./duckdb.js";
 import { finishFile } from "./source.js";
 import { setRoot } from "../lineage.js";
 
@@ -13,20 +18,8 @@ import { setRoot } from "../lineage.js";
  * BIGINT values come back as numbers.
  */
 export function readSQLite(path: string, sql: string, params: unknown[] | Record<string, unknown> = []): ColumnTable {
-  let db: Database.Database;
+  const { db, stmt } = prepareReader(path, sql);
   try {
-    db = new Database(resolvePath(path), { readonly: true, fileMustExist: true });
-  } catch (e) {
-    throw new ReadError(path, `cannot open SQLite database: ${(e as Error).message}`, undefined, undefined, { cause: e });
-  }
-  try {
-    let stmt: Database.Statement;
-    try {
-      stmt = db.prepare(sql);
-    } catch (e) {
-      throw new ReadError(path, `SQL error: ${(e as Error).message} in: ${sql}`, undefined, undefined, { cause: e });
-    }
-    if (!stmt.reader) throw new ReadError(path, `query returns no rows (read needs a SELECT): ${sql}`);
     const names = stmt.columns().map((c) => c.name);
     const rows = (Array.isArray(params) ? stmt.raw().all(...params) : stmt.raw().all(params)) as unknown[][];
     const data: Record<string, unknown[]> = {};
@@ -40,4 +33,69 @@ export function readSQLite(path: string, sql: string, params: unknown[] | Record
   } finally {
     db.close();
   }
+}
+
+type Params = unknown[] | Record<string, unknown>;
+
+/** Open a SQLite file read-only and prepare a reading statement; errors name the file and the query. */
+function prepareReader(path: string, sql: string): { db: Database.Database; stmt: Database.Statement } {
+  const shown = displayPath(path);
+  let db: Database.Database;
+  try {
+    db = new Database(resolvePath(path), { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new ReadError(shown, `cannot open SQLite database: ${(e as Error).message}`, undefined, undefined, { cause: e });
+  }
+  try {
+    const stmt = db.prepare(sql);
+    if (!stmt.reader) throw new ReadError(shown, `query returns no rows (read needs a SELECT): ${sql}`);
+    return { db, stmt };
+  } catch (e) {
+    db.close();
+    if (e instanceof ReadError) throw e;
+    throw new ReadError(shown, `SQL error: ${(e as Error).message} in: ${sql}`, undefined, undefined, { cause: e });
+  }
+}
+
+/**
+ * A query on a SQLite file as re-iterable table batches of `batchRows` rows (each pass runs the
+ * query again on a fresh read-only connection; the last batch may be smaller; an empty result is
+ * one empty table with the query's columns). The file's sha256 is recorded for the lock on the
+ * first pass; each batch is a lineage root at its row offset.
+ */
+export function readSQLiteBatches(path: string, sql: string, params: Params = [], batchRows = 100_000): TableBatches {
+  if (!(Number.isInteger(batchRows) && batchRows > 0)) throw new ReadError(displayPath(path), `batchRows must be a positive integer, got ${batchRows}`);
+  prepareReader(path, sql).db.close(); // fail now, at the call, on a missing file or bad SQL
+  let recorded: Promise<string> | undefined;
+  return {
+    sql,
+    async *[Symbol.asyncIterator]() {
+      const sha256 = await (recorded ??= hashFileStream(path).then(({ sha256, bytes }) => (recordInput(path, sha256, "sqlite", bytes), sha256)));
+      const { db, stmt } = prepareReader(path, sql);
+      try {
+        const names = stmt.columns().map((c) => c.name);
+        const rows = (Array.isArray(params) ? stmt.raw().iterate(...params) : stmt.raw().iterate(params)) as IterableIterator<unknown[]>;
+        let offset = 0;
+        let columns: unknown[][] = names.map(() => []);
+        let n = 0;
+        const emit = () => {
+          const data: Record<string, unknown[]> = {};
+          names.forEach((name, j) => (data[name] = columns[j]!));
+          const table = aq.table(data);
+          setRoot(table, { kind: "sqlite", name: `${displayPath(path)}: ${sql}`, path: displayPath(path), sha256 }, `sqlite:${sha256}:${sql}:${JSON.stringify(params)}`, undefined, offset);
+          offset += n;
+          columns = names.map(() => []);
+          n = 0;
+          return table;
+        };
+        for (const row of rows) {
+          for (let j = 0; j < names.length; j++) columns[j]!.push(row[j]);
+          if (++n === batchRows) yield emit();
+        }
+        if (n > 0 || offset === 0) yield emit();
+      } finally {
+        db.close();
+      }
+    },
+  };
 }

@@ -3,9 +3,12 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonicalJson.js";
 import type { Json } from "./types.js";
 
-/** sha256 (hex) of bytes or a UTF-8 string. */
-export function sha256(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
+/** sha256 (hex) of bytes, a UTF-8 string, or consecutive byte pieces (the hash of their concatenation). */
+export function sha256(data: Uint8Array | string | readonly Uint8Array[]): string {
+  if (typeof data === "string" || data instanceof Uint8Array) return createHash("sha256").update(data).digest("hex");
+  const h = createHash("sha256");
+  for (const piece of data) h.update(piece);
+  return h.digest("hex");
 }
 
 /**

@@ -2,7 +2,8 @@
 import * as aq from "arquero";
 import { utf8 } from "@uwdata/flechette";
 import type { Codec, CodecOutput } from "./types.js";
-import { tableToArrowIPC } from "./arrowStrings.js";
+import { tableToArrowChunks } from "./arrowStrings.js";
+import { chunkedPart } from "./chunks.js";
 
 type Table = aq.ColumnTable;
 
@@ -54,10 +55,11 @@ export const tableCodec: Codec<Table> = {
   encode(table): CodecOutput {
     const groups = table.isGrouped() ? [...(table.groups() as { names: string[] }).names] : [];
     // the bytes of aq.toArrowIPC(table, { format: "stream", types }), string columns built in bulk
-    const bytes = tableToArrowIPC(table, stringTypes(table));
+    // kept as the encoder's pieces: hashed and written one by one, joined only if asked for bytes
+    const chunks = tableToArrowChunks(table, stringTypes(table));
     return {
       shape: `${table.numRows()}×${table.numCols()}`,
-      parts: [{ name: "table.arrow", bytes }],
+      parts: [chunkedPart("table.arrow", chunks)],
       meta: groups.length ? { groupby: groups } : {},
     };
   },

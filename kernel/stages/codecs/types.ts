@@ -7,6 +7,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export interface Part {
   name: string;
   bytes: Uint8Array;
+  /** The same bytes as consecutive pieces, when the codec made them so (hashed and written piece by piece; see chunks.ts). */
+  chunks?: readonly Uint8Array[];
 }
 
 /** A value a codec could encode: what it is, how big, its bytes and its content hash. */

@@ -18,8 +18,8 @@ export class BlobError extends Error {
 
 export interface BlobStore {
   readonly dir: string;
-  /** Write bytes under their sha256 (computed when not given); a blob already present is not rewritten. Returns the hash. */
-  put(bytes: Uint8Array, hash?: string): string;
+  /** Write bytes (or consecutive pieces of them, written with one writev) under their sha256 (computed when not given); a blob already present is not rewritten. Returns the hash. */
+  put(bytes: Uint8Array | readonly Uint8Array[], hash?: string): string;
   /** The bytes of a blob; with `verify` (default) a blob whose content does not match its hash is an error. */
   get(hash: string, verify?: boolean): Uint8Array;
   has(hash: string): boolean;

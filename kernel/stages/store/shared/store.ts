@@ -1,6 +1,7 @@
 // The shared run store: run records in PostgreSQL, blobs under an artifact root (a shared folder or s3://), for many processes at once.
 import { createCodecRegistry, type CodecRegistry } from "../../codecs/registry.js";
 import { sha256 } from "../../codecs/hash.js";
+import { concatChunks } from "../../codecs/chunks.js";
 import { inputsHash } from "../../keys.js";
 import { BlobError, createBlobStore, type BlobStore } from "../blobs.js";
 import { decodeOutputs, outputRestorable, storeOutput } from "../outputs.js";
@@ -33,7 +34,7 @@ function s3Blobs(bridge: SyncBridge, root: string): BlobStore {
     dir: root,
     put(bytes, hash = sha256(bytes)) {
       check(hash);
-      bridge.call("s3Put", hash, bytes);
+      bridge.call("s3Put", hash, bytes instanceof Uint8Array ? bytes : concatChunks(bytes));
       return hash;
     },
     get(hash, verify = true) {

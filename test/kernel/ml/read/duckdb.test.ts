@@ -74,3 +74,19 @@ test("read.parquetBatches reads the flights file in batches without holding it w
   assert.ok(batches >= 3);
   assert.throws(() => read.parquetBatches(join(dir, "missing.parquet")), /missing\.parquet: no such file/);
 });
+
+test("read.sqlBatches gives number columns as Float64Arrays with NaN for missing values, text as strings", async () => {
+  const batches = read.sqlBatches(`select id::BIGINT as id, case when id % 4 = 0 then null else x end as x, g from '${csv}' order by id`, { batchRows: 1000 });
+  const ids: number[] = [];
+  let nan = 0;
+  for await (const b of batches) {
+    const x = b.column("x");
+    assert.ok(x instanceof Float64Array);
+    assert.ok(b.column("id") instanceof Float64Array);
+    ids.push(...(b.array("id") as number[]));
+    nan += (x as Float64Array).filter((v) => Number.isNaN(v)).length;
+    assert.equal(typeof b.get("g", 0), "string");
+  }
+  assert.deepEqual(ids, rows.map((r) => r.id));
+  assert.equal(nan, rows.filter((r) => r.id % 4 === 0).length);
+});
