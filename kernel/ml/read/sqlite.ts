@@ -1,7 +1,8 @@
-// read.sqlite: the result of a SQL query on a SQLite database file (better-sqlite3, read-only).
-import Database from "better-sqlite3";
+// read.sqlite: the result of a SQL query on a SQLite database file (opened read-only through kernel/sqlite).
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { openDatabase, type SqlDatabase, type SqlStatement } from "../../sqlite/open.js";
+import type { SqlParams } from "../../sqlite/types.js";
 import { ReadError } from "./errors.js";
 import { hashFile, resolvePath } from "./inputs.js";
 import { finishFile } from "./source.js";
@@ -13,22 +14,21 @@ import { setRoot } from "../lineage.js";
  * BIGINT values come back as numbers.
  */
 export function readSQLite(path: string, sql: string, params: unknown[] | Record<string, unknown> = []): ColumnTable {
-  let db: Database.Database;
+  let db: SqlDatabase;
   try {
-    db = new Database(resolvePath(path), { readonly: true, fileMustExist: true });
+    db = openDatabase(resolvePath(path), { readonly: true, fileMustExist: true });
   } catch (e) {
     throw new ReadError(path, `cannot open SQLite database: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
   try {
-    let stmt: Database.Statement;
+    let stmt: SqlStatement;
     try {
       stmt = db.prepare(sql);
     } catch (e) {
       throw new ReadError(path, `SQL error: ${(e as Error).message} in: ${sql}`, undefined, undefined, { cause: e });
     }
-    if (!stmt.reader) throw new ReadError(path, `query returns no rows (read needs a SELECT): ${sql}`);
-    const names = stmt.columns().map((c) => c.name);
-    const rows = (Array.isArray(params) ? stmt.raw().all(...params) : stmt.raw().all(params)) as unknown[][];
+    const { columns: names, rows } = stmt.table(...((Array.isArray(params) ? params : [params]) as SqlParams));
+    if (!names.length) throw new ReadError(path, `query returns no rows (read needs a SELECT): ${sql}`);
     const data: Record<string, unknown[]> = {};
     names.forEach((n, j) => (data[n] = rows.map((r) => r[j])));
     const table = aq.table(data);
