@@ -6,7 +6,7 @@
 // `async function () { with (scope) { ... } }`: top-level await works, and user names never
 // overwrite the kernel's own globals. Line breaks are preserved by every rewrite; the swc
 // source map takes script lines back to cell lines.
-import { transformSync } from "@swc/core";
+import { transformSync } from "../transpile/swc.js";
 import { parse, type Node } from "acorn";
 import { decodeLineMap } from "./sourcemap.js";
 
