@@ -28,7 +28,7 @@ type Loaded = { name: SqliteBackendName; open: (file: string, options: OpenOptio
 const chosen = new Map<string, Loaded>();
 
 /** First line of a load error: a native module's stack helps no user. */
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0]!.trim();
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0]!.trim().replace(/\.$/, "");
 
 /** The backend to use: MLNB_SQLITE names one (`better-sqlite3`, `node:sqlite` or `wasm`), else the first that loads. */
 export function sqliteBackend(env: NodeJS.ProcessEnv = process.env): Loaded {
@@ -50,6 +50,7 @@ export function sqliteBackend(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   throw new SqliteUnavailableError(
     `mlnb found no SQLite it can load on Node ${process.versions.node} (${process.platform}-${process.arch}): ${failures.join("; ")}. ` +
+      (wanted ? `MLNB_SQLITE=${wanted} asks for that one only: unset it to let mlnb pick one that loads. ` : "") +
       `Reinstall mlnb (npm install brings node-sqlite3-wasm, which runs everywhere), or run the kernel on Node >= 22.13, which has node:sqlite built in (setting mlnb.nodePath).`,
   );
 }
