@@ -1,7 +1,7 @@
 // Tests that a kernel which cannot start says what to install (too old a Node, a native module that does not load), never a stack.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,18 +9,11 @@ import { after, test } from "node:test";
 import { KernelClient } from "../../../kernel/client.js";
 import { atLeast } from "../../../kernel/runtime/requirements.js";
 import { explainStartFailure } from "../../../kernel/runtime/startFailure.js";
+import { fakeOldNode } from "../../support/fakeNode.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "mlnb-start-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A stand-in for Node 18: answers its version, and refuses the flags the kernel starts with, as Node 18 would. */
-export function fakeOldNode(folder: string): string {
-  const path = join(folder, "node18");
-  writeFileSync(path, `#!/bin/sh\nif [ "$1" = "-p" ]; then echo 18.19.0; exit 0; fi\necho "$0: bad option: --experimental-import-meta-resolve" >&2\nexit 9\n`);
-  chmodSync(path, 0o755);
-  return path;
-}
 
 test("compares Node versions by major, minor and patch", () => {
   assert.equal(atLeast("20.19.0", "20.19.0"), true);
