@@ -126,7 +126,9 @@ export class MlnbController implements vscode.Disposable {
       return success;
     } catch (e) {
       const err = e as Error;
-      show(() => execution.appendOutput(toCellOutput({ items: [errorItem({ name: err.name || "Error", message: `The kernel could not run this cell: ${err.message}`, stack: err.stack })], metadata: { outputType: "error" } })));
+      // A kernel that cannot start says what to install; its message is the whole story (no stack).
+      const stack = err.name === "KernelStartError" ? undefined : err.stack;
+      show(() => execution.appendOutput(toCellOutput({ items: [errorItem({ name: err.name || "Error", message: `The kernel could not run this cell: ${err.message}`, stack })], metadata: { outputType: "error" } })));
       return false;
     } finally {
       cancel?.dispose();

@@ -49,5 +49,12 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod = (await import(`./cli/${command}.js`)) as { main(argv: string[]): Promise<number> };
-  return mod.main(rest);
+  try {
+    return await mod.main(rest);
+  } catch (e) {
+    // A kernel or a store that cannot start here says what to install, in one message without a stack.
+    if (!(e instanceof Error) || !["KernelStartError", "SqliteUnavailable"].includes(e.name)) throw e;
+    console.error(`mlnb ${command}: ${e.message}`);
+    return 1;
+  }
 }

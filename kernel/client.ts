@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
 import { encode, LineDecoder, type ExecStatus, type ExecuteOptions, type Reply, type Request } from "./protocol.js";
+import { explainStartFailure, KernelStartError } from "./runtime/startFailure.js";
 import { kernelEnv } from "./stages/store/location.js";
 
 export interface KernelClientOptions {
@@ -53,17 +54,19 @@ export class KernelClient extends EventEmitter {
   static async start(options: KernelClientOptions): Promise<KernelClient> {
     // MLNB_KERNEL_NODE_ARGS adds node flags NODE_OPTIONS refuses (e.g. --cpu-prof to profile a kernel).
     const extra = (process.env.MLNB_KERNEL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-    const child = spawn(options.nodePath ?? process.execPath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", ...extra, SERVER], {
+    const nodePath = options.nodePath ?? process.execPath;
+    const env = { ...kernelEnv({ ...process.env, ...options.env }), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) };
+    const child = spawn(nodePath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", ...extra, SERVER], {
       cwd: dirname(options.notebookPath),
-      env: { ...kernelEnv({ ...process.env, ...options.env }), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) },
+      env,
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
-    return client.waitReady(options.startTimeoutMs ?? 30_000);
+    return client.waitReady(options.startTimeoutMs ?? 30_000, nodePath, env);
   }
 
-  private waitReady(timeoutMs: number): Promise<KernelClient> {
+  private waitReady(timeoutMs: number, nodePath: string, env: NodeJS.ProcessEnv): Promise<KernelClient> {
     const child = this.child;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -86,12 +89,14 @@ export class KernelClient extends EventEmitter {
       });
       child.on("error", (e) => {
         clearTimeout(timer);
-        reject(new Error(`could not start the kernel with ${child.spawnfile}: ${e.message}`));
+        const missing = (e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "EACCES";
+        reject(new KernelStartError(`could not start the kernel with ${child.spawnfile}: ${e.message}${missing ? ". Install Node >= 20.19 (https://nodejs.org), or point the setting mlnb.nodePath at a Node executable." : ""}`));
       });
       child.on("exit", (code, signal) => {
         clearTimeout(timer);
         this.exited = true;
-        reject(new Error(`the kernel exited during start (code ${code}, signal ${signal}):\n${this.stderrTail}`));
+        // Explained without a stack: the user learns what to install (the raw text stays in .detail).
+        reject(explainStartFailure(nodePath, env, this.stderrTail, `code ${code}, signal ${signal}`));
         this.onExit(code, signal);
       });
     });

@@ -3,6 +3,7 @@
 // Started by the extension and the CLI as `node --experimental-import-meta-resolve
 // out/kernel/server.js` with the notebook's folder as working directory.
 import { writeSync } from "node:fs";
+import { checkKernelRequirements, START_FAILURE_EXIT, START_FAILURE_MARK } from "./runtime/requirements.js";
 import { MessageChannel, Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
 import { createSession } from "./session/session.js";
@@ -19,6 +20,13 @@ function send(reply: Reply): void {
   const line = encode(reply);
   if (REPLY_FD === 1) realStdoutWrite(line);
   else lockedWrite(replyLock, REPLY_FD, line);
+}
+
+// What this Node cannot give the kernel (too old, no SQLite, no swc) ends the start with one line saying what to install.
+const unmet = checkKernelRequirements();
+if (unmet) {
+  writeSync(2, `${START_FAILURE_MARK}${unmet}\n`);
+  process.exit(START_FAILURE_EXIT);
 }
 
 const session = createSession({

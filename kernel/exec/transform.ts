@@ -8,7 +8,7 @@
 // (builtinAliases.ts) and loops test the interrupt flag cheaply (loopChecks.ts), so loops run at
 // node's speed. Line breaks are preserved by every rewrite; the swc source map takes script lines
 // back to cell lines.
-import { transformSync } from "@swc/core";
+import { transformSync } from "../transpile/swc.js";
 import { parse, type Node } from "acorn";
 import { aliasDeclaration, builtinsUsed } from "./builtinAliases.js";
 import { closureNames, CLOSURE_TYPES } from "./captured.js";

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { transform } from "@swc/core";
+import { transform } from "../transpile/swc.js";
 import { isLocalSpecifier, resolveLocalModule } from "./localModules.js";
 
 type Resolve = (specifier: string, context: { parentURL?: string }, next: Resolve) => Promise<{ url: string; format?: string; shortCircuit?: boolean }>;

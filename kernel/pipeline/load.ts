@@ -1,5 +1,5 @@
 // Loads an exported `.pipeline.ts` with plain Node: types stripped by swc, imports resolved like a notebook cell's.
-import { transformSync } from "@swc/core";
+import { transformSync } from "../transpile/swc.js";
 import { parse, type Node } from "acorn";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

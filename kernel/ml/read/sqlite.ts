@@ -1,11 +1,12 @@
-// read.sqlite and read.sql({ sqlite }): a SQL query on a SQLite database file (better-sqlite3, read-only), whole or as a stream of table batches.
+// read.sqlite and read.sql({ sqlite }): a SQL query on a SQLite database file (read-only, through kernel/sqlite), whole or as a stream of table batches.
 //
 // DuckDB's SQLite scanner is an extension it downloads on first use, which cannot happen offline,
-// so SQLite files are read by SQLite itself: better-sqlite3 steps the statement row by row
-// (`iterate`), and rows are gathered into column arrays of `batchRows` rows.
-import Database from "better-sqlite3";
+// so SQLite files are read by SQLite itself: the statement is stepped row by row (`iterate`),
+// and rows are gathered into column arrays of `batchRows` rows.
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { openDatabase, type SqlDatabase, type SqlStatement } from "../../sqlite/open.js";
+import type { SqlParams } from "../../sqlite/types.js";
 import { ReadError } from "./errors.js";
 import { displayPath, hashFile, hashFileStream, recordInput, resolvePath } from "./inputs.js";
 import type { TableBatches } from "./duckdb.js";
@@ -20,8 +21,8 @@ import { setRoot } from "../lineage.js";
 export function readSQLite(path: string, sql: string, params: unknown[] | Record<string, unknown> = []): ColumnTable {
   const { db, stmt } = prepareReader(path, sql);
   try {
-    const names = stmt.columns().map((c) => c.name);
-    const rows = (Array.isArray(params) ? stmt.raw().all(...params) : stmt.raw().all(params)) as unknown[][];
+    const { columns: names, rows } = stmt.table(...bindings(params));
+    if (!names.length) throw new ReadError(displayPath(path), `query returns no rows (read needs a SELECT): ${sql}`);
     const data: Record<string, unknown[]> = {};
     names.forEach((n, j) => (data[n] = rows.map((r) => r[j])));
     const table = aq.table(data);
@@ -37,18 +38,20 @@ export function readSQLite(path: string, sql: string, params: unknown[] | Record
 
 type Params = unknown[] | Record<string, unknown>;
 
+/** Positional values or one object of named values, as every SQLite backend binds them. */
+const bindings = (params: Params): SqlParams => (Array.isArray(params) ? params : [params]) as SqlParams;
+
 /** Open a SQLite file read-only and prepare a reading statement; errors name the file and the query. */
-function prepareReader(path: string, sql: string): { db: Database.Database; stmt: Database.Statement } {
+function prepareReader(path: string, sql: string): { db: SqlDatabase; stmt: SqlStatement } {
   const shown = displayPath(path);
-  let db: Database.Database;
+  let db: SqlDatabase;
   try {
-    db = new Database(resolvePath(path), { readonly: true, fileMustExist: true });
+    db = openDatabase(resolvePath(path), { readonly: true, fileMustExist: true });
   } catch (e) {
     throw new ReadError(shown, `cannot open SQLite database: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
   try {
     const stmt = db.prepare(sql);
-    if (!stmt.reader) throw new ReadError(shown, `query returns no rows (read needs a SELECT): ${sql}`);
     return { db, stmt };
   } catch (e) {
     db.close();
@@ -73,8 +76,8 @@ export function readSQLiteBatches(path: string, sql: string, params: Params = []
       const sha256 = await (recorded ??= hashFileStream(path).then(({ sha256, bytes }) => (recordInput(path, sha256, "sqlite", bytes), sha256)));
       const { db, stmt } = prepareReader(path, sql);
       try {
-        const names = stmt.columns().map((c) => c.name);
-        const rows = (Array.isArray(params) ? stmt.raw().iterate(...params) : stmt.raw().iterate(params)) as IterableIterator<unknown[]>;
+        const { columns: names, rows } = stmt.iterate(...bindings(params));
+        if (!names.length) throw new ReadError(displayPath(path), `query returns no rows (read needs a SELECT): ${sql}`);
         let offset = 0;
         let columns: unknown[][] = names.map(() => []);
         let n = 0;

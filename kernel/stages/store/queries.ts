@@ -1,5 +1,5 @@
 // Read queries of the run store: cache lookup, run listing and run details.
-import type Database from "better-sqlite3";
+import type { SqlDatabase } from "../../sqlite/open.js";
 import type { BlobStore } from "./blobs.js";
 import { outputRestorable } from "./outputs.js";
 import type { CacheHit, Metric, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunInput, StageRunStatus } from "./types.js";
@@ -61,7 +61,7 @@ export const toOutput = (r: OutputRow): OutputRecord => ({
 export const toMetric = (r: { name: string; value: number; step: number | null }): Metric => ({ name: r.name, value: r.value, ...(r.step === null ? {} : { step: r.step }) });
 
 /** Prepared read queries over an open store database. */
-export function createQueries(db: Database.Database, blobs: BlobStore) {
+export function createQueries(db: SqlDatabase, blobs: BlobStore) {
   const candidates = db.prepare(`SELECT * FROM stage_runs
     WHERE stage = ? AND code_hash = ? AND params_hash = ? AND seed = ? AND inputs_hash = ? AND status = 'ok' AND cacheable = 1
     ORDER BY id DESC LIMIT 20`);

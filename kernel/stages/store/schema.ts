@@ -1,5 +1,5 @@
 // The run store's SQLite schema, versioned with PRAGMA user_version and migrated forward on open.
-import type Database from "better-sqlite3";
+import type { SqlDatabase } from "../../sqlite/open.js";
 
 /** Each entry migrates from version i to i + 1. Never edit a released one: append. */
 const MIGRATIONS: string[] = [
@@ -88,7 +88,7 @@ const MIGRATIONS: string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Bring `db` to SCHEMA_VERSION; a store written by a newer mlnb is refused rather than damaged. */
-export function migrate(db: Database.Database, file: string): void {
+export function migrate(db: SqlDatabase, file: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new Error(`${file}: run store schema version ${version} is newer than this mlnb understands (${SCHEMA_VERSION}); upgrade mlnb`);

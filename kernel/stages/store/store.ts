@@ -1,8 +1,8 @@
 // The run store: SQLite records of runs and stage executions plus content-addressed value blobs.
-import Database from "better-sqlite3";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
+import { openDatabase, type SqlDatabase } from "../../sqlite/open.js";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
 import { inputsHash } from "../keys.js";
 import { createBlobStore, type BlobStore } from "./blobs.js";
@@ -84,7 +84,7 @@ function processAlive(pid: number): boolean {
  * Runs still "running" whose process (on this host) is gone were killed: mark them aborted, so
  * `mlnb runs` says so and export never locks them. Runs of other hosts are left to their host.
  */
-function markAborted(db: Database.Database, clock: () => number): void {
+function markAborted(db: SqlDatabase, clock: () => number): void {
   const open = db.prepare("SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?").all(hostname()) as { id: number; pid: number }[];
   const abort = db.prepare("UPDATE runs SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'");
   for (const r of open) if (r.pid !== process.pid && !processAlive(r.pid)) abort.run(clock(), r.id);
@@ -99,7 +99,7 @@ export function openStore(options: StoreOptions): RunStore {
   mkdirSync(dir, { recursive: true });
   ignoreInGit(dir);
   const file = join(dir, "runs.sqlite");
-  const db = new Database(file);
+  const db = openDatabase(file);
   // The busy timeout first: switching to WAL and migrating take the write lock, which another
   // process opening the same fresh store may hold for a moment.
   db.pragma("busy_timeout = 10000");
