@@ -29,9 +29,9 @@ export interface BlobStore {
   list?(): { hash: string; size: number; usedAt: number }[];
   /**
    * Delete a blob unless it was written or used at or after `since` (epoch ms); returns the bytes
-   * freed (0 when kept or already gone). Absent where blobs cannot be deleted (S3).
+   * freed, or undefined when it stays (used since) or was gone. Absent where blobs cannot be deleted (S3).
    */
-  remove?(hash: string, since: number): number;
+  remove?(hash: string, since: number): number | undefined;
   /** Size in bytes of a stored blob. */
   size(hash: string): number;
   /** Remove temp files left by writers that died (only those older than `olderThanMs`). Returns how many. */
@@ -103,13 +103,13 @@ export function createBlobStore(dir: string): BlobStore {
       try {
         renameSync(final, aside);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw e;
       }
       const st = statSync(aside);
       if (st.mtimeMs >= since) {
         renameSync(aside, final);
-        return 0;
+        return undefined;
       }
       unlinkSync(aside);
       return st.size;
