@@ -8,6 +8,7 @@ import type { KernelStartOptions } from "./kernel.js";
 import type { KernelManager } from "./kernelManager.js";
 import { CELL_LANGUAGE } from "./notebookData.js";
 import { CellOutputState, type OutputOp } from "./outputState.js";
+import { DEFAULT_OUTPUT_CAP_BYTES } from "../kernel/notebook/outputCap.js";
 import { FaultPlacer } from "./faults.js";
 import { errorItem } from "./outputs.js";
 import { NOTEBOOK_TYPE, toCellOutput } from "./serializer.js";
@@ -107,7 +108,8 @@ export class MlnbController implements vscode.Disposable {
         }, INTERRUPT_ESCALATION_MS);
       });
       if (execution.token.isCancellationRequested) return false;
-      const state = new CellOutputState();
+      const maxBytes = vscode.workspace.getConfiguration("mlnb", notebook.uri).get<number>("output.maxBytes", DEFAULT_OUTPUT_CAP_BYTES);
+      const state = new CellOutputState({ capBytes: maxBytes > 0 ? maxBytes : DEFAULT_OUTPUT_CAP_BYTES });
       let noted = false;
       const onReply = (reply: Reply) => {
         if (!noted && "id" in reply && reply.id) {
@@ -116,11 +118,12 @@ export class MlnbController implements vscode.Disposable {
         }
         if (reply.type === "stage") this.onStage(notebook, reply.info);
         if (reply.type === "error") this.diagnostics?.show(cell, reply.error);
-        const op = state.apply(reply);
-        if (op) show(() => applyOp(execution, shown, op));
+        for (const op of [state.apply(reply), state.note()]) if (op) show(() => applyOp(execution, shown, op));
       };
       const typeCheck = vscode.workspace.getConfiguration("mlnb", notebook.uri).get<TypeCheckMode>("typeCheck", "warn");
       const outcome = await kernel.execute(cell.document.getText(), { cellId: cell.document.uri.toString(), options: { typeCheck, ...extra } }, onReply).finally(() => (finished = true));
+      const note = state.note(true);
+      if (note) show(() => applyOp(execution, shown, note));
       execution.executionOrder = outcome.executionCount;
       success = outcome.status === "ok";
       return success;

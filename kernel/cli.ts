@@ -6,6 +6,7 @@ import { closest } from "./magics/suggest.js";
 export const COMMANDS: Record<string, string> = {
   run: "run every cell of a notebook headless: mlnb run NB.mlnb [--out EXECUTED.mlnb] [-p k=v] [--no-cache]",
   runs: "list runs of a notebook with params and metrics; `mlnb runs diff A B` compares two",
+  gc: "free the run store: keep the newest runs and every run a lock names, remove other runs' blobs: mlnb gc [PATH] [--keep N] [--dry-run]",
   export: "export a notebook as a pipeline script + lock (or --to ipynb)",
   import: "import a Jupyter .ipynb as an .mlnb notebook",
   script: "run an exported pipeline script: mlnb script NB.pipeline.ts [--verify]",

@@ -5,6 +5,7 @@ import { KernelClient } from "../client.js";
 import { parseNotebook, serializeNotebook, NotebookFormatError } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { OutputCollector, outputText } from "../notebook/outputs.js";
+import { DEFAULT_OUTPUT_CAP_BYTES, RAISE_IN_CLI } from "../notebook/outputCap.js";
 import type { Reply, TypeCheckMode } from "../protocol.js";
 import { defineCommand, startCommand, usageError } from "./args.js";
 import { ProgressLine } from "./progress.js";
@@ -21,6 +22,7 @@ place (training epochs, tune trials, large reads) show as one progress line on a
     "no-cache": { type: "boolean", help: "run every stage even if a cached execution matches" },
     "type-check": { type: "string", arg: "MODE", help: "error | warn | off (default: warn: type errors are printed, the cell runs; error stops it, for CI)" },
     quiet: { type: "boolean", help: "print only errors and the summary" },
+    "max-output": { type: "string", arg: "BYTES", help: `the most output one cell keeps in the executed notebook (default ${DEFAULT_OUTPUT_CAP_BYTES}); past it a note says what was cut` },
   },
   params: true,
   positionals: { min: 1, max: 1, what: "notebook" },
@@ -33,6 +35,9 @@ export async function main(argv: string[]): Promise<number> {
   const file = args.positionals[0]!;
   const typeCheck = (args.values["type-check"] ?? "warn") as TypeCheckMode;
   if (!["error", "warn", "off"].includes(typeCheck)) return usageError(SPEC, `--type-check must be error, warn or off, got ${typeCheck}`);
+  const maxOutput = args.values["max-output"];
+  if (maxOutput !== undefined && !/^[1-9]\d*$/.test(maxOutput)) return usageError(SPEC, `--max-output must be a positive number of bytes, got ${maxOutput}`);
+  const capBytes = maxOutput === undefined ? DEFAULT_OUTPUT_CAP_BYTES : Number(maxOutput);
   const path = resolve(file);
   let nb;
   try {
@@ -64,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       if (cell.kind !== "code" || !cell.source.trim()) continue;
       const label = `cell ${index}${stageName(cell.source) ? ` (stage ${stageName(cell.source)})` : ""}`;
       if (!quiet) process.stdout.write(`\n── ${label} ${"─".repeat(Math.max(0, 60 - label.length))}\n`);
-      const collector = new OutputCollector();
+      const collector = new OutputCollector(undefined, { capBytes, raise: RAISE_IN_CLI });
       current = { label, collector };
       const result = await kernel.execute(cell.source, { cellId: String(index), options: { typeCheck, noCache: args.values["no-cache"] === true, params: args.params } }, (reply) => {
         if ("id" in reply && reply.id && !byExecution.has(reply.id)) byExecution.set(reply.id, current!);
@@ -79,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
         else if (!quiet) process.stdout.write(reply.type === "stream" ? reply.text : outputText(out));
       });
       progress.finish();
+      collector.finish();
       collector.setExecutionCount(result.executionCount);
       cell.outputs = collector.outputs;
       cell.executionCount = result.executionCount || null;

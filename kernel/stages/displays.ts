@@ -2,9 +2,10 @@
 import type { Mime } from "../ml/context.js";
 import type { Json } from "./codecs/types.js";
 import type { RecordedDisplay } from "./store/types.js";
+import { capNote, DEFAULT_OUTPUT_CAP_BYTES, OutputBudget, payloadBytes } from "../notebook/outputCap.js";
 
-/** Default cap of the displays recorded for one stage execution (bytes of JSON). */
-export const DISPLAY_CAP_BYTES = 2_000_000;
+/** Default cap of the displays recorded for one stage execution (bytes of JSON): the cell output cap. */
+export const DISPLAY_CAP_BYTES = DEFAULT_OUTPUT_CAP_BYTES;
 
 export interface DisplayRecorder {
   /** A display the stage showed; a repeated `displayId` replaces the earlier one (in-place progress). */
@@ -29,16 +30,12 @@ export function createDisplayRecorder(capBytes = DISPLAY_CAP_BYTES): DisplayReco
     },
     finish(result) {
       const all = result ? [...entries, { data: jsonSafe(result), result: true }] : entries;
-      const kept: RecordedDisplay[] = [];
-      let size = 0;
-      for (const [i, e] of all.entries()) {
-        size += JSON.stringify(e.data).length;
-        if (size > capBytes) {
-          const cut = all.length - i;
-          kept.push({ data: { "text/plain": `(${cut} more output${cut === 1 ? "" : "s"} of this stage not kept in the cache: recorded outputs are capped at ${Math.round(capBytes / 1000)} kB per cell)` } });
-          break;
-        }
-        kept.push(e);
+      // the cell output cap's budget: what is shown first is kept, the rest is cut with one note
+      const budget = new OutputBudget(capBytes);
+      const kept = all.filter((e) => !budget.exceeded && budget.takeWhole(payloadBytes(e.data)));
+      if (budget.exceeded) {
+        for (const e of all.slice(kept.length + 1)) budget.takeWhole(payloadBytes(e.data));
+        kept.push({ data: { "text/plain": capNote(capBytes, budget.cut, "the stage's cache entry keeps the same; run it ignoring the cache to see everything") } });
       }
       return kept;
     },

@@ -46,3 +46,18 @@ test("adds the error after the output printed before it", () => {
   assert.deepEqual(s.outputs.map((o) => o.metadata.outputType), ["stream", "error"]);
   assert.equal(JSON.parse(text(s.outputs[1].items[0].data)).name, "KernelDied");
 });
+
+test("caps a cell's outputs at mlnb.output.maxBytes and notes what was cut and the setting to raise", () => {
+  const s = new CellOutputState({ capBytes: 12 });
+  s.apply({ type: "stream", id: "e1", name: "stdout", text: "0123456789" });
+  assert.equal(s.note(), undefined, "nothing cut yet");
+  assert.equal(s.apply({ type: "stream", id: "e1", name: "stdout", text: "abcdef" })?.op, "appendItems");
+  const first = s.note();
+  assert.equal(first?.op, "append");
+  assert.equal(s.apply({ type: "stream", id: "e1", name: "stdout", text: "dropped" }), undefined);
+  assert.equal(s.note(), undefined, "the note is shown once while the cell runs");
+  const last = s.note(true);
+  assert.equal(last?.op === "replaceItems" && last.index, 1);
+  assert.equal(s.outputs[0].items.map((i) => text(i.data)).join(""), "0123456789ab");
+  assert.match(text(s.outputs[1].items[0].data), /output cut: 11 B in 1 output not kept; a cell keeps at most 12 B of output \(raise it with the setting "mlnb\.output\.maxBytes"\)/);
+});

@@ -4,7 +4,7 @@
 // rename(2) after the bytes are on disk, so a crash (kill -9, power loss) at any moment leaves
 // either the whole blob or no blob; at worst a `.tmp-*` file that `sweepTemp` removes.
 import { writeFileAtomic } from "../../notebook/write.js";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "../codecs/hash.js";
 
@@ -23,6 +23,15 @@ export interface BlobStore {
   /** The bytes of a blob; with `verify` (default) a blob whose content does not match its hash is an error. */
   get(hash: string, verify?: boolean): Uint8Array;
   has(hash: string): boolean;
+  /** Whether a blob is stored, marking it used now (a cache hit about to restore it), so a concurrent `mlnb gc` keeps it. */
+  touch(hash: string): boolean;
+  /** Stored blobs with their size and when last written or used (epoch ms); absent where blobs cannot be listed (S3). */
+  list?(): { hash: string; size: number; usedAt: number }[];
+  /**
+   * Delete a blob unless it was written or used at or after `since` (epoch ms); returns the bytes
+   * freed, or undefined when it stays (used since) or was gone. Absent where blobs cannot be deleted (S3).
+   */
+  remove?(hash: string, since: number): number | undefined;
   /** Size in bytes of a stored blob. */
   size(hash: string): number;
   /** Remove temp files left by writers that died (only those older than `olderThanMs`). Returns how many. */
@@ -30,6 +39,18 @@ export interface BlobStore {
 }
 
 const HASH = /^[0-9a-f]{64}$/;
+
+/** Set a file's times to now; false when it does not exist. A file we may not touch (a read-only store) only answers whether it exists. */
+function touchFile(path: string): boolean {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+    return existsSync(path);
+  }
+}
 
 /** A blob store in `dir` (created when missing). */
 export function createBlobStore(dir: string): BlobStore {
@@ -42,7 +63,8 @@ export function createBlobStore(dir: string): BlobStore {
     dir,
     put(bytes, hash = sha256(bytes)) {
       const final = pathOf(hash);
-      if (existsSync(final)) return hash;
+      // Present: mark it used instead (gc keeps blobs used after it started). Gone meanwhile: write it.
+      if (touchFile(final)) return hash;
       mkdirSync(join(dir, hash.slice(0, 2)), { recursive: true });
       // A temp file beside the blob, renamed into place: never a half object under its hash.
       writeFileAtomic(final, bytes);
@@ -56,6 +78,42 @@ export function createBlobStore(dir: string): BlobStore {
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
     has: (hash) => HASH.test(hash) && existsSync(pathOf(hash)),
+    touch: (hash) => HASH.test(hash) && touchFile(pathOf(hash)),
+    list() {
+      const out: { hash: string; size: number; usedAt: number }[] = [];
+      for (const sub of readdirSync(dir)) {
+        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        for (const name of readdirSync(join(dir, sub))) {
+          if (!HASH.test(sub + name)) continue;
+          try {
+            const st = statSync(join(dir, sub, name));
+            out.push({ hash: sub + name, size: st.size, usedAt: st.mtimeMs });
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+          }
+        }
+      }
+      return out;
+    },
+    remove(hash, since) {
+      const final = pathOf(hash);
+      // Moved aside first, then judged: a writer touching it before the move shows in its time, a
+      // writer after the move finds it gone and writes it anew; so a used blob is never lost.
+      const aside = join(dir, hash.slice(0, 2), `.tmp-gc-${process.pid}-${hash.slice(2)}`);
+      try {
+        renameSync(final, aside);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw e;
+      }
+      const st = statSync(aside);
+      if (st.mtimeMs >= since) {
+        renameSync(aside, final);
+        return undefined;
+      }
+      unlinkSync(aside);
+      return st.size;
+    },
     size: (hash) => statSync(pathOf(hash)).size,
     sweepTemp(olderThanMs = 60_000) {
       let removed = 0;

@@ -24,10 +24,10 @@ export function storeOutput(blobs: BlobStore, name: string, value: Encoding | Ou
   return { name, kind: e.kind, shape: e.shape, hash: e.hash, meta: e.meta, parts, size: e.size, ...(sidecar ? { sidecar } : {}) };
 }
 
-/** True when every blob an output needs (its parts and sidecar) is stored and it is not opaque. */
+/** True when every blob an output needs (its parts and sidecar) is stored and it is not opaque; the blobs are marked used (see `BlobStore.touch`). */
 export function outputRestorable(blobs: BlobStore, o: OutputRecord): boolean {
   // a missing sidecar would restore a table without its lineage: run the stage instead
-  return o.kind !== "opaque" && o.parts.every((p) => blobs.has(p.hash)) && (!o.sidecar || blobs.has(o.sidecar.hash));
+  return o.kind !== "opaque" && o.parts.every((p) => blobs.touch(p.hash)) && (!o.sidecar || blobs.touch(o.sidecar.hash));
 }
 
 /**

@@ -1,64 +1,9 @@
-// Read queries of the run store: cache lookup, run listing and run details.
+// Read queries of the embedded run store: cache lookup, run listing and run details (rows mapped by rows.ts).
 import type { SqlDatabase } from "../../sqlite/open.js";
 import type { BlobStore } from "./blobs.js";
 import { outputRestorable } from "./outputs.js";
-import type { CacheHit, Metric, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunInput, StageRunStatus } from "./types.js";
-
-interface StageRunRow {
-  id: number;
-  run_id: number;
-  stage: string;
-  code_hash: string;
-  params_hash: string;
-  seed: number;
-  inputs_hash: string;
-  status: StageRunStatus;
-  error: string | null;
-  started_at: number;
-  duration_ms: number;
-  cached_from: number | null;
-  displays?: string | null;
-  declarations?: string | null;
-}
-
-interface RunRow {
-  id: number;
-  notebook: string;
-  started_at: number;
-  ended_at: number | null;
-  status: RunStatus;
-  seed: number | null;
-  source: string;
-}
-
-export interface OutputRow {
-  name: string;
-  kind: string;
-  shape: string;
-  hash: string | null;
-  reason: string | null;
-  meta: string;
-  parts: string;
-  size: number;
-  sidecar_hash: string | null;
-  sidecar_size: number | null;
-}
-
-/** An output row (embedded or shared store) as an output record. */
-export const toOutput = (r: OutputRow): OutputRecord => ({
-  name: r.name,
-  kind: r.kind,
-  shape: r.shape,
-  ...(r.hash ? { hash: r.hash } : {}),
-  ...(r.reason ? { reason: r.reason } : {}),
-  meta: JSON.parse(r.meta) as OutputRecord["meta"],
-  parts: JSON.parse(r.parts) as OutputRecord["parts"],
-  size: r.size,
-  ...(r.sidecar_hash ? { sidecar: { hash: r.sidecar_hash, size: r.sidecar_size ?? 0 } } : {}),
-});
-
-/** A metric row as a metric. */
-export const toMetric = (r: { name: string; value: number; step: number | null }): Metric => ({ name: r.name, value: r.value, ...(r.step === null ? {} : { step: r.step }) });
+import { blobsOfOutput, toCacheHit, toOutput, toRunSummary, toStageRunDetail, type LineageRow, type MetricRow, type OutputRow, type ParamRow, type RunRow, type StageRunRow } from "./rows.js";
+import type { CacheHit, RunDetail, RunSummary } from "./types.js";
 
 /** Prepared read queries over an open store database. */
 export function createQueries(db: SqlDatabase, blobs: BlobStore) {
@@ -71,76 +16,19 @@ export function createQueries(db: SqlDatabase, blobs: BlobStore) {
   const inputsOf = db.prepare("SELECT input_name, input_hash, from_stage, from_stage_run_id FROM lineage WHERE stage_run_id = ? ORDER BY rowid");
   const runRow = db.prepare("SELECT * FROM runs WHERE id = ?");
   const runParams = db.prepare("SELECT name, value FROM params WHERE run_id = ? AND source = 'notebook' ORDER BY rowid");
-  const runMetrics = db.prepare("SELECT name, value FROM metrics WHERE run_id = ? ORDER BY rowid");
+  const runMetrics = db.prepare("SELECT name, value, step FROM metrics WHERE run_id = ? ORDER BY rowid");
   const runCounts = db.prepare(`SELECT COUNT(*) AS stages, SUM(status = 'cached') AS cached, SUM(status = 'error') AS failed FROM stage_runs WHERE run_id = ?`);
   const stageRunsOf = db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY id");
 
-  const paramsByRun = (id: number, source: string) => {
-    const out: Record<string, unknown> = {};
-    for (const p of paramsOfStageRun.all(id) as { name: string; value: string; source: string }[]) if (p.source === source) out[p.name] = JSON.parse(p.value);
-    return out;
-  };
-
-  const summary = (row: RunRow): RunSummary => {
-    const params: Record<string, unknown> = {};
-    for (const p of runParams.all(row.id) as { name: string; value: string }[]) params[p.name] = JSON.parse(p.value);
-    const metrics: Record<string, number> = {};
-    for (const m of runMetrics.all(row.id) as { name: string; value: number }[]) metrics[m.name] = m.value;
-    const counts = runCounts.get(row.id) as { stages: number; cached: number | null; failed: number | null };
-    return {
-      id: row.id,
-      notebook: row.notebook,
-      startedAt: row.started_at,
-      ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
-      status: row.status,
-      ...(row.seed === null ? {} : { seed: row.seed }),
-      source: row.source,
-      params,
-      metrics,
-      stages: counts.stages,
-      cached: counts.cached ?? 0,
-      failed: counts.failed ?? 0,
-    };
-  };
-
-  const detail = (r: StageRunRow): StageRunDetail => ({
-    id: r.id,
-    stage: r.stage,
-    status: r.status,
-    codeHash: r.code_hash,
-    paramsHash: r.params_hash,
-    seed: r.seed,
-    inputsHash: r.inputs_hash,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    ...(r.error === null ? {} : { error: r.error }),
-    ...(r.cached_from === null ? {} : { cachedFrom: r.cached_from }),
-    inputs: (inputsOf.all(r.id) as { input_name: string; input_hash: string; from_stage: string | null; from_stage_run_id: number | null }[]).map(
-      (i): StageRunInput => ({ name: i.input_name, hash: i.input_hash, ...(i.from_stage ? { fromStage: i.from_stage } : {}), ...(i.from_stage_run_id ? { fromStageRunId: i.from_stage_run_id } : {}) }),
-    ),
-    outputs: (outputsOf.all(r.id) as OutputRow[]).map(toOutput),
-    metrics: (metricsOf.all(r.id) as { name: string; value: number; step: number | null }[]).map(toMetric),
-    params: paramsByRun(r.id, "stage"),
-    loggedParams: paramsByRun(r.id, "logged"),
-  });
+  const summary = (row: RunRow): RunSummary =>
+    toRunSummary(row, runParams.all(row.id) as ParamRow[], runMetrics.all(row.id) as MetricRow[], runCounts.get(row.id) as { stages: number; cached: number | null; failed: number | null });
 
   return {
     findCached(stage: string, codeHash: string, paramsHash: string, seed: number, inputsHash: string): CacheHit | undefined {
       for (const row of candidates.all(stage, codeHash, paramsHash, seed, inputsHash) as StageRunRow[]) {
         const outputs = (outputsOf.all(row.id) as OutputRow[]).map(toOutput);
         if (!outputs.every((o) => outputRestorable(blobs, o))) continue;
-        return {
-          stageRunId: row.id,
-          runId: row.run_id,
-          stage: row.stage,
-          startedAt: row.started_at,
-          durationMs: row.duration_ms,
-          outputs,
-          metrics: (metricsOf.all(row.id) as { name: string; value: number; step: number | null }[]).map(toMetric),
-          loggedParams: paramsByRun(row.id, "logged"),
-          displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [],
-          ...(row.declarations ? { declarations: JSON.parse(row.declarations) as [string, string][] } : {}),
-        };
+        return toCacheHit(row, outputs, metricsOf.all(row.id) as MetricRow[], paramsOfStageRun.all(row.id) as ParamRow[]);
       }
       return undefined;
     },
@@ -153,7 +41,49 @@ export function createQueries(db: SqlDatabase, blobs: BlobStore) {
     getRun(runId: number): RunDetail | undefined {
       const row = runRow.get(runId) as RunRow | undefined;
       if (!row) return undefined;
-      return { ...summary(row), stageRuns: (stageRunsOf.all(runId) as StageRunRow[]).map(detail) };
+      const stageRuns = (stageRunsOf.all(runId) as StageRunRow[]).map((r) =>
+        toStageRunDetail(r, { inputs: inputsOf.all(r.id) as LineageRow[], outputs: outputsOf.all(r.id) as OutputRow[], metrics: metricsOf.all(r.id) as MetricRow[], params: paramsOfStageRun.all(r.id) as ParamRow[] }),
+      );
+      return { ...summary(row), stageRuns };
+    },
+  };
+}
+
+/** The embedded store's side of `mlnb gc`: delete runs in one transaction, list the blobs what remains needs. */
+export function createGcQueries(db: SqlDatabase) {
+  const statusOf = db.prepare("SELECT status FROM runs WHERE id = ?");
+  const ofRun = "(SELECT id FROM stage_runs WHERE run_id = ?)";
+  const steps = [
+    // rows of other runs pointing into this one first (foreign keys are on)
+    `UPDATE stage_runs SET cached_from = NULL WHERE run_id != ? AND cached_from IN ${ofRun}`,
+    `UPDATE lineage SET from_stage_run_id = NULL WHERE from_stage_run_id IN ${ofRun} AND stage_run_id NOT IN ${ofRun}`,
+    "DELETE FROM params WHERE run_id = ?",
+    "DELETE FROM metrics WHERE run_id = ?",
+    `DELETE FROM outputs WHERE stage_run_id IN ${ofRun}`,
+    `DELETE FROM lineage WHERE stage_run_id IN ${ofRun}`,
+    "DELETE FROM stage_runs WHERE run_id = ?",
+    "DELETE FROM runs WHERE id = ?",
+  ].map((sql) => ({ stmt: db.prepare(sql), n: (sql.match(/\?/g) ?? []).length }));
+  const deleteRuns = db.transaction((ids: readonly number[]) => {
+    const deleted: number[] = [];
+    for (const id of ids) {
+      const row = statusOf.get(id) as { status: string } | undefined;
+      if (!row || row.status === "running") continue;
+      for (const { stmt, n } of steps) stmt.run(...Array<number>(n).fill(id));
+      deleted.push(id);
+    }
+    return deleted;
+  });
+  const referenced = db.prepare(`SELECT o.parts, o.sidecar_hash FROM outputs o JOIN stage_runs s ON s.id = o.stage_run_id
+    WHERE s.run_id NOT IN (SELECT value FROM json_each(?))`);
+  return {
+    deleteRuns: (ids: readonly number[]) => deleteRuns.immediate(ids),
+    referencedBlobs(except: readonly number[] = []): Set<string> {
+      const out = new Set<string>();
+      for (const [parts, sidecar_hash] of referenced.iterate(JSON.stringify(except)).rows as Iterable<[string, string | null]>) {
+        for (const h of blobsOfOutput({ parts, sidecar_hash })) out.add(h);
+      }
+      return out;
     },
   };
 }

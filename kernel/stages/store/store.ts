@@ -3,10 +3,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { openDatabase, type SqlDatabase } from "../../sqlite/open.js";
+import type { SqlParams } from "../../sqlite/types.js";
 import { createCodecRegistry, type CodecRegistry } from "../codecs/registry.js";
 import { inputsHash } from "../keys.js";
 import { createBlobStore, type BlobStore } from "./blobs.js";
-import { createQueries } from "./queries.js";
+import { deadRuns } from "./aborted.js";
+import { createGcQueries, createQueries } from "./queries.js";
+import { OUTPUT_COLUMNS, STAGE_RUN_COLUMNS, outputColumns, paramRows, stageRunColumns } from "./rows.js";
 import { migrate } from "./schema.js";
 import { decodeOutputs, storeOutput } from "./outputs.js";
 import { isSharedStore, openSharedStore } from "./shared/store.js";
@@ -51,6 +54,14 @@ export interface RunStore {
   listRuns(options?: { notebook?: string; limit?: number }): RunSummary[];
   /** One run with all its stage executions, or undefined. */
   getRun(runId: number): RunDetail | undefined;
+  /**
+   * Delete runs with every row of theirs in one transaction (`mlnb gc`); what kept runs point at in
+   * them (a cache source, an upstream stage run) becomes unknown. A run still "running" is never
+   * deleted. Blobs are left to the caller. Returns the ids deleted.
+   */
+  deleteRuns(runIds: readonly number[]): number[];
+  /** Every blob hash the outputs of the recorded runs need (parts and sidecars), leaving out runs in `except`. */
+  referencedBlobs(except?: readonly number[]): Set<string>;
   close(): void;
 }
 
@@ -70,16 +81,6 @@ function ignoreInGit(dir: string): void {
   }
 }
 
-/** True while process `pid` of this host exists. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Runs still "running" whose process (on this host) is gone were killed: mark them aborted, so
  * `mlnb runs` says so and export never locks them. Runs of other hosts are left to their host.
@@ -87,7 +88,7 @@ function processAlive(pid: number): boolean {
 function markAborted(db: SqlDatabase, clock: () => number): void {
   const open = db.prepare("SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?").all(hostname()) as { id: number; pid: number }[];
   const abort = db.prepare("UPDATE runs SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'");
-  for (const r of open) if (r.pid !== process.pid && !processAlive(r.pid)) abort.run(clock(), r.id);
+  for (const id of deadRuns(open)) abort.run(clock(), id);
 }
 
 /** Open (or create) the run store in `options.dir`. */
@@ -116,11 +117,11 @@ export function openStore(options: StoreOptions): RunStore {
   const insertRun = db.prepare("INSERT INTO runs (notebook, started_at, seed, source, pid, host) VALUES (?, ?, ?, ?, ?, ?)");
   const insertParam = db.prepare("INSERT INTO params (run_id, stage_run_id, name, value, source) VALUES (?, ?, ?, ?, ?)");
   const updateRun = db.prepare("UPDATE runs SET status = ?, ended_at = ? WHERE id = ?");
-  const insertStageRun = db.prepare(`INSERT INTO stage_runs
-    (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable, displays, declarations)
-    VALUES (@runId, @stage, @codeHash, @paramsHash, @seed, @inputsHash, @status, @error, @startedAt, @durationMs, @cachedFrom, @cacheable, @displays, @declarations)`);
-  const insertOutput = db.prepare("INSERT INTO outputs (stage_run_id, name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  const insertLineage = db.prepare("INSERT INTO lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES (?, ?, ?, ?, ?)");
+  // A source stage run or upstream gc removed meanwhile is recorded as unknown (NULL), not refused.
+  const insertStageRun = db.prepare(`INSERT INTO stage_runs (${STAGE_RUN_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM stage_runs WHERE id = ?), ?, ?, ?)`);
+  const insertOutput = db.prepare(`INSERT INTO outputs (stage_run_id, ${OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertLineage = db.prepare("INSERT INTO lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES (?, ?, ?, ?, (SELECT id FROM stage_runs WHERE id = ?))");
   const insertMetric = db.prepare("INSERT INTO metrics (run_id, stage_run_id, name, value, step) VALUES (?, ?, ?, ?, ?)");
 
   const beginRun = db.transaction((run: { notebook: string; seed?: number; params?: Record<string, unknown>; source?: string }) => {
@@ -130,32 +131,14 @@ export function openStore(options: StoreOptions): RunStore {
   });
 
   const writeStageRun = db.transaction((r: StageRunRecord, outputs: OutputRecord[]) => {
-    const inputs = r.inputs ?? [];
-    const stageRunId = Number(
-      insertStageRun.run({
-        runId: r.runId,
-        stage: r.stage,
-        codeHash: r.codeHash,
-        paramsHash: r.paramsHash,
-        seed: r.seed,
-        inputsHash: inputsHash(Object.fromEntries(inputs.map((i) => [i.name, i.hash]))),
-        status: r.status,
-        error: r.error ?? null,
-        startedAt: r.startedAt ?? clock() - r.durationMs,
-        durationMs: r.durationMs,
-        cachedFrom: r.cachedFrom ?? null,
-        cacheable: r.status === "ok" && outputs.every((o) => o.kind !== "opaque") ? 1 : 0,
-        displays: r.displays?.length ? JSON.stringify(r.displays) : null,
-        declarations: r.declarations ? JSON.stringify(r.declarations) : null,
-      }).lastInsertRowid,
-    );
-    for (const o of outputs) insertOutput.run(stageRunId, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size, o.sidecar?.hash ?? null, o.sidecar?.size ?? null);
-    for (const i of inputs) insertLineage.run(stageRunId, i.name, i.hash, i.fromStage ?? null, i.fromStageRunId ?? null);
+    const stageRunId = Number(insertStageRun.run(...(stageRunColumns(r, outputs, clock()) as SqlParams)).lastInsertRowid);
+    for (const o of outputs) insertOutput.run(...([stageRunId, ...outputColumns(o)] as SqlParams));
+    for (const i of r.inputs ?? []) insertLineage.run(stageRunId, i.name, i.hash, i.fromStage ?? null, i.fromStageRunId ?? null);
     for (const m of r.metrics ?? []) insertMetric.run(r.runId, stageRunId, m.name, m.value, m.step ?? null);
-    for (const [name, value] of Object.entries(r.params ?? {})) insertParam.run(r.runId, stageRunId, name, JSON.stringify(value) ?? "null", "stage");
-    for (const [name, value] of Object.entries(r.loggedParams ?? {})) insertParam.run(r.runId, stageRunId, name, JSON.stringify(value) ?? "null", "logged");
+    for (const row of [...paramRows(r.params, "stage"), ...paramRows(r.loggedParams, "logged")]) insertParam.run(r.runId, stageRunId, ...row);
     return stageRunId;
   });
+  const gc = createGcQueries(db);
 
   return {
     dir,
@@ -172,6 +155,8 @@ export function openStore(options: StoreOptions): RunStore {
     loadOutputs: (outputs) => decodeOutputs(blobs, codecs, outputs),
     listRuns: (options) => queries.listRuns(options),
     getRun: (runId) => queries.getRun(runId),
+    deleteRuns: (runIds) => gc.deleteRuns(runIds),
+    referencedBlobs: (except) => gc.referencedBlobs(except),
     close() {
       db.close();
     },

@@ -47,3 +47,37 @@ test("mlnb run over a warm store writes the cached stage's table and displays in
   assert.equal(ingest[2]!.output_type, "execute_result");
   assert.match(String((ingest[2] as { data: Record<string, unknown> }).data["text/html"]), /<table/);
 });
+
+test("mlnb run caps a cell's saved output: a console.log loop and a giant table are cut with a note saying how to raise the cap", () => {
+  const cell = (source: string) => ({ kind: "code" as const, language: "typescript", source, outputs: [], executionCount: null, metadata: {} });
+  const nb: Notebook = {
+    metadata: {},
+    cells: [
+      cell('for (let i = 0; i < 20000; i++) console.log("line " + i);'),
+      cell('display.text("before the table");\ndisplay.json(Array.from({ length: 5000 }, (_, i) => ({ i, name: "row " + i })));\n"after"'),
+      cell('console.log("small and whole");'),
+    ],
+  };
+  const path = join(dir, "loud.mlnb");
+  writeFileSync(path, serializeNotebook(nb));
+  const r = spawnSync(process.execPath, [BIN, "run", path, "--type-check", "off", "--quiet", "--max-output", "20000"], { encoding: "utf8", env: { ...process.env, MLNB_STORE: join(dir, ".mlnb-loud") } });
+  assert.equal(r.status, 0, r.stderr);
+  const file = readFileSync(join(dir, "loud.out.mlnb"), "utf8");
+  assert.ok(file.length < 60_000, `the executed notebook stays small: ${file.length} characters`);
+  const [loop, table, small] = parseNotebook(file).cells.map((c) => c.outputs);
+  const text = (o: unknown) => JSON.stringify(o);
+  // the loop: its text up to the cap, cut between lines' characters, then the note counting the rest
+  assert.equal(loop!.length, 2);
+  const kept = (loop![0] as { text: string }).text;
+  assert.ok(kept.startsWith("line 0\nline 1\n") && Buffer.byteLength(kept) === 20000, `kept ${Buffer.byteLength(kept)} bytes`);
+  const total = Array.from({ length: 20000 }, (_, i) => `line ${i}\n`).join("").length;
+  assert.match(text(loop![1]), new RegExp(`output cut: ${Math.round((total - 20000) / 1000)} kB in 1 output not kept; a cell keeps at most 20 kB of output \\(raise it with mlnb run --max-output BYTES\\)`));
+  // the table: the text before it stays, the table (over the cap) goes whole with the note in its place, the result after it stays
+  assert.equal(table!.length, 3);
+  assert.match(text(table![0]), /before the table/);
+  assert.match(text(table![1]), /output cut: \d+ kB in 1 output not kept/);
+  assert.match(text(table![2]), /after/);
+  assert.ok(!table!.some((o) => /row 4999/.test(text(o))), "the giant table is not in the file");
+  assert.match(text(small), /small and whole/);
+  assert.doesNotMatch(text(small), /output cut/);
+});

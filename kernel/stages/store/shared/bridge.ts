@@ -33,7 +33,8 @@ export class BridgedError extends Error {
 export function startBridge(workerUrl: URL, init: unknown, timeoutMs = 600_000): SyncBridge {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(workerUrl, { workerData: { port: port2, flag, init }, transferList: [port2] });
+  // execArgv not inherited: a parent started with `node -e` would hand the worker its eval flags
+  const worker = new Worker(workerUrl, { workerData: { port: port2, flag, init }, transferList: [port2], execArgv: [] });
   worker.unref();
   port1.unref();
   let closed = false;

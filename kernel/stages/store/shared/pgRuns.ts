@@ -1,30 +1,9 @@
 // Run records in PostgreSQL (runs the worker thread): the embedded store's writes and queries, each write one transaction.
 import pg from "pg";
-import { toMetric, toOutput, type OutputRow } from "../queries.js";
-import type { CacheHit, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunInput, StageRunStatus } from "../types.js";
+import { blobsOfOutput, OUTPUT_COLUMNS, outputColumns, paramRows, STAGE_RUN_COLUMNS, toCacheHit, toOutput, toRunSummary, toStageRunDetail } from "../rows.js";
+import type { LineageRow, MetricRow, OutputRow, ParamRow, RunRow, StageRunRow } from "../rows.js";
+import type { CacheHit, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunRecord } from "../types.js";
 import { migratePg } from "./pgSchema.js";
-
-/** A stage run as the shared store writes it (the caller computed the inputs hash and cacheability). */
-export interface StageRunRow {
-  runId: number;
-  stage: string;
-  codeHash: string;
-  paramsHash: string;
-  seed: number;
-  inputsHash: string;
-  status: StageRunStatus;
-  error: string | null;
-  startedAt: number;
-  durationMs: number;
-  cachedFrom: number | null;
-  cacheable: boolean;
-  inputs: StageRunInput[];
-  metrics: { name: string; value: number; step?: number }[];
-  params: Record<string, unknown>;
-  loggedParams: Record<string, unknown>;
-  /** What the stage showed, replayed on a cache hit. */
-  displays?: CacheHit["displays"];
-}
 
 /** A stored execution matching a cache key, with its outputs (the caller checks their blobs). */
 export type Candidate = CacheHit;
@@ -34,7 +13,9 @@ export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
 
-const OUTPUT_COLUMNS = "name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size";
+/** `$1, $2, ... $n` from `from`. */
+const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(", ");
+const STAGE_RUN_VALUES = placeholders(14).replace("$11", "(SELECT id FROM mlnb_stage_runs WHERE id = $11)");
 
 /** Connect to the shared store's database and bring its schema up to date. */
 export async function connectRuns(url: string) {
@@ -58,120 +39,124 @@ export async function connectRuns(url: string) {
       throw e;
     }
   };
-  const insertParams = async (runId: number, stageRunId: number | null, params: Record<string, unknown>, source: string) => {
-    for (const [name, value] of Object.entries(params)) await q("INSERT INTO mlnb_params (run_id, stage_run_id, name, value, source) VALUES ($1, $2, $3, $4, $5)", [runId, stageRunId, name, JSON.stringify(value) ?? "null", source]);
+  const insertParams = async (runId: number, stageRunId: number | null, rows: [string, string, string][]) => {
+    for (const row of rows) await q("INSERT INTO mlnb_params (run_id, stage_run_id, name, value, source) VALUES ($1, $2, $3, $4, $5)", [runId, stageRunId, ...row]);
   };
-  const paramsOf = async (stageRunId: number, source: string) => {
-    const out: Record<string, unknown> = {};
-    for (const p of await q<{ name: string; value: string }>("SELECT name, value FROM mlnb_params WHERE stage_run_id = $1 AND source = $2 ORDER BY id", [stageRunId, source])) out[p.name] = JSON.parse(p.value);
-    return out;
-  };
-  const outputsOf = async (stageRunId: number) => (await q<OutputRow>(`SELECT ${OUTPUT_COLUMNS} FROM mlnb_outputs WHERE stage_run_id = $1 ORDER BY id`, [stageRunId])).map(toOutput);
-  const metricsOf = async (stageRunId: number) => (await q<{ name: string; value: number; step: number | null }>("SELECT name, value, step FROM mlnb_metrics WHERE stage_run_id = $1 ORDER BY id", [stageRunId])).map(toMetric);
+  const paramsOf = (stageRunId: number) => q<ParamRow>("SELECT name, value, source FROM mlnb_params WHERE stage_run_id = $1 ORDER BY id", [stageRunId]);
+  const outputsOf = (stageRunId: number) => q<OutputRow>(`SELECT ${OUTPUT_COLUMNS} FROM mlnb_outputs WHERE stage_run_id = $1 ORDER BY id`, [stageRunId]);
+  const metricsOf = (stageRunId: number) => q<MetricRow>("SELECT name, value, step FROM mlnb_metrics WHERE stage_run_id = $1 ORDER BY id", [stageRunId]);
 
-  const summary = async (row: any): Promise<RunSummary> => {
-    const params: Record<string, unknown> = {};
-    for (const p of await q<{ name: string; value: string }>("SELECT name, value FROM mlnb_params WHERE run_id = $1 AND source = 'notebook' ORDER BY id", [row.id])) params[p.name] = JSON.parse(p.value);
-    const metrics: Record<string, number> = {};
-    for (const m of await q<{ name: string; value: number }>("SELECT name, value FROM mlnb_metrics WHERE run_id = $1 ORDER BY id", [row.id])) metrics[m.name] = m.value;
+  const summary = async (row: RunRow): Promise<RunSummary> => {
     const [counts] = await q<{ stages: number; cached: number; failed: number }>(
       "SELECT COUNT(*) AS stages, COUNT(*) FILTER (WHERE status = 'cached') AS cached, COUNT(*) FILTER (WHERE status = 'error') AS failed FROM mlnb_stage_runs WHERE run_id = $1",
       [row.id],
     );
-    return {
-      id: row.id,
-      notebook: row.notebook,
-      startedAt: row.started_at,
-      ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
-      status: row.status,
-      ...(row.seed === null ? {} : { seed: row.seed }),
-      source: row.source,
-      params,
-      metrics,
-      stages: counts!.stages,
-      cached: counts!.cached,
-      failed: counts!.failed,
-    };
+    return toRunSummary(
+      row,
+      await q<ParamRow>("SELECT name, value FROM mlnb_params WHERE run_id = $1 AND source = 'notebook' ORDER BY id", [row.id]),
+      await q<MetricRow>("SELECT name, value, step FROM mlnb_metrics WHERE run_id = $1 ORDER BY id", [row.id]),
+      counts!,
+    );
   };
 
-  const detail = async (r: any): Promise<StageRunDetail> => ({
-    id: r.id,
-    stage: r.stage,
-    status: r.status,
-    codeHash: r.code_hash,
-    paramsHash: r.params_hash,
-    seed: r.seed,
-    inputsHash: r.inputs_hash,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    ...(r.error === null ? {} : { error: r.error }),
-    ...(r.cached_from === null ? {} : { cachedFrom: r.cached_from }),
-    inputs: (await q<any>("SELECT input_name, input_hash, from_stage, from_stage_run_id FROM mlnb_lineage WHERE stage_run_id = $1 ORDER BY id", [r.id])).map(
-      (i): StageRunInput => ({ name: i.input_name, hash: i.input_hash, ...(i.from_stage ? { fromStage: i.from_stage } : {}), ...(i.from_stage_run_id ? { fromStageRunId: i.from_stage_run_id } : {}) }),
-    ),
-    outputs: await outputsOf(r.id),
-    metrics: await metricsOf(r.id),
-    params: await paramsOf(r.id, "stage"),
-    loggedParams: await paramsOf(r.id, "logged"),
-  });
+  const detail = async (r: StageRunRow): Promise<StageRunDetail> =>
+    toStageRunDetail(r, {
+      inputs: await q<LineageRow>("SELECT input_name, input_hash, from_stage, from_stage_run_id FROM mlnb_lineage WHERE stage_run_id = $1 ORDER BY id", [r.id]),
+      outputs: await outputsOf(r.id),
+      metrics: await metricsOf(r.id),
+      params: await paramsOf(r.id),
+    });
+
+  const ofRun = (n: number) => `(SELECT id FROM mlnb_stage_runs WHERE run_id = $${n})`;
+  const deleteSteps = [
+    // rows of other runs pointing into this one first (foreign keys)
+    `UPDATE mlnb_stage_runs SET cached_from = NULL WHERE run_id != $1 AND cached_from IN ${ofRun(1)}`,
+    `UPDATE mlnb_lineage SET from_stage_run_id = NULL WHERE from_stage_run_id IN ${ofRun(1)} AND stage_run_id NOT IN ${ofRun(1)}`,
+    "DELETE FROM mlnb_params WHERE run_id = $1",
+    "DELETE FROM mlnb_metrics WHERE run_id = $1",
+    `DELETE FROM mlnb_outputs WHERE stage_run_id IN ${ofRun(1)}`,
+    `DELETE FROM mlnb_lineage WHERE stage_run_id IN ${ofRun(1)}`,
+    // a stage run may be the cache source of a later one in the same run
+    "UPDATE mlnb_stage_runs SET cached_from = NULL WHERE run_id = $1",
+    "DELETE FROM mlnb_stage_runs WHERE run_id = $1",
+    "DELETE FROM mlnb_runs WHERE id = $1",
+  ];
 
   return {
-    beginRun: (run: { notebook: string; seed?: number; params?: Record<string, unknown>; source?: string }, now: number) =>
+    beginRun: (run: { notebook: string; seed?: number; params?: Record<string, unknown>; source?: string }, now: number, pid: number, host: string) =>
       tx(async () => {
-        const [row] = await q<{ id: number }>("INSERT INTO mlnb_runs (notebook, started_at, seed, source) VALUES ($1, $2, $3, $4) RETURNING id", [run.notebook, now, run.seed ?? null, run.source ?? "kernel"]);
-        await insertParams(row!.id, null, run.params ?? {}, "notebook");
+        const [row] = await q<{ id: number }>("INSERT INTO mlnb_runs (notebook, started_at, seed, source, pid, host) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", [run.notebook, now, run.seed ?? null, run.source ?? "kernel", pid, host]);
+        await insertParams(row!.id, null, paramRows(run.params, "notebook"));
         return row!.id;
       }),
     endRun: async (runId: number, status: Exclude<RunStatus, "running">, now: number) => {
       await q("UPDATE mlnb_runs SET status = $1, ended_at = $2 WHERE id = $3", [status, now, runId]);
     },
-    /** Every row of one stage execution in one transaction; returns its id. */
-    writeStageRun: (r: StageRunRow, outputs: OutputRecord[]) =>
+    /** The ids and pids of `host`'s runs still "running". */
+    runningRuns: (host: string) => q<{ id: number; pid: number }>("SELECT id, pid FROM mlnb_runs WHERE status = 'running' AND pid IS NOT NULL AND host = $1", [host]),
+    /** Mark runs whose process died aborted. */
+    markAborted: async (ids: number[], now: number) => {
+      for (const id of ids) await q("UPDATE mlnb_runs SET status = 'aborted', ended_at = $1 WHERE id = $2 AND status = 'running'", [now, id]);
+    },
+    /** Every row of one stage execution in one transaction (`columns` from rows.ts's stageRunColumns); returns its id. */
+    writeStageRun: (r: Pick<StageRunRecord, "runId" | "inputs" | "metrics" | "params" | "loggedParams">, columns: unknown[], outputs: OutputRecord[]) =>
       tx(async () => {
-        const [row] = await q<{ id: number }>(
-          `INSERT INTO mlnb_stage_runs (run_id, stage, code_hash, params_hash, seed, inputs_hash, status, error, started_at, duration_ms, cached_from, cacheable, displays)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-          [r.runId, r.stage, r.codeHash, r.paramsHash, r.seed, r.inputsHash, r.status, r.error, Math.round(r.startedAt), r.durationMs, r.cachedFrom, r.cacheable, r.displays?.length ? JSON.stringify(r.displays) : null],
-        );
+        const [row] = await q<{ id: number }>(`INSERT INTO mlnb_stage_runs (${STAGE_RUN_COLUMNS}) VALUES (${STAGE_RUN_VALUES}) RETURNING id`, columns.map((v, i) => (i === 11 ? v === 1 : v)));
         const id = row!.id;
-        for (const o of outputs) {
-          await q(`INSERT INTO mlnb_outputs (stage_run_id, ${OUTPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
-            id, o.name, o.kind, o.shape, o.hash ?? null, o.reason ?? null, JSON.stringify(o.meta), JSON.stringify(o.parts), o.size, o.sidecar?.hash ?? null, o.sidecar?.size ?? null,
-          ]);
+        for (const o of outputs) await q(`INSERT INTO mlnb_outputs (stage_run_id, ${OUTPUT_COLUMNS}) VALUES (${placeholders(11)})`, [id, ...outputColumns(o)]);
+        for (const i of r.inputs ?? []) {
+          await q("INSERT INTO mlnb_lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES ($1, $2, $3, $4, (SELECT id FROM mlnb_stage_runs WHERE id = $5))", [id, i.name, i.hash, i.fromStage ?? null, i.fromStageRunId ?? null]);
         }
-        for (const i of r.inputs) await q("INSERT INTO mlnb_lineage (stage_run_id, input_name, input_hash, from_stage, from_stage_run_id) VALUES ($1, $2, $3, $4, $5)", [id, i.name, i.hash, i.fromStage ?? null, i.fromStageRunId ?? null]);
-        for (const m of r.metrics) await q("INSERT INTO mlnb_metrics (run_id, stage_run_id, name, value, step) VALUES ($1, $2, $3, $4, $5)", [r.runId, id, m.name, m.value, m.step ?? null]);
-        await insertParams(r.runId, id, r.params, "stage");
-        await insertParams(r.runId, id, r.loggedParams, "logged");
+        for (const m of r.metrics ?? []) await q("INSERT INTO mlnb_metrics (run_id, stage_run_id, name, value, step) VALUES ($1, $2, $3, $4, $5)", [r.runId, id, m.name, m.value, m.step ?? null]);
+        await insertParams(r.runId, id, [...paramRows(r.params, "stage"), ...paramRows(r.loggedParams, "logged")]);
         return id;
       }),
     /** The latest (at most 20) successful cacheable executions with this key, newest first. */
     candidates: async (stage: string, codeHash: string, paramsHash: string, seed: number, inputsHash: string): Promise<Candidate[]> => {
-      const rows = await q<any>(
+      const rows = await q<StageRunRow>(
         `SELECT * FROM mlnb_stage_runs WHERE stage = $1 AND code_hash = $2 AND params_hash = $3 AND seed = $4 AND inputs_hash = $5 AND status = 'ok' AND cacheable
          ORDER BY id DESC LIMIT 20`,
         [stage, codeHash, paramsHash, seed, inputsHash],
       );
       const out: Candidate[] = [];
-      for (const row of rows) {
-        out.push({ stageRunId: row.id, runId: row.run_id, stage: row.stage, startedAt: row.started_at, durationMs: row.duration_ms, outputs: await outputsOf(row.id), metrics: await metricsOf(row.id), loggedParams: await paramsOf(row.id, "logged"), displays: row.displays ? (JSON.parse(row.displays) as CacheHit["displays"]) : [] });
-      }
+      for (const row of rows) out.push(toCacheHit(row, (await outputsOf(row.id)).map(toOutput), await metricsOf(row.id), await paramsOf(row.id)));
       return out;
     },
     listRuns: async (options: { notebook?: string; limit?: number } = {}): Promise<RunSummary[]> => {
       const rows = options.notebook === undefined
-        ? await q("SELECT * FROM mlnb_runs ORDER BY id DESC LIMIT $1", [options.limit ?? null])
-        : await q("SELECT * FROM mlnb_runs WHERE notebook = $1 ORDER BY id DESC LIMIT $2", [options.notebook, options.limit ?? null]);
+        ? await q<RunRow>("SELECT * FROM mlnb_runs ORDER BY id DESC LIMIT $1", [options.limit ?? null])
+        : await q<RunRow>("SELECT * FROM mlnb_runs WHERE notebook = $1 ORDER BY id DESC LIMIT $2", [options.notebook, options.limit ?? null]);
       const out: RunSummary[] = [];
       for (const row of rows) out.push(await summary(row));
       return out;
     },
     getRun: async (runId: number): Promise<RunDetail | undefined> => {
-      const [row] = await q("SELECT * FROM mlnb_runs WHERE id = $1", [runId]);
+      const [row] = await q<RunRow>("SELECT * FROM mlnb_runs WHERE id = $1", [runId]);
       if (!row) return undefined;
       const stageRuns: StageRunDetail[] = [];
-      for (const r of await q("SELECT * FROM mlnb_stage_runs WHERE run_id = $1 ORDER BY id", [runId])) stageRuns.push(await detail(r));
+      for (const r of await q<StageRunRow>("SELECT * FROM mlnb_stage_runs WHERE run_id = $1 ORDER BY id", [runId])) stageRuns.push(await detail(r));
       return { ...(await summary(row)), stageRuns };
+    },
+    /** Delete runs (not "running" ones) with all their rows in one transaction; returns the ids deleted. */
+    deleteRuns: (ids: number[]) =>
+      tx(async () => {
+        const deleted: number[] = [];
+        for (const id of ids) {
+          // FOR UPDATE: a run ending meanwhile waits for this transaction, a running one is skipped
+          const [row] = await q<{ status: string }>("SELECT status FROM mlnb_runs WHERE id = $1 FOR UPDATE", [id]);
+          if (!row || row.status === "running") continue;
+          for (const sql of deleteSteps) await q(sql, [id]);
+          deleted.push(id);
+        }
+        return deleted;
+      }),
+    /** Every blob hash the outputs of runs not in `except` need. */
+    referencedBlobs: async (except: number[]): Promise<string[]> => {
+      const rows = await q<{ parts: string; sidecar_hash: string | null }>(
+        "SELECT o.parts, o.sidecar_hash FROM mlnb_outputs o JOIN mlnb_stage_runs s ON s.id = o.stage_run_id WHERE NOT (s.run_id = ANY($1::bigint[]))",
+        [except],
+      );
+      return [...new Set(rows.flatMap(blobsOfOutput))];
     },
     close: () => client.end(),
   };

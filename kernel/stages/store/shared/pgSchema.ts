@@ -76,6 +76,13 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX mlnb_lineage_by_stage_run ON mlnb_lineage (stage_run_id);
   `,
+  // v2: what the embedded store's v3/v4 added: the type declarations a stage's code made (replayed on
+  // a hit without a type check) and the process recording a run (pid, host), so a killed run is marked aborted
+  `
+  ALTER TABLE mlnb_stage_runs ADD COLUMN declarations TEXT;
+  ALTER TABLE mlnb_runs ADD COLUMN pid INTEGER;
+  ALTER TABLE mlnb_runs ADD COLUMN host TEXT;
+  `,
 ];
 
 /** The shared schema version this build writes. */

@@ -2,7 +2,10 @@
 import { createCodecRegistry, type CodecRegistry } from "../../codecs/registry.js";
 import { sha256 } from "../../codecs/hash.js";
 import { concatChunks } from "../../codecs/chunks.js";
+import { hostname } from "node:os";
 import { inputsHash } from "../../keys.js";
+import { deadRuns } from "../aborted.js";
+import { stageRunColumns } from "../rows.js";
 import { BlobError, createBlobStore, type BlobStore } from "../blobs.js";
 import { decodeOutputs, outputRestorable, storeOutput } from "../outputs.js";
 import type { RunStore } from "../store.js";
@@ -25,6 +28,7 @@ export interface SharedStoreOptions {
 
 const HASH = /^[0-9a-f]{64}$/;
 
+
 /** Blobs in S3 behind the bridge; the same contract as the folder blob store. */
 function s3Blobs(bridge: SyncBridge, root: string): BlobStore {
   const check = (hash: string) => {
@@ -45,6 +49,8 @@ function s3Blobs(bridge: SyncBridge, root: string): BlobStore {
       return bytes;
     },
     has: (hash) => HASH.test(hash) && bridge.call<number>("s3Head", hash) >= 0,
+    // S3 keeps no use time of its own; gc does not sweep S3 (no list/remove here)
+    touch: (hash) => HASH.test(hash) && bridge.call<number>("s3Head", hash) >= 0,
     size(hash) {
       check(hash);
       const n = bridge.call<number>("s3Head", hash);
@@ -71,6 +77,8 @@ export function openSharedStore(options: SharedStoreOptions): RunStore {
   const bridge = startBridge(new URL("./worker.js", import.meta.url), { url, artifacts });
   try {
     bridge.call("open");
+    // runs of this host whose process died were killed: aborted (the embedded store does the same on open)
+    bridge.call("markAborted", deadRuns(bridge.call<{ id: number; pid: number }[]>("runningRuns", hostname())), clock());
   } catch (e) {
     bridge.close();
     throw e;
@@ -80,31 +88,13 @@ export function openSharedStore(options: SharedStoreOptions): RunStore {
   return {
     dir: url,
     blobs,
-    beginRun: (run) => bridge.call<number>("beginRun", run, clock()),
+    beginRun: (run) => bridge.call<number>("beginRun", run, clock(), process.pid, hostname()),
     endRun: (runId, status) => bridge.call("endRun", runId, status, clock()),
     recordStageRun(r) {
       const outputs = Object.entries(r.outputs).map(([name, v]) => storeOutput(blobs, name, v));
-      const inputs = r.inputs ?? [];
-      const stageRunId = bridge.call<number>("writeStageRun", {
-        runId: r.runId,
-        stage: r.stage,
-        codeHash: r.codeHash,
-        paramsHash: r.paramsHash,
-        seed: r.seed,
-        inputsHash: inputsHash(Object.fromEntries(inputs.map((i) => [i.name, i.hash]))),
-        status: r.status,
-        error: r.error ?? null,
-        startedAt: r.startedAt ?? clock() - r.durationMs,
-        durationMs: r.durationMs,
-        cachedFrom: r.cachedFrom ?? null,
-        cacheable: r.status === "ok" && outputs.every((o) => o.kind !== "opaque"),
-        inputs,
-        metrics: r.metrics ?? [],
-        params: r.params ?? {},
-        loggedParams: r.loggedParams ?? {},
-        displays: r.displays ?? [],
-      }, outputs);
-      return { stageRunId, outputs };
+      // the rows only: the encoded values' bytes are in blobs already, not worth copying to the worker
+      const rows = { runId: r.runId, inputs: r.inputs, metrics: r.metrics, params: r.params, loggedParams: r.loggedParams };
+      return { stageRunId: bridge.call<number>("writeStageRun", rows, stageRunColumns(r, outputs, clock()), outputs), outputs };
     },
     findCached(stage, codeHash, paramsHash, seed, inputHashes) {
       const candidates = bridge.call<CacheHit[]>("candidates", stage, codeHash, paramsHash, seed, inputsHash(inputHashes));
@@ -113,6 +103,8 @@ export function openSharedStore(options: SharedStoreOptions): RunStore {
     loadOutputs: (outputs) => decodeOutputs(blobs, codecs, outputs),
     listRuns: (options) => bridge.call<RunSummary[]>("listRuns", options ?? {}),
     getRun: (runId) => bridge.call<RunDetail | undefined>("getRun", runId),
+    deleteRuns: (runIds) => bridge.call<number[]>("deleteRuns", runIds),
+    referencedBlobs: (except) => new Set(bridge.call<string[]>("referencedBlobs", except ?? [])),
     close: () => bridge.close(),
   };
 }

@@ -1,13 +1,16 @@
 // Tests of the shared run store against a real PostgreSQL, with blobs in a shared folder and in an S3 stand-in.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import * as aq from "arquero";
 import { createCodecRegistry, type Encoding } from "../../../../kernel/stages/codecs/index.js";
 import { codeHash, paramsHash } from "../../../../kernel/stages/cacheKey.js";
-import { openStore, type RunStore } from "../../../../kernel/stages/store/index.js";
+import { openStore, type CacheHit, type RecordedDisplay, type RunStore } from "../../../../kernel/stages/store/index.js";
+import { collectGarbage } from "../../../../kernel/stages/store/gc.js";
 import { skipWithoutPostgres as skip, startPostgres, type TestPostgres } from "../../../support/postgres.js";
 import { startS3, type TestS3 } from "../../../support/s3server.js";
 
@@ -146,5 +149,113 @@ test("names what is missing: no artifact root, a server that is not there", { sk
     assert.throws(() => openStore({ dir: "postgres://mlnb:secret@127.0.0.1:1/x" }), (e: Error) => /shared run store postgres:\/\/mlnb:\*\*\*@127\.0\.0\.1:1\/x: cannot connect/.test(e.message) && !/secret/.test(e.message));
   } finally {
     delete process.env.MLNB_ARTIFACTS;
+  }
+});
+
+/** Open a shared store on `url` with its blobs in `artifacts`. */
+function openShared(url: string, artifacts: string): RunStore {
+  process.env.MLNB_ARTIFACTS = artifacts;
+  try {
+    return openStore({ dir: url, codecs });
+  } finally {
+    delete process.env.MLNB_ARTIFACTS;
+  }
+}
+
+const SHOWN: { displays: RecordedDisplay[]; declarations: [string, string][] } = { displays: [{ data: { "text/html": "<table><tr><td>3 rows</td></tr></table>", "text/plain": "3 rows" } }, { data: { "text/plain": "3" }, result: true }], declarations: [["clean", "declare const clean: ColumnTable;"]] };
+/** A hit without what differs by store (ids, times). */
+const comparable = (h: CacheHit | undefined) => h && { outputs: h.outputs, metrics: h.metrics, loggedParams: h.loggedParams, displays: h.displays, declarations: h.declarations };
+
+test("a cache hit from the shared store replays the displays and declarations the embedded store replays", { skip }, async () => {
+  const hits = [];
+  for (const store of [openStore({ dir: folder(), codecs }), openShared(freshDb(), folder())]) {
+    const run = store.beginRun({ notebook: "p.mlnb" });
+    await recordClean(store, run, { clean: aq.table({ x: [1, 2, 3] }) }, { ...SHOWN, loggedParams: { lr: 0.1 } });
+    hits.push(comparable(store.findCached("clean", CODE, PARAMS, 42, RAW)));
+    store.close();
+  }
+  assert.deepEqual(hits[0]!.declarations, SHOWN.declarations);
+  assert.deepEqual(hits[0]!.displays, SHOWN.displays);
+  assert.deepEqual(hits[1], hits[0]);
+});
+
+test("upgrades a shared store written before declarations and run processes were recorded", { skip }, async () => {
+  const url = freshDb();
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  const artifacts = folder();
+  const before = openShared(url, artifacts);
+  const old = before.beginRun({ notebook: "p.mlnb" });
+  await recordClean(before, old, { clean: aq.table({ x: [1] }) });
+  before.close();
+  // the schema as the first shared stores wrote it (version 1)
+  pg!.psql("ALTER TABLE mlnb_stage_runs DROP COLUMN declarations; ALTER TABLE mlnb_runs DROP COLUMN pid; ALTER TABLE mlnb_runs DROP COLUMN host; UPDATE mlnb_schema SET version = 1", name);
+  const after = openShared(url, artifacts);
+  try {
+    const hit = after.findCached("clean", CODE, PARAMS, 42, RAW);
+    assert.equal(hit?.declarations, undefined, "a version 1 row has no declarations");
+    const run = after.beginRun({ notebook: "p.mlnb" });
+    await recordClean(after, run, { clean: aq.table({ x: [2] }) }, { ...SHOWN, seed: 43 });
+    assert.deepEqual(after.findCached("clean", CODE, PARAMS, 43, RAW)?.declarations, SHOWN.declarations);
+    assert.equal(pg!.psql("SELECT version FROM mlnb_schema", name).trim(), "2");
+  } finally {
+    after.close();
+  }
+});
+
+test("a run whose process was killed is marked aborted the next time the shared store opens", { skip }, async () => {
+  const url = freshDb();
+  const artifacts = folder();
+  const storeModule = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "kernel", "stages", "store", "index.js");
+  const script = `const { openStore } = await import(${JSON.stringify(storeModule)});
+const s = openStore({ dir: ${JSON.stringify(url)} });
+console.log("run " + s.beginRun({ notebook: "killed.mlnb" }));
+setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, MLNB_ARTIFACTS: artifacts }, stdio: ["ignore", "pipe", "inherit"] });
+  const runId = await new Promise<number>((resolve) => child.stdout.on("data", (d) => resolve(Number(/run (\d+)/.exec(String(d))![1]))));
+  const live = openShared(url, artifacts);
+  assert.equal(live.getRun(runId)!.status, "running", "its process is alive: still running");
+  const mine = live.beginRun({ notebook: "live.mlnb" });
+  live.close();
+  await new Promise((resolve) => {
+    child.on("exit", resolve);
+    child.kill("SIGKILL");
+  });
+  const after = openShared(url, artifacts);
+  try {
+    assert.equal(after.getRun(runId)!.status, "aborted");
+    assert.equal(after.getRun(mine)!.status, "running", "this process's own open run is not aborted");
+  } finally {
+    after.close();
+  }
+});
+
+test("gc on a shared store deletes the records in PostgreSQL, then the blobs only they needed under the artifact folder", { skip }, async () => {
+  const url = freshDb();
+  const artifacts = folder();
+  const store = openShared(url, artifacts);
+  try {
+    const ids = [];
+    for (const x of [1, 2, 3]) {
+      const run = store.beginRun({ notebook: "p.mlnb" });
+      await recordClean(store, run, { clean: aq.table({ x: [x] }), unit: "rows" }, { seed: x });
+      store.endRun(run, "ok");
+      ids.push(run);
+    }
+    const blobsOf = (id: number) => store.getRun(id)!.stageRuns.flatMap((s) => s.outputs.flatMap((o) => o.parts.map((p) => p.hash)));
+    const [first, second, third] = ids.map(blobsOf);
+    const hourAgo = (Date.now() - 3600_000) / 1000;
+    for (const b of store.blobs.list!()) utimesSync(join(artifacts, b.hash.slice(0, 2), b.hash.slice(2)), hourAgo, hourAgo);
+    const r = collectGarbage(store, { keep: 2, graceMs: 0 });
+    assert.deepEqual(r.removed.map((x) => x.id), [ids[0]]);
+    assert.equal(store.getRun(ids[0]!), undefined);
+    assert.deepEqual(store.listRuns().map((x) => x.id), [ids[2], ids[1]]);
+    const own = first!.filter((h) => !second!.includes(h) && !third!.includes(h));
+    assert.equal(own.length, 1, "the table of run 1 is its own; the string \"rows\" is one blob all share");
+    assert.equal(r.blobsRemoved, 1);
+    assert.equal(store.blobs.has(own[0]!), false);
+    for (const h of [...second!, ...third!]) assert.equal(store.blobs.has(h), true);
+    assert.equal(pg!.psql("SELECT COUNT(*) FROM mlnb_outputs", url.slice(url.lastIndexOf("/") + 1)).trim(), "4", "the outputs rows of runs 2 and 3 only");
+  } finally {
+    store.close();
   }
 });

@@ -1,0 +1,16 @@
+// Which "running" runs were killed: their recording process (on this host) is gone. Both stores mark those aborted on open.
+
+/** True while process `pid` of this host exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The ids of this host's running runs whose process has died (never this process's). */
+export function deadRuns(running: readonly { id: number; pid: number }[]): number[] {
+  return running.filter((r) => r.pid !== process.pid && !processAlive(r.pid)).map((r) => r.id);
+}
