@@ -1,9 +1,10 @@
 // read.sqlite: the result of a SQL query on a SQLite database file (better-sqlite3, read-only).
+import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { ReadError } from "./errors.js";
-import { hashFile, resolvePath } from "./inputs.js";
+import { fileNotFound, hashFile, resolvePath } from "./inputs.js";
 import { finishFile } from "./source.js";
 import { setRoot } from "../lineage.js";
 
@@ -14,6 +15,7 @@ import { setRoot } from "../lineage.js";
  */
 export function readSQLite(path: string, sql: string, params: unknown[] | Record<string, unknown> = []): ColumnTable {
   let db: Database.Database;
+  if (!existsSync(resolvePath(path))) throw fileNotFound(path);
   try {
     db = new Database(resolvePath(path), { readonly: true, fileMustExist: true });
   } catch (e) {
