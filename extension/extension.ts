@@ -13,6 +13,7 @@ import { registerLanguageFeatures, watchLocalModules } from "./language/provider
 import { resolveNodeCommand } from "./nodePath.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
+import { registerTerminalPath } from "./terminalPath.js";
 import { KernelStatusItem, VariablesView } from "./views/variables.js";
 import { registerViews } from "./views/register.js";
 import type { Reply, TypeCheckMode } from "../kernel/protocol.js";
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
     ...registerLanguageFeatures(context.extensionPath, node, log),
+    ...registerTerminalPath(context, node, log),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
