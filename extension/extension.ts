@@ -11,6 +11,7 @@ import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
 import { registerLanguageFeatures, watchLocalModules } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
+import { registerStageOutline } from "./outline.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
 import { registerTerminalPath } from "./terminalPath.js";
@@ -116,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCliCommands(context.extensionPath, node),
     ...registerLanguageFeatures(context.extensionPath, node, log),
     ...registerTerminalPath(context, node, log),
+    registerStageOutline((nb) => manager.peek(nb.uri.toString())),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
