@@ -58,7 +58,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const variables = new VariablesView(kernels);
   const diagnostics = new CellDiagnostics();
   const manager = kernels;
-  const views = registerViews(context, { get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)), peek: (nb) => manager.peek(nb.uri.toString()) });
+  // The controller is created below (it feeds the views); Load Into Kernel shows restored outputs through it.
+  const views = registerViews(context, {
+    get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)),
+    peek: (nb) => manager.peek(nb.uri.toString()),
+    showRestored: (cell, replies) => controller.showRestored(cell, replies),
+  });
   const controller = new MlnbController(kernels, startOptions, (notebook, info) => (stages.update(notebook, info), views.update(notebook, info)), diagnostics);
   setSnapshotListener((notebook, snapshot) => (stages.update(notebook, snapshot), views.update(notebook, snapshot)));
   // Edits reach a running kernel (debounced): an edited stage and its dependents show "stale" at once.
