@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import type { KernelConnection } from "./kernel.js";
 import { CELL_LANGUAGE } from "./notebookData.js";
 import { NOTEBOOK_TYPE } from "./serializer.js";
-import { cellSymbolOf, symbolDetail } from "./stageSymbols.js";
+import { cellSymbolOf, symbolDetail, symbolName } from "./stageSymbols.js";
 
 /** Finds a notebook's running kernel, if any (never starts one). */
 export type PeekKernel = (notebook: vscode.NotebookDocument) => Promise<KernelConnection> | undefined;
@@ -43,7 +43,7 @@ export function registerStageOutline(peek: PeekKernel): vscode.Disposable {
         const kind = symbol.kind === "stage" ? vscode.SymbolKind.Function : vscode.SymbolKind.Constant;
         const whole = new vscode.Range(0, 0, doc.lineCount - 1, doc.lineAt(doc.lineCount - 1).text.length);
         const name = new vscode.Range(symbol.line, symbol.nameStart, symbol.line, symbol.nameEnd);
-        return [new vscode.DocumentSymbol(symbol.name, symbolDetail(symbol), kind, whole, name)];
+        return [new vscode.DocumentSymbol(symbolName(symbol), symbolDetail(symbol), kind, whole, name)];
       },
     },
     { label: "mlnb stages" },

@@ -37,12 +37,15 @@ export function cellSymbolOf(source: string, graphNeeds: readonly string[] = [])
   return { kind: "stage", name: stage, needs: [...new Set([...needs, ...graphNeeds])], gates: gates.map((g) => g.text), noCache, line, nameStart, nameEnd: nameStart + stage.length };
 }
 
-/** The symbol's detail shown beside its name in the outline: "needs a, b · gate f1>=0.8 · no cache". */
+/**
+ * The symbol's name as the outline shows it: the stage and what it needs ("train · needs features").
+ * VS Code's notebook outline shows symbol names only (not their detail), so the needs go here.
+ */
+export function symbolName(symbol: CellSymbol): string {
+  return symbol.needs.length ? `${symbol.name} · needs ${symbol.needs.join(", ")}` : symbol.name;
+}
+
+/** The symbol's detail (shown by breadcrumbs and Go to Symbol): "gate f1>=0.8 · no cache". */
 export function symbolDetail(symbol: CellSymbol): string {
-  const parts = [
-    symbol.needs.length ? `needs ${symbol.needs.join(", ")}` : "",
-    ...symbol.gates.map((g) => `gate ${g}`),
-    symbol.noCache ? "no cache" : "",
-  ];
-  return parts.filter(Boolean).join(" · ");
+  return [...symbol.gates.map((g) => `gate ${g}`), symbol.noCache ? "no cache" : ""].filter(Boolean).join(" · ");
 }
