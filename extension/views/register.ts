@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import type { GraphLayout } from "../../kernel/stages/views/graphLayout.js";
 import type { MimeBundle, Reply } from "../../kernel/protocol.js";
 import type { KernelConnection } from "../kernel.js";
+import { notifySnapshot } from "../commands/kernelCommands.js";
 import { targetNotebook } from "../commands/notebookArg.js";
 import { openComparison } from "./comparePanel.js";
 import { GraphPanels } from "./graphPanel.js";
@@ -106,7 +107,8 @@ export function registerViews(context: vscode.ExtensionContext, kernels: KernelA
       if (runId === undefined || !notebook) return void vscode.window.showWarningMessage("mlnb: pick a run in the Runs view.");
       try {
         const result = (await command(notebook, "loadRun", { runId })) as { loaded: string[]; skipped: { stage: string; reason: string }[]; replays?: StageReplay[] };
-        views.update(notebook, result);
+        // The cells' status bars and the views learn the loaded stages' states.
+        notifySnapshot(notebook, result);
         // Each loaded stage's cell shows what the stage showed, as a cache hit does.
         for (const replay of result.replays ?? []) {
           const cell = notebook.getCells().find((c) => c.document.uri.toString() === replay.cellId);

@@ -37,7 +37,7 @@ export async function runAroundTest(o: AroundTestOptions): Promise<{ checks: { n
   writeFileSync(file, JSON.stringify({ cells, metadata: {}, mlnb: 1 }, null, 2) + "\n");
   // The terminal draws with the DOM renderer, so its text can be read back.
   mkdirSync(join(o.folder, ".vscode"), { recursive: true });
-  writeFileSync(join(o.folder, ".vscode", "settings.json"), JSON.stringify({ "terminal.integrated.gpuAcceleration": "off" }, null, 2));
+  writeFileSync(join(o.folder, ".vscode", "settings.json"), JSON.stringify({ "terminal.integrated.gpuAcceleration": "off", "outline.collapseItems": "alwaysExpand" }, null, 2));
   const context = await launchBrowser();
   const page = context.pages()[0] ?? (await context.newPage());
   const checks: { name: string; ok: boolean; detail: string }[] = [];
@@ -58,6 +58,12 @@ export async function runAroundTest(o: AroundTestOptions): Promise<{ checks: { n
     await openFromExplorer(page, NOTEBOOK);
     await page.waitForSelector(".notebook-editor .code-cell-row", { timeout: 30_000 });
     const outline = page.locator(".outline-pane .monaco-list-row");
+    // The outline redraws (and may fold) its rows when symbols arrive: unfold the title row until the stages show.
+    const title = outline.filter({ hasText: /^Around the cells$/ }).first();
+    for (let i = 0; i < 60 && !(await outline.filter({ hasText: /^features · needs ingest$/ }).count()); i++) {
+      if ((await title.getAttribute("aria-expanded").catch(() => null)) === "false") await title.locator(".monaco-tl-twistie").click().catch(() => undefined);
+      await page.waitForTimeout(1000);
+    }
     await outline.filter({ hasText: /^features · needs ingest$/ }).first().waitFor({ timeout: 60_000 });
     log("the outline shows stage symbols before any kernel runs");
     await runAll(page, 240_000);
