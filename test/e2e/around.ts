@@ -61,7 +61,7 @@ export async function runAroundTest(o: AroundTestOptions): Promise<{ checks: { n
     // The outline redraws (and may fold) its rows when symbols arrive: unfold the title row until the stages show.
     const title = outline.filter({ hasText: /^Around the cells$/ }).first();
     for (let i = 0; i < 60 && !(await outline.filter({ hasText: /^features · needs ingest$/ }).count()); i++) {
-      if ((await title.getAttribute("aria-expanded").catch(() => null)) === "false") await title.locator(".monaco-tl-twistie").click().catch(() => undefined);
+      if ((await title.getAttribute("aria-expanded", { timeout: 1000 }).catch(() => null)) === "false") await title.locator(".monaco-tl-twistie").click({ timeout: 1000 }).catch(() => undefined);
       await page.waitForTimeout(1000);
     }
     await outline.filter({ hasText: /^features · needs ingest$/ }).first().waitFor({ timeout: 60_000 });
