@@ -140,6 +140,22 @@ export class MlnbController implements vscode.Disposable {
     }
   }
 
+  /**
+   * Show outputs the kernel restored without running the cell (Load Into Kernel): one execution
+   * replaces the cell's outputs, folded from replies as a run's would be, and ends as a success.
+   */
+  async showRestored(cell: vscode.NotebookCell, replies: readonly Reply[]): Promise<void> {
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.start(Date.now());
+    try {
+      const state = new CellOutputState();
+      for (const reply of replies) state.apply(reply);
+      await execution.replaceOutput(state.outputs.map(toCellOutput));
+    } finally {
+      execution.end(true, Date.now());
+    }
+  }
+
   dispose(): void {
     this.controller.dispose();
   }

@@ -11,8 +11,10 @@ import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
 import { registerLanguageFeatures, watchLocalModules } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
+import { registerStageOutline } from "./outline.js";
 import { MlnbSerializer, NOTEBOOK_TYPE } from "./serializer.js";
 import { StageStatusProvider } from "./stageStatus.js";
+import { registerTerminalPath } from "./terminalPath.js";
 import { KernelStatusItem, VariablesView } from "./views/variables.js";
 import { registerViews } from "./views/register.js";
 import type { Reply, TypeCheckMode } from "../kernel/protocol.js";
@@ -56,7 +58,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const variables = new VariablesView(kernels);
   const diagnostics = new CellDiagnostics();
   const manager = kernels;
-  const views = registerViews(context, { get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)), peek: (nb) => manager.peek(nb.uri.toString()) });
+  // The controller is created below (it feeds the views); Load Into Kernel shows restored outputs through it.
+  const views = registerViews(context, {
+    get: (nb) => manager.get(nb.uri.toString(), () => startOptions(nb)),
+    peek: (nb) => manager.peek(nb.uri.toString()),
+    showRestored: (cell, replies) => controller.showRestored(cell, replies),
+  });
   const controller = new MlnbController(kernels, startOptions, (notebook, info) => (stages.update(notebook, info), views.update(notebook, info)), diagnostics);
   setSnapshotListener((notebook, snapshot) => (stages.update(notebook, snapshot), views.update(notebook, snapshot)));
   // Edits reach a running kernel (debounced): an edited stage and its dependents show "stale" at once.
@@ -114,6 +121,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
     ...registerLanguageFeatures(context.extensionPath, node, log),
+    ...registerTerminalPath(context, node, log),
+    registerStageOutline((nb) => manager.peek(nb.uri.toString())),
   );
   for (const nb of vscode.workspace.notebookDocuments) {
     if (nb.notebookType === NOTEBOOK_TYPE) controller.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);

@@ -1,6 +1,7 @@
 // Finds the Node runtime for the kernel: setting mlnb.nodePath, else `node` on PATH, else VS Code's own runtime (pure, no `vscode`).
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { findOnPath } from "../kernel/cli/onPath.js";
+
+export { findOnPath };
 
 /** How to start Node: the executable and the extra environment it needs. */
 export interface NodeCommand {
@@ -8,24 +9,6 @@ export interface NodeCommand {
   env: Record<string, string>;
   /** Where it came from, for the log and error messages. */
   source: "setting" | "PATH" | "vscode";
-}
-
-/** Full path of an executable `name` in a PATH string, or undefined. */
-export function findOnPath(name: string, pathEnv: string | undefined, exts: string[] = process.platform === "win32" ? [".exe", ".cmd", ""] : [""]): string | undefined {
-  for (const dir of (pathEnv ?? "").split(delimiter)) {
-    if (!dir) continue;
-    for (const ext of exts) {
-      const candidate = join(dir, name + ext);
-      try {
-        if (!statSync(candidate).isFile()) continue;
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here; keep looking
-      }
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -12,6 +12,23 @@ function runInTerminal(name: string, cwd: string, node: NodeCommand, cli: string
   return terminal;
 }
 
+/** The button of the export prompt that saves the notebook and exports it. */
+export const SAVE_AND_EXPORT = "Save and Export";
+
+/** Ask (modal) before saving an edited notebook for export; true when it was saved. */
+async function confirmSave(notebook: vscode.NotebookDocument): Promise<boolean> {
+  const name = basename(notebook.uri.fsPath);
+  const choice = await vscode.window.showWarningMessage(
+    `${name} has unsaved changes. Export reads the notebook from disk: save it first?`,
+    { modal: true, detail: "Cancel leaves the notebook unsaved and exports nothing." },
+    SAVE_AND_EXPORT,
+  );
+  if (choice !== SAVE_AND_EXPORT) return false;
+  if (await notebook.save()) return true;
+  void vscode.window.showErrorMessage(`mlnb: ${name} was not saved, so it was not exported.`);
+  return false;
+}
+
 /** Register Export Pipeline Script and Serve Model; `node()` resolves the Node to run the CLI with. */
 export function registerCliCommands(extensionPath: string, node: () => NodeCommand): vscode.Disposable[] {
   const cli = join(extensionPath, "bin", "mlnb.js");
@@ -22,8 +39,8 @@ export function registerCliCommands(extensionPath: string, node: () => NodeComma
       if (notebook.isUntitled || notebook.uri.scheme !== "file") {
         return void vscode.window.showWarningMessage("mlnb: save the notebook to a file before exporting it.");
       }
-      // The CLI reads the file, so unsaved edits must reach the disk first.
-      if (notebook.isDirty) await notebook.save();
+      // The CLI reads the file: unsaved edits must reach the disk first, and saving is the user's call.
+      if (notebook.isDirty && !(await confirmSave(notebook))) return;
       const file = notebook.uri.fsPath;
       return runInTerminal("mlnb export", dirname(file), node(), cli, ["export", basename(file)]);
     }),

@@ -14,6 +14,11 @@ export function setSnapshotListener(listener: (notebook: vscode.NotebookDocument
   onSnapshot = listener;
 }
 
+/** Hand a stage snapshot the kernel returned (a sync, Load Into Kernel) to the status bars and views. */
+export function notifySnapshot(notebook: vscode.NotebookDocument, snapshot: unknown): void {
+  onSnapshot(notebook, snapshot);
+}
+
 /**
  * Tell the kernel the notebook's code cells as they are in the editor (unsaved edits included), so
  * its stage graph is current; an edited stage and its dependents become stale. Returns the kernel's

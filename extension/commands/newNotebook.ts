@@ -1,14 +1,8 @@
-// The "mlnb: New ML Notebook" command: an untitled .mlnb with a starter pipeline.
+// The "mlnb: New ML Notebook" command: an untitled .mlnb with a starter pipeline that runs as created.
 import * as vscode from "vscode";
 import { CELL_LANGUAGE } from "../notebookData.js";
 import { NOTEBOOK_TYPE } from "../serializer.js";
-
-/** Starter cells: a title, parameters and the first two stages, so the user sees the shape of a pipeline. */
-export const STARTER_CELLS: { kind: "markdown" | "code"; source: string }[] = [
-  { kind: "markdown", source: "# New ML pipeline\n\nEach code cell is a stage (`%%stage NAME`); mlnb caches stages whose code, params and inputs did not change." },
-  { kind: "code", source: "%%params\nconst testFraction = 0.2;" },
-  { kind: "code", source: '%%stage ingest\nimport { read } from "mlnb";\n\nconst raw = await read("data.csv");\nraw' },
-];
+import { STARTER_CELLS } from "../starterNotebook.js";
 
 /** Register New ML Notebook. */
 export function registerNewNotebook(): vscode.Disposable {

@@ -1,7 +1,9 @@
 // Wires mlnb's views: stage graph panels, the Runs tree and its commands, stored outputs, run comparison, the table renderer's page requests.
 import * as vscode from "vscode";
 import type { GraphLayout } from "../../kernel/stages/views/graphLayout.js";
+import type { MimeBundle, Reply } from "../../kernel/protocol.js";
 import type { KernelConnection } from "../kernel.js";
+import { notifySnapshot } from "../commands/kernelCommands.js";
 import { targetNotebook } from "../commands/notebookArg.js";
 import { openComparison } from "./comparePanel.js";
 import { GraphPanels } from "./graphPanel.js";
@@ -12,6 +14,27 @@ import { openStoredOutput } from "./storedOutputPanel.js";
 export interface KernelAccess {
   get(notebook: vscode.NotebookDocument): Promise<KernelConnection>;
   peek(notebook: vscode.NotebookDocument): Promise<KernelConnection> | undefined;
+  /** Show replies in a cell that the kernel restored without running it (the controller's execution). */
+  showRestored?(cell: vscode.NotebookCell, replies: readonly Reply[]): Promise<void>;
+}
+
+/** What `loadRun` says a loaded stage's cell shows (kernel/session/viewCommands.ts StageReplay). */
+interface StageReplay {
+  stage: string;
+  cellId: string;
+  shown: MimeBundle[];
+  result?: MimeBundle;
+  message: string;
+}
+
+/** A loaded stage's outputs as the replies a cache hit in a run sends: displays, the cached line, the result. */
+function replayReplies(replay: StageReplay): Reply[] {
+  const id = `load:${replay.stage}`;
+  return [
+    ...replay.shown.map((data): Reply => ({ type: "display", id, data })),
+    { type: "stream", id, name: "stdout", text: `${replay.message}\n` },
+    ...(replay.result ? [{ type: "result", id, data: replay.result } as Reply] : []),
+  ];
 }
 
 /** The views, for extension.ts to feed with stage snapshots. */
@@ -83,8 +106,14 @@ export function registerViews(context: vscode.ExtensionContext, kernels: KernelA
       const notebook = runs.current;
       if (runId === undefined || !notebook) return void vscode.window.showWarningMessage("mlnb: pick a run in the Runs view.");
       try {
-        const result = (await command(notebook, "loadRun", { runId })) as { loaded: string[]; skipped: { stage: string; reason: string }[] };
-        views.update(notebook, result);
+        const result = (await command(notebook, "loadRun", { runId })) as { loaded: string[]; skipped: { stage: string; reason: string }[]; replays?: StageReplay[] };
+        // The cells' status bars and the views learn the loaded stages' states.
+        notifySnapshot(notebook, result);
+        // Each loaded stage's cell shows what the stage showed, as a cache hit does.
+        for (const replay of result.replays ?? []) {
+          const cell = notebook.getCells().find((c) => c.document.uri.toString() === replay.cellId);
+          if (cell && kernels.showRestored) await kernels.showRestored(cell, replayReplies(replay)).catch(fail(`showing the outputs of stage ${replay.stage}`));
+        }
         const skipped = result.skipped.map((s) => `${s.stage} (${s.reason})`).join("; ");
         void vscode.window.showInformationMessage(`mlnb: loaded ${result.loaded.length ? result.loaded.join(", ") : "no stage"} from run ${runId} into the kernel${skipped ? `; skipped ${skipped}` : ""}.`);
         runs.refresh();

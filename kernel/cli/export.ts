@@ -10,6 +10,7 @@ import { toIpynb } from "../export/ipynb.js";
 import { NotebookFormatError, parseNotebook } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { defineCommand, startCommand, usageError } from "./args.js";
+import { cliInvocation } from "./onPath.js";
 
 const SPEC = defineCommand({
   command: "export",
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     if (to !== "script") return usageError(SPEC, `--to must be script, ipynb, argo, airflow or dockerfile, got ${to}`);
     const result = await exportNotebookFiles(file, out, { allowOutside: args.values["allow-outside"] === true });
     for (const w of result.warnings) console.error(`warning: ${w}`);
-    console.log(`wrote ${result.script}\nwrote ${result.lock}\nrun it: npx mlnb script ${result.script} --verify`);
+    console.log(`wrote ${result.script}\nwrote ${result.lock}\nrun it: ${cliInvocation()} script ${result.script} --verify`);
     return 0;
   } catch (e) {
     if (e instanceof ExportError) return console.error(`mlnb export: ${file} cannot be exported:\n${e.message}`), 1;

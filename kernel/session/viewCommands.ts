@@ -1,5 +1,6 @@
 // Kernel commands behind the VS Code views: stage graph, runs and their comparison, table pages, stored outputs, loading a past run.
 import type { Executor } from "../exec/executor.js";
+import type { Mime } from "../ml/context.js";
 import { vegaLiteToSvg } from "../ml/display.js";
 import { graphStructure } from "../stages/views/graphLayout.js";
 import type { OutputRecord, RunDetail } from "../stages/store/types.js";
@@ -127,17 +128,27 @@ function summaryText(value: unknown): string {
   }
 }
 
+/** What Load Into Kernel shows in a loaded stage's cell: its recorded displays, the cached line, its result. */
+export interface StageReplay {
+  stage: string;
+  cellId: string;
+  shown: Mime[];
+  result?: Mime;
+  message: string;
+}
+
 /**
  * Restore every stage of `run` whose outputs are stored, in run order, the way a cache hit does:
  * the values enter the session, the restore is recorded in the session's run, and each stage is
  * "cached" when its cell's code and the params it reads still match the run's (else "stale"); stages downstream of a
- * loaded one that were not loaded become stale.
+ * loaded one that were not loaded become stale. `replays` lists what each loaded stage's cell shows.
  */
 async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
   const { stages } = nb.mods;
   const latest = stages.latestStageRuns(run);
   const loaded: string[] = [];
   const skipped: { stage: string; reason: string }[] = [];
+  const replays: StageReplay[] = [];
   const ordered = [...latest.values()].sort((a, b) => (nb.graph.order.indexOf(a.stage) + 1 || 1e9) - (nb.graph.order.indexOf(b.stage) + 1 || 1e9));
   for (const s of ordered) {
     const opaque = s.outputs.find((o) => !o.hash);
@@ -145,7 +156,9 @@ async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
     else if (opaque) skipped.push({ stage: s.stage, reason: `output ${opaque.name} was not stored (${opaque.reason ?? "opaque"})` });
     if (s.status === "error" || opaque) continue;
     const key = { stage: s.stage, codeHash: s.codeHash, paramsHash: s.paramsHash, seed: s.seed, params: s.params, inputs: s.inputs };
-    const hit = { stageRunId: s.cachedFrom ?? s.id, runId: run.id, stage: s.stage, startedAt: s.startedAt, durationMs: s.durationMs, outputs: s.outputs, metrics: s.metrics, loggedParams: s.loggedParams, displays: [] }; // loading a past run shows nothing in a cell
+    // What the stage showed is kept with the execution that ran it (the one a cache hit on this key would restore).
+    const recorded = stages.lookupCache(nb.store, key).hit;
+    const hit = { stageRunId: s.cachedFrom ?? s.id, runId: run.id, stage: s.stage, startedAt: s.startedAt, durationMs: s.durationMs, outputs: s.outputs, metrics: s.metrics, loggedParams: s.loggedParams, displays: recorded?.displays ?? [] };
     const restored = await stages.restoreFromCache(nb.store, key, hit, { runId: nb.runId, current: nb.values });
     for (const [k, v] of Object.entries(restored.values)) executor.scope[k] = v;
     restored.sources.forEach((src, n) => nb.values.set(n, src));
@@ -159,6 +172,8 @@ async function loadRun(nb: NotebookState, executor: Executor, run: RunDetail) {
       nb.info.set(s.stage, { state: nb.states.get(s.stage)!, cached: true, durationMs: s.durationMs, outputs: s.outputs.map((o) => ({ name: o.name, kind: o.kind, shape: o.shape })), metrics: Object.fromEntries(s.metrics.map((m) => [m.name, m.value])) });
     }
     loaded.push(s.stage);
+    // The cell shows what the stage showed, as a cache hit in a run does: displays, the cached line, the result.
+    if (node) replays.push({ stage: s.stage, cellId: node.cellId, ...stages.replayOf(hit.displays), message: restored.message });
   }
-  return { runId: run.id, loaded, skipped, ...nb.snapshot() };
+  return { runId: run.id, loaded, skipped, replays, ...nb.snapshot() };
 }

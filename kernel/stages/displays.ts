@@ -46,3 +46,18 @@ export function createDisplayRecorder(capBytes = DISPLAY_CAP_BYTES): DisplayReco
 function jsonSafe(data: Mime): { [mime: string]: Json } {
   return JSON.parse(JSON.stringify(data)) as { [mime: string]: Json };
 }
+
+/**
+ * What replaying a stage's recorded displays shows: the displays in order, and its result (the
+ * cell's last expression) apart, since it goes last, after the "cached: from run N" line. A cache
+ * hit in a run and Load Into Kernel both replay through this.
+ */
+export function replayOf(displays: readonly RecordedDisplay[]): { shown: Mime[]; result?: Mime } {
+  let result: Mime | undefined;
+  const shown: Mime[] = [];
+  for (const d of displays) {
+    if (d.result) result = d.data as Mime;
+    else shown.push(d.data as Mime);
+  }
+  return result ? { shown, result } : { shown };
+}

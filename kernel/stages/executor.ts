@@ -9,7 +9,7 @@ import { checkGates } from "../magics/stage.js";
 import type { Gate } from "../magics/types.js";
 import { lookupCache, recordExecution, restoreFromCache, stageKey, type StageKey, type ValueSource } from "./cache.js";
 import type { CodecRegistry } from "./codecs/registry.js";
-import { createDisplayRecorder } from "./displays.js";
+import { createDisplayRecorder, replayOf } from "./displays.js";
 import { lastMetrics, stageContext, withSeededMath, type StageRunContext } from "./runContext.js";
 import type { RunStore } from "./store/store.js";
 import type { CacheHit, OutputRecord } from "./store/types.js";
@@ -109,11 +109,8 @@ async function restoreStage(spec: StageSpec, host: StageHost, key: StageKey, hit
   const body = await host.install(restored.values, restored.kept, hit.declarations);
   if (body.status !== "ok") return { ...base, status: body.status, body, ...(body.error ? { error: body.error } : {}), durationMs: hit.durationMs, outputs: hit.outputs };
   restored.sources.forEach((s, n) => host.sources.set(n, s));
-  let result: Mime | undefined;
-  for (const d of hit.displays) {
-    if (d.result) result = d.data;
-    else host.display(d.data);
-  }
+  const { shown, result } = replayOf(hit.displays);
+  for (const d of shown) host.display(d);
   return { ...base, status: "cached", body, durationMs: hit.durationMs, outputs: hit.outputs, message: restored.message, ...(result ? { result } : {}) };
 }
 

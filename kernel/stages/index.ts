@@ -5,6 +5,7 @@ export { markStale, markFinished, staleStages, type StageState, type StageStates
 export { codeHash, paramsHash, inputsHash } from "./cacheKey.js";
 export { stageKey, lookupCache, recordExecution, restoreFromCache, cachedMessage, outputsChanged, trackedOutputs, type StageKey, type ValueSource, type ExecutionResult } from "./cache.js";
 export { declarationsOnly } from "./restore.js";
+export { replayOf } from "./displays.js";
 export { formatTime } from "./format.js";
 export * from "./codecs/index.js";
 export * from "./store/index.js";

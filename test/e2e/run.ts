@@ -1,13 +1,14 @@
 // `npm run test:e2e`: starts code-server on a free loopback port, runs the extension-host suite and the UI test, stops everything.
 //
 // Installs nothing: code-server comes from test/e2e/install-code-server.sh, Chromium from apt.
-// Options: --only suite|ui|views, --shots DIR (the views test's screenshots), --vsix FILE (test the packaged extension in the UI test instead of
+// Options: --only suite|ui|views|around (around runs only when named), --shots DIR (the views and around tests' screenshots), --vsix FILE (test the packaged extension in the UI test instead of
 // the development folder), --screenshot FILE (open notebooks/penguins.mlnb, Run All, save a picture),
 // --keep (keep the run folder under .vscode-test/e2e/).
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { installVsix, startCodeServer, type CodeServer } from "./codeServer.js";
+import { runAroundTest } from "./around.js";
 import { runExtensionTests } from "./exttest.js";
 import { runUiTest } from "./ui.js";
 import { runViewsTest } from "./views.js";
@@ -63,6 +64,18 @@ async function main(): Promise<{ passed: number; failed: number }> {
       const r = await runViewsTest({ base: server.url, folder: dirs.workspace, extensionPath: ROOT, shots });
       const bad = r.checks.filter((c) => !c.ok).length;
       console.log(`views: ${r.checks.length - bad} checks passed, ${bad} failed; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+      if (bad === 0 && r.checks.length > 0) passed++;
+      else failed++;
+    }
+    // Not in the default run yet: its Outline view step does not see the stage symbols in code-server (see the suite's outline test).
+    if (opts.only === "around" && !vsix) {
+      console.log("\naround-the-cells test in Chromium (outline, export asking to save, mlnb script in the terminal):");
+      const t0 = Date.now();
+      const shots = opts.shots ? resolve(opts.shots) : dirs.run;
+      mkdirSync(shots, { recursive: true });
+      const r = await runAroundTest({ base: server.url, folder: dirs.workspace, extensionPath: ROOT, shots });
+      const bad = r.checks.filter((c) => !c.ok).length;
+      console.log(`around: ${r.checks.length - bad} checks passed, ${bad} failed; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
       if (bad === 0 && r.checks.length > 0) passed++;
       else failed++;
     }

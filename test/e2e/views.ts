@@ -33,7 +33,8 @@ async function frameWith(page: Page, selector: string, timeoutMs = 60_000, accep
   }
 }
 
-async function palette(page: Page, command: string): Promise<void> {
+/** Run a command from the command palette. */
+export async function palette(page: Page, command: string): Promise<void> {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ timeout: 10_000 });
@@ -43,7 +44,7 @@ async function palette(page: Page, command: string): Promise<void> {
 }
 
 /** Click Run All and wait until the last cell shows success (a failed cell ends the wait). */
-async function runAll(page: Page, timeoutMs: number): Promise<void> {
+export async function runAll(page: Page, timeoutMs: number): Promise<void> {
   await page.locator(".notebook-toolbar-container").getByText("Run All", { exact: true }).first().click();
   const picker = page.locator(".quick-input-widget:visible .quick-input-list .monaco-list-row", { hasText: "MLNB Kernel" });
   if (await picker.first().isVisible({ timeout: 3000 }).catch(() => false)) await picker.first().click();

@@ -12,7 +12,7 @@ import { collectWithin, memoryBudget, shouldStream, type StreamMode, type Stream
 import { readCSV, type CsvOptions } from "./csv.js";
 import { readSqlBatches, sqlString, type TableBatches } from "./duckdb.js";
 import { ReadError } from "./errors.js";
-import { displayPath, inputsRead, resolvePath } from "./inputs.js";
+import { displayPath, fileNotFound, inputsRead, resolvePath } from "./inputs.js";
 import { readParquet, type ParquetOptions } from "./parquet.js";
 import { readSQLiteBatches } from "./sqlite.js";
 import { batchesWithProgress } from "./progress.js";
@@ -58,7 +58,8 @@ function sizeOf(path: string, verb: string): number {
   try {
     return statSync(resolvePath(path)).size;
   } catch (e) {
-    throw new ReadError(displayPath(path), (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : `${verb}: ${(e as Error).message}`, undefined, undefined, { cause: e });
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw fileNotFound(path, e);
+    throw new ReadError(displayPath(path), `${verb}: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
 }
 

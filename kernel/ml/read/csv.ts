@@ -12,7 +12,7 @@ import { setRoot } from "../lineage.js";
 import { builderFor, inferKind, SampleBuilder, type Builder, type ColumnKind } from "./csv-columns.js";
 import { Batch, RowError, Tokenizer } from "./csv-tokenize.js";
 import { ReadError } from "./errors.js";
-import { displayPath, recordInput, resolvePath } from "./inputs.js";
+import { displayPath, fileNotFound, recordInput, resolvePath } from "./inputs.js";
 import { readProgress } from "./progress.js";
 
 export interface CsvOptions {
@@ -166,7 +166,7 @@ export function readCSV(path: string, options: CsvOptions = {}): ColumnTable {
       if (e instanceof Retry && !forced.has(e.field)) { forced.set(e.field, "string"); continue; }
       if (e instanceof ReadError) throw e;
       const err = e as NodeJS.ErrnoException;
-      throw new ReadError(displayPath(path), err.code === "ENOENT" ? "file not found" : err.message, undefined, undefined, { cause: e });
+      throw err.code === "ENOENT" ? fileNotFound(path, e) : new ReadError(displayPath(path), err.message, undefined, undefined, { cause: e });
     }
   }
 }

@@ -8,7 +8,7 @@ import type { ColumnTable } from "arquero";
 import { existsSync, statSync } from "node:fs";
 import { setRoot } from "../lineage.js";
 import { ReadError } from "./errors.js";
-import { displayPath, hashFileStream, recordInput, resolvePath } from "./inputs.js";
+import { displayPath, fileNotFound, hashFileStream, recordInput, resolvePath } from "./inputs.js";
 
 /** Options of the batch readers. */
 export interface BatchOptions {
@@ -127,12 +127,12 @@ export function readSqlBatches(sql: string, options: BatchOptions = {}): TableBa
 
 /** A Parquet file of any size as table batches (DuckDB's reader). */
 export function readParquetBatches(path: string, options: BatchOptions = {}): TableBatches {
-  if (!existsSync(resolvePath(path))) throw new ReadError(displayPath(path), "no such file");
+  if (!existsSync(resolvePath(path))) throw fileNotFound(path);
   return readSqlBatches(`select * from read_parquet(${sqlString(path)})`, options);
 }
 
 /** A CSV file of any size as table batches (DuckDB's reader: types sniffed from the file). */
 export function readCsvBatches(path: string, options: BatchOptions = {}): TableBatches {
-  if (!existsSync(resolvePath(path))) throw new ReadError(displayPath(path), "no such file");
+  if (!existsSync(resolvePath(path))) throw fileNotFound(path);
   return readSqlBatches(`select * from read_csv(${sqlString(path)})`, options);
 }

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { ReadError } from "./errors.js";
 
 /** One file read: path as given (relative to the cwd when possible) and its content hash. */
 export interface InputRead { path: string; sha256: string; format: string; bytes: number }
@@ -18,6 +19,18 @@ export function displayPath(path: string): string {
   const abs = resolvePath(path);
   const rel = relative(process.cwd(), abs);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
+}
+
+/**
+ * The error for a file that is not there: it names the absolute path tried and, for a relative
+ * path, what it was given as, e.g. `file not found: /home/me/nb/data/x.csv (from "data/x.csv",
+ * relative to the notebook folder)`. Relative paths resolve against process.cwd(), which is the
+ * notebook's folder in the kernel and in exported scripts.
+ */
+export function fileNotFound(path: string, cause?: unknown): ReadError {
+  const error = new ReadError(displayPath(path), "file not found", undefined, undefined, cause === undefined ? undefined : { cause });
+  error.message = `file not found: ${resolvePath(path)}${isAbsolute(path) ? "" : ` (from ${JSON.stringify(path)}, relative to the notebook folder)`}`;
+  return error;
 }
 
 /** Record a file read (later reads of the same path replace the entry: the lock wants what the last run saw). */

@@ -5,7 +5,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { setRoot } from "../lineage.js";
 import { ReadError } from "./errors.js";
-import { displayPath, recordInput, resolvePath } from "./inputs.js";
+import { displayPath, fileNotFound, recordInput, resolvePath } from "./inputs.js";
 import { parseJSONText, recordsToTable } from "./json.js";
 import { finishFile, loadFile } from "./source.js";
 
@@ -95,7 +95,7 @@ export function readNDJSONBatches(path: string, options: NdjsonBatchOptions = {}
       for await (const c of stream) yield c as Buffer;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new ReadError(shown, err.code === "ENOENT" ? "file not found" : err.message, undefined, undefined, { cause: e });
+      throw err.code === "ENOENT" ? fileNotFound(path, e) : new ReadError(shown, err.message, undefined, undefined, { cause: e });
     }
   })();
   return ndjsonBatches(guarded, shown, `stream:${shown}`, "ndjson", options.batchSize, (sha, bytes) => recordInput(path, sha, "ndjson", bytes));

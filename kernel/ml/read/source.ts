@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { ColumnTable } from "arquero";
 import { setRoot } from "../lineage.js";
 import { ReadError } from "./errors.js";
-import { displayPath, recordInput, resolvePath } from "./inputs.js";
+import { displayPath, fileNotFound, recordInput, resolvePath } from "./inputs.js";
 
 /** The bytes of a file and their sha256; a missing file is a ReadError naming it. */
 export async function loadFile(path: string): Promise<{ bytes: Buffer; sha256: string; shown: string }> {
@@ -14,7 +14,7 @@ export async function loadFile(path: string): Promise<{ bytes: Buffer; sha256: s
     return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), shown };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new ReadError(shown, err.code === "ENOENT" ? "file not found" : err.message, undefined, undefined, { cause: e });
+    throw err.code === "ENOENT" ? fileNotFound(path, e) : new ReadError(shown, err.message, undefined, undefined, { cause: e });
   }
 }
 

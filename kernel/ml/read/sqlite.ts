@@ -3,12 +3,13 @@
 // DuckDB's SQLite scanner is an extension it downloads on first use, which cannot happen offline,
 // so SQLite files are read by SQLite itself: the statement is stepped row by row (`iterate`),
 // and rows are gathered into column arrays of `batchRows` rows.
+import { existsSync } from "node:fs";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { openDatabase, type SqlDatabase, type SqlStatement } from "../../sqlite/open.js";
 import type { SqlParams } from "../../sqlite/types.js";
 import { ReadError } from "./errors.js";
-import { displayPath, hashFile, hashFileStream, recordInput, resolvePath } from "./inputs.js";
+import { displayPath, fileNotFound, hashFile, hashFileStream, recordInput, resolvePath } from "./inputs.js";
 import type { TableBatches } from "./duckdb.js";
 import { finishFile } from "./source.js";
 import { setRoot } from "../lineage.js";
@@ -44,6 +45,7 @@ const bindings = (params: Params): SqlParams => (Array.isArray(params) ? params 
 /** Open a SQLite file read-only and prepare a reading statement; errors name the file and the query. */
 function prepareReader(path: string, sql: string): { db: SqlDatabase; stmt: SqlStatement } {
   const shown = displayPath(path);
+  if (!existsSync(resolvePath(path))) throw fileNotFound(path);
   let db: SqlDatabase;
   try {
     db = openDatabase(resolvePath(path), { readonly: true, fileMustExist: true });

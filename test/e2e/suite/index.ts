@@ -1,5 +1,6 @@
 // Mocha entry that VS Code's extension host loads as extensionTestsPath (bundled to out/test/e2e/index.cjs).
 import Mocha from "mocha";
+import { registerAroundTests } from "./around.e2e.js";
 import { registerAuthoringTests } from "./authoring.e2e.js";
 import { registerTests } from "./notebook.e2e.js";
 import { registerStageTests } from "./stages.e2e.js";
@@ -11,6 +12,7 @@ export async function run(): Promise<void> {
   registerTests(mocha.suite);
   registerStageTests(mocha.suite);
   registerAuthoringTests(mocha.suite);
+  registerAroundTests(mocha.suite);
   const counts = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });

@@ -94,7 +94,7 @@ test("records each file read with its sha256, relative to the working directory"
 });
 
 test("reports a missing file by name", async () => {
-  await assert.rejects(read("no/such/file.csv"), /no\/such\/file\.csv: file not found/);
+  await assert.rejects(read("no/such/file.csv"), /^ReadError: file not found: \/\S+\/no\/such\/file\.csv \(from "no\/such\/file\.csv", relative to the notebook folder\)$/);
 });
 
 test("reads a field longer than the read chunk", async () => {
