@@ -1,5 +1,4 @@
 // The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
@@ -12,6 +11,7 @@ import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
 import { checkCacheDir, openCheckCache } from "./checkCache.js";
 import { CellTypeChecker, declaredNames, syntaxErrors, type CellDiagnostic } from "./typecheck.js";
+import { typescript as loadTypeScript } from "../lang/typescript.js";
 
 export interface CellOutcome {
   status: ExecStatus;
@@ -69,24 +69,20 @@ export interface Executor {
   describe(error: unknown): ErrorInfo;
 }
 
-const require = createRequire(import.meta.url);
-
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
 export function createExecutor(options: ExecutorOptions): Executor {
   const { notebookDir } = options;
   const notebookPath = options.notebookPath ?? join(notebookDir, "notebook.mlnb");
   const scope: Record<string, unknown> = Object.create(null);
   const compiled = new Map<string, CompiledCell>();
-  let tsPromise: Promise<typeof TS> | undefined;
   let checker: CellTypeChecker | undefined;
   let interruptCurrent: (() => void) | undefined;
   const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
   const timers = new Map<number, number>();
 
-  const typescript = () => (tsPromise ??= import("typescript").then((m) => (m.default ?? m) as typeof TS));
+  const typescript = async () => loadTypeScript();
   // TypeScript loads only for a check the persistent cache cannot answer (a fresh kernel over a warm store may never need it).
-  const loadTs = () => require("typescript") as typeof TS;
-  const getChecker = async () => (checker ??= new CellTypeChecker(loadTs, notebookDir, openCheckCache(checkCacheDir(notebookPath), notebookDir)));
+  const getChecker = async () => (checker ??= new CellTypeChecker(loadTypeScript, notebookDir, openCheckCache(checkCacheDir(notebookPath), notebookDir)));
 
   // Helpers cell scripts call (imports, scope) live on one global object.
   Object.defineProperty(globalThis, RUNTIME, {

@@ -3,6 +3,7 @@ import pg from "pg";
 import { toMetric, toOutput, type OutputRow } from "../queries.js";
 import type { CacheHit, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunInput, StageRunStatus } from "../types.js";
 import { migratePg } from "./pgSchema.js";
+import { redact } from "../location.js";
 
 /** A stage run as the shared store writes it (the caller computed the inputs hash and cacheability). */
 export interface StageRunRow {
@@ -29,10 +30,7 @@ export interface StageRunRow {
 /** A stored execution matching a cache key, with its outputs (the caller checks their blobs). */
 export type Candidate = CacheHit;
 
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-}
+export { redact };
 
 const OUTPUT_COLUMNS = "name, kind, shape, hash, reason, meta, parts, size, sidecar_hash, sidecar_size";
 
