@@ -3,6 +3,8 @@
 // The transport (stdin/fd 3, or an in-process caller) is injected as `send`; this module owns
 // the execution counter, the stream attribution and the run context that library verbs use.
 import { setContext, type Mime } from "../ml/context.js";
+import { keepChartsIn } from "../ml/display.js";
+import { localCacheDir } from "../stages/store/location.js";
 import { createExecutor, type Executor } from "../exec/executor.js";
 import type { ExecuteOptions, Reply, TypeCheckMode } from "../protocol.js";
 import { loadStageModules, NotebookState, notebookPathFromEnv } from "./notebook.js";
@@ -37,7 +39,10 @@ export interface Session {
 
 export function createSession(options: SessionOptions): Session {
   const { send } = options;
-  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath: options.notebookPath ?? notebookPathFromEnv(options.notebookDir), typeCheck: options.typeCheck });
+  const notebookPath = options.notebookPath ?? notebookPathFromEnv(options.notebookDir);
+  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath, typeCheck: options.typeCheck });
+  // Charts rendered once are shown again without vega, in this kernel and the next (see ml/display.ts).
+  keepChartsIn(localCacheDir(notebookPath, "charts", options.storeDir));
   let executionCount = 0;
   let streamOwner: string | undefined;
   let queue: Promise<void> = Promise.resolve();
