@@ -9,9 +9,10 @@ import { moduleGlobals, moduleMeta } from "./moduleGlobals.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
-import { checkCacheDir, openCheckCache } from "./checkCache.js";
-import { CellTypeChecker, declaredNames, syntaxErrors, type CellDiagnostic } from "./typecheck.js";
-import { typescript as loadTypeScript } from "../lang/typescript.js";
+import { checkCacheDir } from "./checkCache.js";
+import { createTypeChecker, type TypeChecker } from "./checker.js";
+import { syntaxErrors, type CellDiagnostic } from "./typecheck.js";
+import { typescript as loadTypeScript, typescriptLoaded } from "../lang/typescript.js";
 
 export interface CellOutcome {
   status: ExecStatus;
@@ -24,6 +25,8 @@ export interface CellOutcome {
   declared: string[];
   /** Type-check warnings (mode "warn"). */
   warnings: CellDiagnostic[];
+  /** Mode "warn", when the check was still running as the cell finished: its warnings, to show after the result. */
+  lateWarnings?: Promise<CellDiagnostic[]>;
 }
 
 export interface RunOptions {
@@ -62,7 +65,9 @@ export interface Executor {
   /** Teach the type checker a cell's declarations without running it (a stage restored from the cache). */
   learn(code: string, stored?: readonly [string, string][]): Promise<void>;
   /** The declarations (name, declaration text) the type checker learned from `code`, if it ran here checked. */
-  declarations(code: string): [string, string][] | undefined;
+  declarations(code: string): Promise<[string, string][] | undefined>;
+  /** Whether TypeScript is loaded in this kernel, on any thread (restored stages and unchecked cells must not need it). */
+  typescriptLoaded(): Promise<boolean>;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -75,14 +80,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const notebookPath = options.notebookPath ?? join(notebookDir, "notebook.mlnb");
   const scope: Record<string, unknown> = Object.create(null);
   const compiled = new Map<string, CompiledCell>();
-  let checker: CellTypeChecker | undefined;
+  let checker: TypeChecker | undefined;
   let interruptCurrent: (() => void) | undefined;
   const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
   const timers = new Map<number, number>();
 
   const typescript = async () => loadTypeScript();
-  // TypeScript loads only for a check the persistent cache cannot answer (a fresh kernel over a warm store may never need it).
-  const getChecker = async () => (checker ??= new CellTypeChecker(loadTypeScript, notebookDir, openCheckCache(checkCacheDir(notebookPath), notebookDir)));
+  // Checks run on a thread of their own, which loads TypeScript only for a check the persistent
+  // cache cannot answer (a fresh kernel over a warm store may never need it).
+  const getChecker = () => (checker ??= createTypeChecker(notebookDir, checkCacheDir(notebookPath)));
 
   // Helpers cell scripts call (imports, scope) live on one global object.
   Object.defineProperty(globalThis, RUNTIME, {
@@ -125,12 +131,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
     const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
-    let warnings: CellDiagnostic[] = [];
-    if (mode !== "off") {
-      const diags = (await getChecker()).check(code, (ts) => declaredNames(ts, code));
-      if (diags.length && mode === "error") return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
-      warnings = diags;
+    // "warn": the cell runs while the checker thread checks it; "error": it waits for the verdict.
+    let checked: CellDiagnostic[] | undefined;
+    const check = mode === "off" ? undefined : getChecker().check(code).catch((e: Error): CellDiagnostic[] => [{ line: 1, column: 1, code: 0, message: `the type check failed: ${e.message.split("\n")[0]}` }]);
+    void check?.then((d) => (checked = d));
+    if (check && mode === "error") {
+      const diags = await check;
+      if (diags.length) return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
     }
+    // The warnings known when the cell is done, else a promise of them (see CellOutcome.lateWarnings).
+    const warned = () => (checked || !check ? { warnings: checked ?? [] } : { warnings: [], lateWarnings: check });
 
     let cell: CompiledCell;
     try {
@@ -138,7 +148,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     } catch (e) {
       const diags = syntaxErrors(await typescript(), code);
       const error: ErrorInfo = diags.length ? diagnosticsError(diags, opts.label, "SyntaxError") : { name: "SyntaxError", message: String((e as Error).message).split("\n\nCaused by")[0] };
-      return { status: "error", error, declared: [], warnings };
+      return { status: "error", error, declared: [], ...warned() };
     }
     compiled.set(opts.label, cell);
     for (const name of cell.declared) if (!(name in scope)) scope[name] = undefined;
@@ -148,7 +158,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const script = new vm.Script(cell.script, { filename: opts.label, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       fn = script.runInThisContext();
     } catch (e) {
-      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: [], warnings };
+      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: [], ...warned() };
     }
 
     Atomics.store(interruptFlag, 0, 0);
@@ -167,14 +177,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     try {
       const value = await Promise.race([user, interrupted]);
       const result = cell.hasResult && value !== undefined ? await richBundle(value) : undefined;
-      return { status: "ok", result, value, declared: cell.declared, warnings };
+      return { status: "ok", result, value, declared: cell.declared, ...warned() };
     } catch (e) {
-      if (e instanceof InterruptError) return { status: "interrupted", error: { name: e.name, message: e.message }, declared: cell.declared, warnings };
-      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: cell.declared, warnings };
+      if (e instanceof InterruptError) return { status: "interrupted", error: { name: e.name, message: e.message }, declared: cell.declared, ...warned() };
+      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: cell.declared, ...warned() };
     } finally {
       interruptCurrent = undefined;
       // What the cell defined before it failed or was interrupted stays, as in Jupyter.
-      if (mode !== "off") checker?.commit(code);
+      if (mode !== "off") getChecker().commit(code);
     }
   }
 
@@ -192,20 +202,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
       checker?.reset();
     },
     typescript,
-    declarations: (code) => checker?.declarationsOf(code),
+    declarations: async (code) => checker?.declarations(code),
+    typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
-      const c = await getChecker();
       // Declarations recorded with the stage's execution: no type check of a restored stage.
-      if (c.relearn(code, stored)) return;
-      c.check(code, (ts) => declaredNames(ts, code));
-      c.commit(code);
+      await getChecker().learn(code, stored);
     },
     async warmup() {
-      if (options.typeCheck === "off") return void (await typescript());
+      if (options.typeCheck === "off") return;
       // A headless run (`mlnb run`) skips this: its checks may all come from the persistent cache.
       if (process.env.MLNB_TYPECHECK_WARMUP === "off") return;
-      (await getChecker()).warm();
+      getChecker().warm();
     },
     describe: (error) => toErrorInfo(error, compiled, ""),
   };

@@ -118,7 +118,7 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       display: (d, id) => io.display(d, id),
       async run() {
         outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
-        const declarations = executor.declarations(code);
+        const declarations = await executor.declarations(code);
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}), ...(declarations ? { declarations } : {}) };
       },
       async install(values, _kept, declarations) {

@@ -6,6 +6,7 @@ import { setContext, type Mime } from "../ml/context.js";
 import { keepChartsIn } from "../ml/display.js";
 import { localCacheDir } from "../stages/store/location.js";
 import { createExecutor, type Executor } from "../exec/executor.js";
+import type { CellDiagnostic } from "../exec/typecheck.js";
 import type { ExecuteOptions, Reply, TypeCheckMode } from "../protocol.js";
 import { loadStageModules, NotebookState, notebookPathFromEnv } from "./notebook.js";
 import { runCell } from "./runCell.js";
@@ -102,11 +103,17 @@ export function createSession(options: SessionOptions): Session {
         });
       })
       .then(
-        (outcome) => {
+        async (outcome) => {
           if (finished) return;
-          for (const w of outcome.warnings) send({ type: "stream", id, name: "stderr", text: `warning: ${label}:${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
+          const warn = (ws: CellDiagnostic[]) => {
+            for (const w of ws) send({ type: "stream", id, name: "stderr", text: `warning: ${label}:${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
+          };
+          warn(outcome.warnings);
           if (outcome.result) send({ type: "result", id, data: outcome.result });
           if (outcome.error) send({ type: "error", id, error: outcome.error });
+          // The result did not wait for a check still running (a fresh kernel loading TypeScript); its warnings come before "done".
+          if (outcome.lateWarnings) warn(await outcome.lateWarnings);
+          if (finished) return;
           done(outcome.status);
         },
         (e) => {
