@@ -1,9 +1,11 @@
-// Benchmark: the notebook language service on the penguins example: completion and hover latency while typing.
+// Benchmark: the notebook language service on the penguins example: completion latency while a user types.
 //
-// Compares completions without an edit since the last answer (the service's program reused) with
-// completions right after an edit (the usual case while typing: the notebook file changed, TypeScript
-// updates its program and checker), against the target p50 <= 50 ms. Cold start (TypeScript loaded,
-// first answer over every library's types) is reported alongside.
+// What a user does: in a new cell below penguins' cells, types `penguins.filter` one character at a
+// time and, after each character, the editor asks for completions at the cursor. Every request
+// therefore follows an edit: TypeScript updates its program (only the edited region is re-parsed)
+// and builds a new checker. Warm-up first (TypeScript loaded, every library's types read once).
+// Reported against the target p50 <= 50 ms: wall time, and the process's CPU time, which on a
+// machine shared with other work is closer to what an idle machine gives.
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,58 +15,80 @@ import type { NotebookLanguageService as Service } from "../kernel/lang/service.
 import type * as TS from "typescript";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const ROUNDS = 40;
+const ROUNDS = 8;
+const WARMUP_ROUNDS = 2;
 const TARGET_P50_MS = 50;
+const PREFIX = 'import { read, split } from "mlnb";\nconst n = penguins.numRows();\n';
+const TYPED = "penguins.filter";
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const ms = (x: number) => x.toFixed(1);
+
+/** Wall and CPU milliseconds of one call. */
+function timed(f: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  f();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
 
 export async function run(): Promise<void> {
   const path = join(REPO, "notebooks", "penguins.mlnb");
   const nb = parseNotebook(readFileSync(path, "utf8"), "penguins.mlnb");
   const cells = nb.cells.filter((c) => c.kind === "code").map((c, i) => ({ id: `c${i}`, text: c.source }));
-  const prefix = 'import { read, split } from "mlnb";\n';
-  const typing = (extra: string) => [...cells, { id: "typing", text: `${prefix}penguins.${extra}` }];
 
   const t0 = performance.now();
   const tsModule = (await import("typescript")) as unknown as { default?: unknown };
   const ts = (tsModule.default ?? tsModule) as unknown as typeof TS;
   const { NotebookLanguageService } = await import("../kernel/lang/service.js");
   const s: Service = new NotebookLanguageService(ts, dirname(path));
-  s.setCells(typing(""));
-  const first = s.completions("typing", prefix.length + "penguins.".length);
+  s.setCells([...cells, { id: "typing", text: PREFIX }]);
+  s.completions("typing", PREFIX.length);
   const coldMs = performance.now() - t0;
-  if (!first.items.some((i) => i.label === "derive")) throw new Error("penguins. does not offer derive: the bench measures nothing useful");
 
-  const time = (f: () => unknown) => {
-    const t = performance.now();
-    f();
-    return performance.now() - t;
-  };
-  const unchanged: number[] = [];
-  const edited: number[] = [];
-  const hovers: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    // Each round types one more character somewhere else in the cell, then asks at "penguins.".
-    s.setCells(typing(i % 2 ? "" : " ".repeat(i)));
-    edited.push(time(() => s.completions("typing", prefix.length + "penguins.".length)));
-    unchanged.push(time(() => s.completions("typing", prefix.length + "penguins.".length)));
-    hovers.push(time(() => s.hover("typing", prefix.length + 2)));
+  const edited: { wall: number; cpu: number }[] = [];
+  const unchanged: { wall: number; cpu: number }[] = [];
+  const hovers: { wall: number; cpu: number }[] = [];
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    // Each round types the line again on a fresh line (the cell grows as it would in an editor).
+    const before = PREFIX + "\n".repeat(round);
+    for (let k = 1; k <= TYPED.length; k++) {
+      const text = before + TYPED.slice(0, k);
+      let offered: string[] = [];
+      const edit = timed(() => {
+        s.setCells([...cells, { id: "typing", text }]);
+        offered = s.completions("typing", text.length).items.map((i) => i.label);
+      });
+      if (k === "penguins.".length && !offered.includes("derive")) throw new Error("penguins. does not offer derive: the bench measures nothing useful");
+      if (round < WARMUP_ROUNDS) continue;
+      edited.push(edit);
+      unchanged.push(timed(() => s.completions("typing", text.length)));
+      hovers.push(timed(() => s.hover("typing", PREFIX.indexOf("penguins") + 2)));
+    }
   }
-  const row = (name: string, xs: number[]) => `| ${name} | ${ms(quantile(xs, 0.5))} | ${ms(quantile(xs, 0.95))} | ${ms(Math.max(...xs))} |`;
+  const row = (name: string, xs: { wall: number; cpu: number }[]) => {
+    const wall = xs.map((x) => x.wall);
+    const cpu = xs.map((x) => x.cpu);
+    return `| ${name} | ${xs.length} | ${ms(quantile(wall, 0.5))} | ${ms(quantile(wall, 0.95))} | ${ms(quantile(cpu, 0.5))} | ${ms(quantile(cpu, 0.95))} |`;
+  };
+  const p50 = quantile(edited.map((x) => x.wall), 0.5);
+  const cpuP50 = quantile(edited.map((x) => x.cpu), 0.5);
+  const files = s.programFileCount();
   console.log(
     [
-      `## language service: completions on penguins.mlnb (${cells.length} code cells), ${ROUNDS} rounds, load ${loadavg()[0]!.toFixed(2)}`,
+      `## language service: completions while typing on penguins.mlnb (${cells.length} code cells, ${files} files in the program), load ${loadavg()[0]!.toFixed(2)}`,
       "",
-      `cold start (load TypeScript, first completion): ${ms(coldMs)} ms`,
+      `cold start (load TypeScript, first completion): ${ms(coldMs)} ms; then ${WARMUP_ROUNDS} warm-up rounds of typing \`${TYPED}\``,
       "",
-      "| request | p50 ms | p95 ms | max ms |",
-      "|---|---|---|---|",
-      row("completion `penguins.` after an edit", edited),
-      row("completion `penguins.`, no edit since", unchanged),
-      row("hover on `read`, no edit since", hovers),
+      "| request | n | wall p50 ms | wall p95 ms | CPU p50 ms | CPU p95 ms |",
+      "|---|---|---|---|---|---|",
+      row("completion at the cursor right after typing a character", edited),
+      row("the same completion again, no edit since", unchanged),
+      row("hover on `penguins`, no edit since", hovers),
       "",
-      `target: completion after an edit p50 <= ${TARGET_P50_MS} ms: ${quantile(edited, 0.5) <= TARGET_P50_MS ? "met" : "NOT met"} (${ms(quantile(edited, 0.5))} ms)`,
+      `target: completion after an edit p50 <= ${TARGET_P50_MS} ms: wall ${ms(p50)} ms (${p50 <= TARGET_P50_MS ? "met" : "NOT met"}), CPU ${ms(cpuP50)} ms (${cpuP50 <= TARGET_P50_MS ? "met" : "NOT met"})`,
     ].join("\n"),
   );
 }

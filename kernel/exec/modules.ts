@@ -3,7 +3,7 @@ import { isBuiltin, register } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isLocalSpecifier, localModulesHash, resolveLocalModule } from "./localModules.js";
-import { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
+import { BUILTIN_MODULES, MODULE_STAND_INS, PACKAGE_ROOT } from "../lang/paths.js";
 
 /** Thrown when a cell imports a module found neither beside the notebook nor in mlnb. */
 export class ModuleNotFoundError extends Error {
@@ -47,6 +47,22 @@ export function resolveCellImport(specifier: string, notebookDir: string): strin
     return `${pathToFileURL(file).href}?mlnb=${version?.slice(0, 16)}`;
   }
   if (/^[a-z]+:/.test(specifier)) return specifier;
+  const found = resolvePackage(specifier, notebookDir);
+  if (found) return found;
+  const standIn = MODULE_STAND_INS[specifier];
+  if (!standIn) throw new ModuleNotFoundError(specifier, notebookDir);
+  if (!noticed.has(specifier)) {
+    noticed.add(specifier);
+    process.stderr.write(`mlnb: "${specifier}" is not installed: using @tensorflow/tfjs on mlnb's backend in its place (the same API apart from tf.node; npm install ${specifier} beside the notebook for the native one)\n`);
+  }
+  return pathToFileURL(standIn).href;
+}
+
+/** Stand-ins already announced (once per kernel). */
+const noticed = new Set<string>();
+
+/** A package's URL from the notebook's folder, else from mlnb's own packages; undefined when neither has it. */
+function resolvePackage(specifier: string, notebookDir: string): string | undefined {
   const resolveFrom = import.meta.resolve as unknown as (s: string, parent: string) => string;
   for (const dir of [notebookDir, PACKAGE_ROOT]) {
     try {
@@ -57,7 +73,7 @@ export function resolveCellImport(specifier: string, notebookDir: string): strin
       // not found from this folder: try the next
     }
   }
-  throw new ModuleNotFoundError(specifier, notebookDir);
+  return undefined;
 }
 
 /** Default export of a module as TypeScript's esModuleInterop sees it (CJS: module.exports). */

@@ -10,3 +10,14 @@ export const BUILTIN_MODULES: Record<string, string> = {
   mlnb: join(PACKAGE_ROOT, "out", "kernel", "ml", "index.js"),
   tslab: join(PACKAGE_ROOT, "out", "kernel", "exec", "tslab.js"),
 };
+
+/**
+ * Modules that stand in for a package a notebook imports when that package is not installed:
+ * tslab's TensorFlow.js notebooks import `@tensorflow/tfjs-node`, whose install downloads
+ * libtensorflow (it fails offline); the stand-in is @tensorflow/tfjs (same API apart from
+ * `tf.node`) on mlnb's backend, with `file://` save and load.
+ */
+export const MODULE_STAND_INS: Record<string, string> = {
+  "@tensorflow/tfjs-node": join(PACKAGE_ROOT, "out", "kernel", "exec", "tfjsNode.js"),
+  "@tensorflow/tfjs-node-gpu": join(PACKAGE_ROOT, "out", "kernel", "exec", "tfjsNode.js"),
+};

@@ -74,6 +74,11 @@ export class NotebookLanguageService {
     this.mem.set(this.file, nb.text);
   }
 
+  /** How many files TypeScript's program holds (cells, local modules, every library .d.ts): the size of each update after an edit. */
+  programFileCount(): number {
+    return this.service.getProgram()?.getSourceFiles().length ?? 0;
+  }
+
   private pos(cellId: string, offset: number): number | undefined {
     const span = this.spans.find((s) => s.id === cellId);
     return span ? span.start + Math.min(Math.max(offset, 0), span.end - span.start) : undefined;

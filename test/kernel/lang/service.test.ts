@@ -119,4 +119,45 @@ describe("notebook language service", () => {
     const codes = strict.diagnostics().get("c0")!.map((d) => d.code);
     assert.deepEqual(codes, [7006], "noImplicitAny from the tsconfig; top-level await still works (module is mlnb's)");
   });
+
+  it("accepts arquero's array(name).reduce idiom, strict or not, and types a typed-array column as that array", () => {
+    const idiom = 'import * as aq from "arquero";\nconst feat = aq.table({ c: [1, 2, 3] });\nconst total = feat.array("c").reduce((s, v) => s + v, 0);\nconst doubled = feat.array("c").map((v) => v * 2);';
+    const typed = 'const f64 = feat.array("c", Float64Array);\nconst asString: string = f64;';
+    s.setCells(cells(idiom, typed));
+    const loose = s.diagnostics();
+    assert.deepEqual(loose.get("c0"), [], "no TS2349 (a union of array types is not callable) and no TS2345");
+    assert.deepEqual(loose.get("c1")!.map((d) => d.message.split("\n")[0]), ["Type 'Float64Array<ArrayBuffer>' is not assignable to type 'string'."]);
+    const strict = new NotebookLanguageService(ts, join(dir, "strict", "nested"));
+    strict.setCells(cells(idiom));
+    assert.deepEqual(strict.diagnostics().get("c0"), [], "the callbacks' parameters are typed from the array, so noImplicitAny has nothing to say");
+  });
+
+  it("types @tensorflow/tfjs-node as the kernel runs it when it is not installed: TensorFlow.js's API", () => {
+    const code = 'import * as tf from "@tensorflow/tfjs-node";\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ inputShape: [2], units: 3 }));\nconst wrong: string = model.countParams();';
+    s.setCells(cells(code));
+    assert.deepEqual(
+      s.diagnostics().get("c0")!.map((d) => d.message),
+      ["Type 'number' is not assignable to type 'string'."],
+      "no TS2307 (cannot find module), and the model's types are real",
+    );
+    const c = at('import * as tf from "@tensorflow/tfjs-node";\ntf.lay|');
+    s.setCells(cells(c.text));
+    assert.ok(labels("c0", c.offset).includes("layers"));
+  });
+
+  it("answers after a run of small edits as a service that parsed the text afresh does", () => {
+    const edits = ["const rows = [1, 2, 3];\nrows.ma", "const rowz = [1, 2, 3, 4];\nrows.ma", "const rows = [1, 2];\nrows.fil", "const rows = 1;\nrows.fil"];
+    const incremental = new NotebookLanguageService(ts, dir);
+    const offered: string[][] = [];
+    for (const text of edits) {
+      incremental.setCells(cells("%%stage a\nconst base = 10;", text));
+      const fresh = new NotebookLanguageService(ts, dir);
+      fresh.setCells(cells("%%stage a\nconst base = 10;", text));
+      const names = (x: NotebookLanguageService) => x.completions("c1", text.length).items.map((i) => i.label).sort();
+      offered.push(names(incremental));
+      assert.deepEqual(offered.at(-1), names(fresh), text);
+      assert.deepEqual(incremental.diagnostics().get("c1"), fresh.diagnostics().get("c1"), text);
+    }
+    assert.ok(offered[0].includes("map") && offered.at(-1)!.includes("toFixed") && !offered.at(-1)!.includes("map"), "an array's members, then a number's");
+  });
 });
