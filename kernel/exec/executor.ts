@@ -136,7 +136,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const check = mode === "off" ? undefined : getChecker().check(code).catch((e: Error): CellDiagnostic[] => [{ line: 1, column: 1, code: 0, message: `the type check failed: ${e.message.split("\n")[0]}` }]);
     void check?.then((d) => (checked = d));
     if (check && mode === "error") {
+      // An interrupt while the checker thread works (a fresh kernel loading TypeScript) means the cell never runs.
+      Atomics.store(interruptFlag, 0, 0);
       const diags = await check;
+      if (Atomics.load(interruptFlag, 0)) return { status: "interrupted", error: { name: "KeyboardInterrupt", message: "Interrupted by the user" }, declared: [], warnings: [] };
       if (diags.length) return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
     }
     // The warnings known when the cell is done, else a promise of them (see CellOutcome.lateWarnings).
