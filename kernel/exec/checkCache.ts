@@ -6,11 +6,11 @@
 // tsconfig.json's text, the declarations known before the cell (in order), the cell text and the
 // content of every local module the cell or those declarations import.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { isSharedStore } from "../stages/store/shared/store.js";
-import { storeDirFor } from "../stages/store/store.js";
-import { PACKAGE_ROOT } from "../lang/paths.js";
+import { localCacheDir } from "../stages/store/location.js";
+import { openJsonFileCache } from "../json/fileCache.js";
+import { typescriptVersion } from "../lang/typescript.js";
 import { globalsText } from "../lang/host.js";
 import { packageVersion } from "../version.js";
 import { localModulesHash } from "./localModules.js";
@@ -30,8 +30,7 @@ export interface CheckCache {
 
 /** The folder type-check results of a notebook are kept in: `typecheck/` in its store folder (beside it for a shared store). */
 export function checkCacheDir(notebookPath: string): string {
-  const store = storeDirFor(notebookPath);
-  return join(isSharedStore(store) ? join(dirname(notebookPath), ".mlnb") : store, "typecheck");
+  return localCacheDir(notebookPath, "typecheck");
 }
 
 function nearestTsconfig(dir: string): string {
@@ -42,20 +41,12 @@ function nearestTsconfig(dir: string): string {
   }
 }
 
-function typescriptVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "node_modules", "typescript", "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
-
 /** Open the type-check cache kept in `dir` for cells of a notebook in `notebookDir`. Unreadable entries are misses. */
 export function openCheckCache(dir: string, notebookDir: string): CheckCache {
   const base = createHash("sha256")
     .update(`mlnb-typecheck-v1\0${typescriptVersion()}\0${packageVersion()}\0${globalsText()}\0${nearestTsconfig(notebookDir)}`)
     .digest("hex");
-  const file = (key: string) => join(dir, key.slice(0, 2), `${key}.json`);
+  const files = openJsonFileCache(dir, (r): r is CheckResult => Array.isArray((r as CheckResult | null)?.diags) && Array.isArray((r as CheckResult).decls));
   return {
     key(history, code) {
       const h = createHash("sha256").update(base);
@@ -67,24 +58,7 @@ export function openCheckCache(dir: string, notebookDir: string): CheckCache {
       h.update(`\0\0${code}\0${localModulesHash(imports + code, notebookDir) ?? ""}`);
       return h.digest("hex");
     },
-    get(key) {
-      try {
-        const r = JSON.parse(readFileSync(file(key), "utf8")) as CheckResult;
-        return Array.isArray(r.diags) && Array.isArray(r.decls) ? r : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    set(key, result) {
-      try {
-        const path = file(key);
-        mkdirSync(dirname(path), { recursive: true });
-        const tmp = `${path}.tmp-${process.pid}`;
-        writeFileSync(tmp, JSON.stringify(result));
-        renameSync(tmp, path);
-      } catch {
-        // A read-only store folder: checks are simply not remembered across kernels.
-      }
-    },
+    get: (key) => files.get(key),
+    set: (key, result) => files.set(key, result),
   };
 }

@@ -1,5 +1,4 @@
 // The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
@@ -10,8 +9,10 @@ import { moduleGlobals, moduleMeta } from "./moduleGlobals.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
-import { checkCacheDir, openCheckCache } from "./checkCache.js";
-import { CellTypeChecker, declaredNames, syntaxErrors, type CellDiagnostic } from "./typecheck.js";
+import { checkCacheDir } from "./checkCache.js";
+import { createTypeChecker, type TypeChecker } from "./checker.js";
+import { syntaxErrors, type CellDiagnostic } from "./typecheck.js";
+import { typescript as loadTypeScript, typescriptLoaded } from "../lang/typescript.js";
 
 export interface CellOutcome {
   status: ExecStatus;
@@ -24,6 +25,8 @@ export interface CellOutcome {
   declared: string[];
   /** Type-check warnings (mode "warn"). */
   warnings: CellDiagnostic[];
+  /** Mode "warn", when the check was still running as the cell finished: its warnings, to show after the result. */
+  lateWarnings?: Promise<CellDiagnostic[]>;
 }
 
 export interface RunOptions {
@@ -62,14 +65,14 @@ export interface Executor {
   /** Teach the type checker a cell's declarations without running it (a stage restored from the cache). */
   learn(code: string, stored?: readonly [string, string][]): Promise<void>;
   /** The declarations (name, declaration text) the type checker learned from `code`, if it ran here checked. */
-  declarations(code: string): [string, string][] | undefined;
+  declarations(code: string): Promise<[string, string][] | undefined>;
+  /** Whether TypeScript is loaded in this kernel, on any thread (restored stages and unchecked cells must not need it). */
+  typescriptLoaded(): Promise<boolean>;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
   describe(error: unknown): ErrorInfo;
 }
-
-const require = createRequire(import.meta.url);
 
 /** Create an executor. Loading TypeScript starts at once but nothing waits for it until needed. */
 export function createExecutor(options: ExecutorOptions): Executor {
@@ -77,16 +80,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const notebookPath = options.notebookPath ?? join(notebookDir, "notebook.mlnb");
   const scope: Record<string, unknown> = Object.create(null);
   const compiled = new Map<string, CompiledCell>();
-  let tsPromise: Promise<typeof TS> | undefined;
-  let checker: CellTypeChecker | undefined;
+  let checker: TypeChecker | undefined;
   let interruptCurrent: (() => void) | undefined;
   const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
   const timers = new Map<number, number>();
 
-  const typescript = () => (tsPromise ??= import("typescript").then((m) => (m.default ?? m) as typeof TS));
-  // TypeScript loads only for a check the persistent cache cannot answer (a fresh kernel over a warm store may never need it).
-  const loadTs = () => require("typescript") as typeof TS;
-  const getChecker = async () => (checker ??= new CellTypeChecker(loadTs, notebookDir, openCheckCache(checkCacheDir(notebookPath), notebookDir)));
+  const typescript = async () => loadTypeScript();
+  // Checks run on a thread of their own, which loads TypeScript only for a check the persistent
+  // cache cannot answer (a fresh kernel over a warm store may never need it).
+  const getChecker = () => (checker ??= createTypeChecker(notebookDir, checkCacheDir(notebookPath)));
 
   // Helpers cell scripts call (imports, scope) live on one global object.
   Object.defineProperty(globalThis, RUNTIME, {
@@ -127,12 +129,19 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
     const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
-    let warnings: CellDiagnostic[] = [];
-    if (mode !== "off") {
-      const diags = (await getChecker()).check(code, (ts) => declaredNames(ts, code));
-      if (diags.length && mode === "error") return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
-      warnings = diags;
+    // "warn": the cell runs while the checker thread checks it; "error": it waits for the verdict.
+    let checked: CellDiagnostic[] | undefined;
+    const check = mode === "off" ? undefined : getChecker().check(code).catch((e: Error): CellDiagnostic[] => [{ line: 1, column: 1, code: 0, message: `the type check failed: ${e.message.split("\n")[0]}` }]);
+    void check?.then((d) => (checked = d));
+    if (check && mode === "error") {
+      // An interrupt while the checker thread works (a fresh kernel loading TypeScript) means the cell never runs.
+      Atomics.store(interruptFlag, 0, 0);
+      const diags = await check;
+      if (Atomics.load(interruptFlag, 0)) return { status: "interrupted", error: { name: "KeyboardInterrupt", message: "Interrupted by the user" }, declared: [], warnings: [] };
+      if (diags.length) return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
     }
+    // The warnings known when the cell is done, else a promise of them (see CellOutcome.lateWarnings).
+    const warned = () => (checked || !check ? { warnings: checked ?? [] } : { warnings: [], lateWarnings: check });
 
     let cell: CompiledCell;
     try {
@@ -143,7 +152,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     } catch (e) {
       const diags = syntaxErrors(await typescript(), code);
       const error: ErrorInfo = diags.length ? diagnosticsError(diags, opts.label, "SyntaxError") : { name: "SyntaxError", message: String((e as Error).message).split("\n\nCaused by")[0] };
-      return { status: "error", error, declared: [], warnings };
+      return { status: "error", error, declared: [], ...warned() };
     }
     compiled.set(opts.label, cell);
     for (const name of cell.declared) if (!(name in scope)) scope[name] = undefined;
@@ -153,7 +162,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const script = new vm.Script(cell.script, { filename: opts.label, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
       fn = script.runInThisContext();
     } catch (e) {
-      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: [], warnings };
+      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: [], ...warned() };
     }
 
     Atomics.store(interruptFlag, 0, 0);
@@ -172,14 +181,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     try {
       const value = await Promise.race([user, interrupted]);
       const result = cell.hasResult && value !== undefined ? await richBundle(value) : undefined;
-      return { status: "ok", result, value, declared: cell.declared, warnings };
+      return { status: "ok", result, value, declared: cell.declared, ...warned() };
     } catch (e) {
-      if (e instanceof InterruptError) return { status: "interrupted", error: { name: e.name, message: e.message }, declared: cell.declared, warnings };
-      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: cell.declared, warnings };
+      if (e instanceof InterruptError) return { status: "interrupted", error: { name: e.name, message: e.message }, declared: cell.declared, ...warned() };
+      return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: cell.declared, ...warned() };
     } finally {
       interruptCurrent = undefined;
       // What the cell defined before it failed or was interrupted stays, as in Jupyter.
-      if (mode !== "off") checker?.commit(code);
+      if (mode !== "off") getChecker().commit(code);
     }
   }
 
@@ -197,20 +206,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
       checker?.reset();
     },
     typescript,
-    declarations: (code) => checker?.declarationsOf(code),
+    declarations: async (code) => checker?.declarations(code),
+    typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
-      const c = await getChecker();
       // Declarations recorded with the stage's execution: no type check of a restored stage.
-      if (c.relearn(code, stored)) return;
-      c.check(code, (ts) => declaredNames(ts, code));
-      c.commit(code);
+      await getChecker().learn(code, stored);
     },
     async warmup() {
-      if (options.typeCheck === "off") return void (await typescript());
+      if (options.typeCheck === "off") return;
       // A headless run (`mlnb run`) skips this: its checks may all come from the persistent cache.
       if (process.env.MLNB_TYPECHECK_WARMUP === "off") return;
-      (await getChecker()).warm();
+      getChecker().warm();
     },
     describe: (error) => toErrorInfo(error, compiled, ""),
   };

@@ -12,6 +12,7 @@ import { bindSockets, type ConnectionInfo } from "./connection.js";
 import { cellIdFor, runInSession, traceback } from "./execute.js";
 import { completeReply, inspectReply, isComplete } from "./intel.js";
 import { Signer, type Message } from "./wire.js";
+import { typescript } from "../lang/typescript.js";
 
 export interface FrontendOptions {
   connection: ConnectionInfo;
@@ -230,7 +231,7 @@ export class JupyterFrontend {
 let tsModule: Promise<typeof TS> | undefined;
 /** TypeScript, loaded on the first request that needs it (not on the start path). */
 function loadTypeScript(): Promise<typeof TS> {
-  return (tsModule ??= import("typescript").then((m) => (m.default ?? m) as typeof TS));
+  return (tsModule ??= Promise.resolve().then(() => typescript()));
 }
 
 function errorContent(e: { name: string; message: string; stack?: string; line?: number; column?: number } | undefined): Record<string, unknown> {

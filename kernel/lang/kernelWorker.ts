@@ -4,20 +4,17 @@
 // cells come from the main thread. Replies are written straight to the reply descriptor under
 // the kernel's write lock, so they never interleave with the main thread's lines.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import type * as TS from "typescript";
 import { encode, type Request } from "../protocol.js";
 import { lockedWrite } from "../replyLock.js";
 import { completeReply, ExecutedCells, inspectReply } from "./jupyter.js";
 import { NotebookLanguageService } from "./service.js";
+import { typescript } from "./typescript.js";
 
 const { notebookDir, replyFd, lock, port } = workerData as { notebookDir: string; replyFd: number; lock: SharedArrayBuffer; port: MessagePort };
 const lockView = new Int32Array(lock);
 const executed = new ExecutedCells();
 let service: NotebookLanguageService | undefined;
-const loadTs = async () => {
-  const m = (await import("typescript")) as unknown as { default?: typeof TS };
-  return (m.default ?? m) as typeof TS;
-};
+const loadTs = async () => typescript();
 const getService = async () => (service ??= new NotebookLanguageService(await loadTs(), notebookDir));
 
 // Requests are answered one at a time, in order.

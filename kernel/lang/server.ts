@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import type * as TS from "typescript";
 import { LineDecoder, type LangReply, type LangRequest } from "../protocol.js";
 import { NotebookLanguageService } from "./service.js";
+import { typescript } from "./typescript.js";
 
 /** How long after the last edit the cells' problems are computed. */
 const DIAGNOSTICS_DELAY_MS = 250;
@@ -16,10 +17,7 @@ const services = new Map<string, NotebookLanguageService>();
 const timers = new Map<string, NodeJS.Timeout>();
 
 async function serviceFor(notebook: string): Promise<NotebookLanguageService> {
-  if (!ts) {
-    const m = (await import("typescript")) as unknown as { default?: typeof TS };
-    ts = (m.default ?? m) as typeof TS;
-  }
+  ts ??= typescript();
   let s = services.get(notebook);
   if (!s) {
     s = new NotebookLanguageService(ts, dirname(notebook));

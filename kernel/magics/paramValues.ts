@@ -1,5 +1,6 @@
 // `%%params` values: extract top-level literal consts with their types, and apply `-p name=value` overrides.
-import ts from "typescript";
+import type * as TS from "typescript";
+import { ts } from "../lang/typescript.js";
 import { closest } from "./suggest.js";
 
 /** The type of a parameter, from its literal default. */
@@ -68,7 +69,7 @@ export function extractParams(code: string): { params: ParamDef[]; skipped: Skip
   return { params, skipped };
 }
 
-function literalValue(node: ts.Expression, sf: ts.SourceFile): ParamValue {
+function literalValue(node: TS.Expression, sf: TS.SourceFile): ParamValue {
   if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return literalValue(node.expression, sf);
   if (ts.isNumericLiteral(node)) return Number(node.text);
   if (ts.isPrefixUnaryExpression(node) && ts.isNumericLiteral(node.operand)) {

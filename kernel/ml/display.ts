@@ -1,5 +1,9 @@
 // Rich display: turns values (tables, vega-lite specs, HTML, images) into mime bundles.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { inspect } from "node:util";
+import { openJsonFileCache, type JsonFileCache } from "../json/fileCache.js";
 import { context, type Mime } from "./context.js";
 import { isRecordList, TABLE_MIME } from "../views/tableModel.js";
 import { liveTablePayload } from "../views/tableRegistry.js";
@@ -63,6 +67,32 @@ function escapeHtml(s: string): string {
 /** SVGs of recently rendered specs: re-running a chart cell shows the same chart without vega. */
 const svgCache = new Map<string, string>();
 const SVG_CACHE_SIZE = 32;
+/** Rendered SVGs kept across processes (set by the kernel: `keepChartsIn`), keyed by the spec and vega's versions. */
+let svgFiles: JsonFileCache<{ svg: string }> | undefined;
+let vegaVersions: string | undefined;
+
+/**
+ * Keep rendered charts in `dir` too, so a fresh kernel re-running a chart cell (a headless run over a
+ * warm store) shows the same SVG without loading vega (about 200 modules). Undefined: memory only.
+ */
+export function keepChartsIn(dir: string | undefined): void {
+  svgFiles = dir === undefined ? undefined : openJsonFileCache(dir, (v): v is { svg: string } => typeof (v as { svg?: unknown } | null)?.svg === "string");
+}
+
+function diskKey(specJson: string): string {
+  if (vegaVersions === undefined) {
+    const require = createRequire(import.meta.url);
+    const version = (pkg: string) => {
+      try {
+        return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
+      } catch {
+        return "unknown";
+      }
+    };
+    vegaVersions = `vega ${version("vega")}\0vega-lite ${version("vega-lite")}`;
+  }
+  return createHash("sha256").update(`mlnb-svg-v1\0${vegaVersions}\0${specJson}`).digest("hex");
+}
 
 /** Render a vega-lite spec to SVG with vega in this process (the fallback for plain frontends). */
 export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
@@ -74,10 +104,13 @@ export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<stri
   }
   const cached = key === undefined ? undefined : svgCache.get(key);
   if (cached !== undefined) return cached;
-  const svg = await renderSvg(spec);
+  const onDisk = key === undefined || !svgFiles ? undefined : diskKey(key);
+  const stored = onDisk ? svgFiles!.get(onDisk)?.svg : undefined;
+  const svg = stored ?? (await renderSvg(spec));
   if (key !== undefined) {
     if (svgCache.size >= SVG_CACHE_SIZE) svgCache.delete(svgCache.keys().next().value!);
     svgCache.set(key, svg);
+    if (onDisk && stored === undefined) svgFiles!.set(onDisk, { svg });
   }
   return svg;
 }

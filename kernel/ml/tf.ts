@@ -1,11 +1,36 @@
 // Loads TensorFlow.js once and picks its backend: tfjs-node when it loads, wasm by default, cpu last.
-import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import type * as TF from "@tensorflow/tfjs";
+import type * as TfWasm from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { registerFileRouter } from "./train/fsio.js";
 
-export { tf };
+// `require`, not `import`: an ES import of these CommonJS bundles makes Node scan them, and every
+// package they re-export, for export names (about half a second of a kernel's start).
+export const tf = createRequire(import.meta.url)("@tensorflow/tfjs") as typeof TF;
+const { setWasmPaths } = createRequire(import.meta.url)("@tensorflow/tfjs-backend-wasm") as typeof TfWasm;
+
+/** The tfjs types the library names as `tf.X` (a value loaded with `require` carries no namespace of types). */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace tf {
+  type Tensor<R extends TF.Rank = TF.Rank> = TF.Tensor<R>;
+  type Scalar = TF.Scalar;
+  type Variable<R extends TF.Rank = TF.Rank> = TF.Variable<R>;
+  type LayersModel = TF.LayersModel;
+  type Sequential = TF.Sequential;
+  type Optimizer = TF.Optimizer;
+  type Tensor1D = TF.Tensor1D;
+  type Tensor2D = TF.Tensor2D;
+  type GradSaveFunc = TF.GradSaveFunc;
+  namespace io {
+    type IOHandler = TF.io.IOHandler;
+    type ModelArtifacts = TF.io.ModelArtifacts;
+    type ModelJSON = TF.io.ModelJSON;
+    type SaveResult = TF.io.SaveResult;
+    type WeightsManifestEntry = TF.io.WeightsManifestEntry;
+  }
+}
+
 
 /** The backends mlnb knows, in the order of preference when nothing is forced. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";

@@ -13,7 +13,8 @@ import { graphStructure } from "../stages/views/graphLayout.js";
  * for a stage the store can restore but this kernel has not run); `staleCells` the cell ids of
  * stale/failed/never-run stages and the unloaded stages they need, `upstreamCells` {stage} a stage
  * and everything it depends on, each after the cells they need that are not stages and have not
- * run here (`%%params`, `%seed`, plain cells defining names they read); `variables` the %who entries.
+ * run here (`%%params`, `%seed`, plain cells defining names they read); `variables` the %who entries;
+ * `loaded` whether TypeScript is loaded (on any of the kernel's threads).
  * `sync` and `stages` also return the graph's structure (the graph view draws it); the views'
  * commands (runs, table pages, stored outputs...) are in viewCommands.ts.
  */
@@ -38,6 +39,9 @@ export async function runCommand(nb: NotebookState, executor: Executor, command:
       if (!stage || !nb.graph.stages.has(stage)) throw new Error(`upstreamCells: no stage ${JSON.stringify(args.stage ?? args.cellId)} in the notebook`);
       return cellsToRun(nb, stages.withUpstream(nb.graph, stage));
     }
+    case "loaded":
+      // Which heavy modules this kernel has loaded (a restored stage and an unchecked cell must not need TypeScript).
+      return { typescript: await executor.typescriptLoaded() };
     case "variables":
       return Object.keys(executor.scope).filter((n) => !KERNEL_SCOPE_NAMES.has(n)).map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
     default:

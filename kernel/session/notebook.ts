@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { localModulesHash } from "../exec/localModules.js";
 import type * as Magics from "../magics/index.js";
 import type * as Stages from "../stages/index.js";
-import type { CodecRegistry, RunStore, StageGraph, StageInfo, StageState, ValueSource } from "../stages/index.js";
+import type { CellFacts, CodecRegistry, RunStore, StageGraph, StageInfo, StageState, ValueSource } from "../stages/index.js";
 
 export type MagicsModule = typeof Magics;
 export type StagesModule = typeof Stages;
@@ -45,6 +45,7 @@ export class NotebookState {
   readonly moduleHashes = new Map<string, { code: string; hash: string | undefined }>();
   private graphCache: StageGraph | undefined;
   private storeCache: RunStore | undefined;
+  private factsCache: CellFacts | undefined;
   private runIdCache: number | undefined;
 
   constructor(
@@ -83,10 +84,16 @@ export class NotebookState {
       const inputs = this.order
         .map((id) => this.cells.get(id))
         .filter((c): c is KnownCell => !!c?.parsed)
-        .map((c) => ({ ...stages.cellInput(c.id, c.parsed!), names: (c.names ??= stages.analyzeCell(c.parsed!.code)) }));
+        .map((c) => ({ ...stages.cellInput(c.id, c.parsed!), names: (c.names ??= this.facts.analyze(c.parsed!.code)) }));
       this.graphCache = stages.buildGraph(inputs);
     }
     return this.graphCache;
+  }
+
+  /** What cells' code gives (defs/refs, code hash, declarations, params), remembered across kernels in the store folder. */
+  get facts(): CellFacts {
+    const { stages } = this.mods;
+    return (this.factsCache ??= stages.openCellFacts(stages.localCacheDir(this.notebookPath, "facts", this.storeDir ?? stages.storeDirFor(this.notebookPath))));
   }
 
   get store(): RunStore {
@@ -129,7 +136,7 @@ export class NotebookState {
 
   /** A stage cell's code hash as its cache key uses it: the code and the local modules it imports (now, on disk). */
   codeHashOf(code: string): string {
-    return this.mods.stages.codeHash(code, localModulesHash(code, dirname(this.notebookPath)));
+    return this.facts.codeHash(code, localModulesHash(code, dirname(this.notebookPath)));
   }
 
   /** Forget values and states (after %reset). */

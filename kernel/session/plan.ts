@@ -60,7 +60,7 @@ export function markUnloaded(nb: NotebookState): void {
   const graph = nb.graph;
   const known = nb.order.map((id) => nb.cells.get(id)).filter((c): c is KnownCell => !!c?.parsed);
   const paramsCell = known.find((c) => magics.isMagic(c.parsed!.cellMagic, "cell", "params"));
-  const params = paramsCell && !ranHere(nb, paramsCell) ? Object.fromEntries(magics.extractParams(paramsCell.parsed!.code).params.map((p) => [p.name, p.value])) : nb.params;
+  const params = paramsCell && !ranHere(nb, paramsCell) ? Object.fromEntries(nb.facts.params(paramsCell.parsed!.code).params.map((p) => [p.name, p.value])) : nb.params;
   const seedMagic = known.filter((c) => !ranHere(nb, c)).flatMap((c) => c.parsed!.lineMagics).find((m) => m.name === "seed");
   const seed = seedMagic ? (seedMagic.args as { seed: number }).seed : nb.seed;
   const sources = new Map(nb.values);
@@ -99,5 +99,5 @@ function ranHere(nb: NotebookState, cell: KnownCell): boolean {
 }
 
 function namesOf(nb: NotebookState, cell: KnownCell) {
-  return (cell.names ??= nb.mods.stages.analyzeCell(cell.parsed!.code));
+  return (cell.names ??= nb.facts.analyze(cell.parsed!.code));
 }

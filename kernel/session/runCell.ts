@@ -68,7 +68,7 @@ async function runKnownCell(nb: NotebookState, executor: Executor, cell: KnownCe
     outcome = await runStage(nb, executor, cell, code, cellMagic.args, req, io);
   } else {
     if (magics.isMagic(cellMagic, "cell", "params")) {
-      const { params } = magics.extractParams(code);
+      const { params } = nb.facts.params(code);
       const applied = magics.applyParamOverrides(params, req.options.params ?? {});
       if (!applied.ok) return failed("ParamError", applied.errors.join("\n"));
       const changed = Object.keys(applied.values).filter((k) => JSON.stringify(nb.params[k]) !== JSON.stringify(applied.values[k]));
@@ -105,9 +105,9 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
   nb.moduleHashes.set(name, { code, hash: modules });
   const before = new Map(nb.values);
   let outcome: CellOutcome | undefined;
-  const outs = stages.trackedOutputs(node, stages.analyzeCell(code).kinds);
+  const outs = stages.trackedOutputs(node, nb.facts.analyze(code).kinds);
   const result = await stages.executeStage(
-    { name, codeHash: stages.codeHash(code, modules), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
+    { name, codeHash: nb.facts.codeHash(code, modules), seed: nb.seed, params: node.params, inputs: node.inputs, gates: args.gates, noCache: req.options.noCache || args.noCache },
     {
       store: nb.store,
       codecs: nb.mods.codecs,
@@ -118,13 +118,15 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       display: (d, id) => io.display(d, id),
       async run() {
         outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
-        const declarations = executor.declarations(code);
+        const declarations = await executor.declarations(code);
+        // What a restore re-runs, derived now: a fresh kernel restoring this stage finds it in the facts and needs no TypeScript.
+        nb.facts.declarationsOnly(code);
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}), ...(declarations ? { declarations } : {}) };
       },
       async install(values, _kept, declarations) {
         // Imports, functions and classes are code: run them; the variables come from the store.
         await executor.learn(code, declarations);
-        outcome = await executor.run(stages.declarationsOnly(code), { label: req.label, typeCheck: "off" });
+        outcome = await executor.run(nb.facts.declarationsOnly(code), { label: req.label, typeCheck: "off" });
         if (outcome.status === "ok") for (const [k, v] of Object.entries(values)) executor.scope[k] = v;
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
       },

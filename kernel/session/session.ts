@@ -3,7 +3,10 @@
 // The transport (stdin/fd 3, or an in-process caller) is injected as `send`; this module owns
 // the execution counter, the stream attribution and the run context that library verbs use.
 import { setContext, type Mime } from "../ml/context.js";
+import { keepChartsIn } from "../ml/display.js";
+import { localCacheDir } from "../stages/store/location.js";
 import { createExecutor, type Executor } from "../exec/executor.js";
+import type { CellDiagnostic } from "../exec/typecheck.js";
 import type { ExecuteOptions, Reply, TypeCheckMode } from "../protocol.js";
 import { loadStageModules, NotebookState, notebookPathFromEnv } from "./notebook.js";
 import { runCell } from "./runCell.js";
@@ -37,7 +40,10 @@ export interface Session {
 
 export function createSession(options: SessionOptions): Session {
   const { send } = options;
-  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath: options.notebookPath ?? notebookPathFromEnv(options.notebookDir), typeCheck: options.typeCheck });
+  const notebookPath = options.notebookPath ?? notebookPathFromEnv(options.notebookDir);
+  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath, typeCheck: options.typeCheck });
+  // Charts rendered once are shown again without vega, in this kernel and the next (see ml/display.ts).
+  keepChartsIn(localCacheDir(notebookPath, "charts", options.storeDir));
   let executionCount = 0;
   let streamOwner: string | undefined;
   let queue: Promise<void> = Promise.resolve();
@@ -97,11 +103,17 @@ export function createSession(options: SessionOptions): Session {
         });
       })
       .then(
-        (outcome) => {
+        async (outcome) => {
           if (finished) return;
-          for (const w of outcome.warnings) send({ type: "stream", id, name: "stderr", text: `warning: ${label}:${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
+          const warn = (ws: CellDiagnostic[]) => {
+            for (const w of ws) send({ type: "stream", id, name: "stderr", text: `warning: ${label}:${w.line}:${w.column} TS${w.code}: ${w.message}\n` });
+          };
+          warn(outcome.warnings);
           if (outcome.result) send({ type: "result", id, data: outcome.result });
           if (outcome.error) send({ type: "error", id, error: outcome.error });
+          // The result did not wait for a check still running (a fresh kernel loading TypeScript); its warnings come before "done".
+          if (outcome.lateWarnings) warn(await outcome.lateWarnings);
+          if (finished) return;
           done(outcome.status);
         },
         (e) => {

@@ -3,7 +3,8 @@
 // A cell defines its top-level names and reads the free names it uses: names not declared
 // in any enclosing scope of the cell. Property names, labels, locals and type-only positions
 // are not reads; names used only as types are reported separately in `typeRefs`.
-import ts from "typescript";
+import type * as TS from "typescript";
+import { ts } from "../lang/typescript.js";
 
 export interface CellNames {
   /** Top-level value names the cell declares (const/let/var incl. destructuring, function, class, enum, namespace, imports). */
@@ -42,7 +43,7 @@ export function analyzeCell(code: string): CellNames {
   hoistVars(sf, root);
   const refs = new Set<string>();
   const typeRefs = new Set<string>();
-  const visit = (node: ts.Node, scope: Scope): void => walk(node, scope, refs, typeRefs, typeDefs);
+  const visit = (node: TS.Node, scope: Scope): void => walk(node, scope, refs, typeRefs, typeDefs);
   for (const s of sf.statements) visit(s, root);
   for (const r of refs) typeRefs.delete(r);
   for (const d of typeDefs) typeRefs.delete(d);
@@ -51,7 +52,7 @@ export function analyzeCell(code: string): CellNames {
   return { defs, typeDefs: [...typeDefs].sort(), refs: [...refs].sort(), typeRefs: [...typeRefs].sort(), kinds: Object.fromEntries(defs.map((d) => [d, kinds.get(d) ?? "variable"])) };
 }
 
-function declarationKinds(sf: ts.SourceFile): Map<string, DefKind> {
+function declarationKinds(sf: TS.SourceFile): Map<string, DefKind> {
   const kinds = new Map<string, DefKind>();
   for (const s of sf.statements) {
     if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) kinds.set(s.name.text, ts.isClassDeclaration(s) ? "class" : "function");
@@ -70,13 +71,13 @@ function declarationKinds(sf: ts.SourceFile): Map<string, DefKind> {
 }
 
 /** Names bound by a binding name (identifier or destructuring pattern). */
-export function bindingNames(name: ts.BindingName, out: string[] = []): string[] {
+export function bindingNames(name: TS.BindingName, out: string[] = []): string[] {
   if (ts.isIdentifier(name)) out.push(name.text);
   else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
   return out;
 }
 
-function declareStatements(statements: readonly ts.Statement[], scope: Scope, typeNames?: Set<string>): void {
+function declareStatements(statements: readonly TS.Statement[], scope: Scope, typeNames?: Set<string>): void {
   for (const s of statements) {
     if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bindingNames(d.name).forEach((n) => scope.names.add(n));
     else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) scope.names.add(s.name.text);
@@ -95,8 +96,8 @@ function declareStatements(statements: readonly ts.Statement[], scope: Scope, ty
 }
 
 /** `var` declarations anywhere in a function body (not in nested functions) belong to the function scope. */
-function hoistVars(body: ts.Node, scope: Scope): void {
-  const visit = (node: ts.Node): void => {
+function hoistVars(body: TS.Node, scope: Scope): void {
+  const visit = (node: TS.Node): void => {
     if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
     if (ts.isVariableDeclarationList(node) && !(node.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
       for (const d of node.declarations) bindingNames(d.name).forEach((n) => scope.names.add(n));
@@ -106,11 +107,11 @@ function hoistVars(body: ts.Node, scope: Scope): void {
   ts.forEachChild(body, visit);
 }
 
-function walk(node: ts.Node, scope: Scope, refs: Set<string>, typeRefs: Set<string>, typeDefs: Set<string>): void {
-  const visit = (n: ts.Node | undefined, s: Scope = scope): void => {
+function walk(node: TS.Node, scope: Scope, refs: Set<string>, typeRefs: Set<string>, typeDefs: Set<string>): void {
+  const visit = (n: TS.Node | undefined, s: Scope = scope): void => {
     if (n) walk(n, s, refs, typeRefs, typeDefs);
   };
-  const children = (n: ts.Node, s: Scope = scope): void => ts.forEachChild(n, (c) => visit(c, s));
+  const children = (n: TS.Node, s: Scope = scope): void => ts.forEachChild(n, (c) => visit(c, s));
 
   if (ts.isIdentifier(node)) {
     if (!scope.has(node.text)) refs.add(node.text);
@@ -206,12 +207,12 @@ function walk(node: ts.Node, scope: Scope, refs: Set<string>, typeRefs: Set<stri
 }
 
 /** Default values in destructuring patterns are expressions that may read names. */
-function visitBindingDefaults(name: ts.BindingName, visit: (n: ts.Node | undefined) => void): void {
+function visitBindingDefaults(name: TS.BindingName, visit: (n: TS.Node | undefined) => void): void {
   if (ts.isIdentifier(name)) return;
   for (const el of name.elements) if (!ts.isOmittedExpression(el)) visit(el);
 }
 
-function walkFunction(node: ts.SignatureDeclaration, outer: Scope, visit: (n: ts.Node | undefined, s?: Scope) => void): void {
+function walkFunction(node: TS.SignatureDeclaration, outer: Scope, visit: (n: TS.Node | undefined, s?: Scope) => void): void {
   decoratorsOf(node).forEach((m) => visit(m, outer));
   if (node.name && ts.isComputedPropertyName(node.name)) visit(node.name, outer);
   const scope = new Scope(outer);
@@ -227,7 +228,7 @@ function walkFunction(node: ts.SignatureDeclaration, outer: Scope, visit: (n: ts
     visit(p.initializer, scope);
   }
   visit(node.type, scope);
-  const body = (node as ts.FunctionLikeDeclaration).body;
+  const body = (node as TS.FunctionLikeDeclaration).body;
   if (!body) return;
   if (ts.isBlock(body)) {
     declareStatements(body.statements, scope);
@@ -237,20 +238,20 @@ function walkFunction(node: ts.SignatureDeclaration, outer: Scope, visit: (n: ts
 }
 
 /** Leftmost identifiers of type references and `typeof x` queries, minus type parameters in scope. */
-function collectTypeRefs(node: ts.Node, scope: Scope, out: Set<string>): void {
+function collectTypeRefs(node: TS.Node, scope: Scope, out: Set<string>): void {
   const typeParams = new Set<string>();
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if ((ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n) || ts.isFunctionTypeNode(n) || ts.isConstructorTypeNode(n) || ts.isMethodSignature(n) || ts.isMappedTypeNode(n)) && "typeParameters" in n) {
       n.typeParameters?.forEach((t) => typeParams.add(t.name.text));
     }
     if (ts.isMappedTypeNode(n)) typeParams.add(n.typeParameter.name.text);
     if (ts.isInferTypeNode(n)) typeParams.add(n.typeParameter.name.text);
-    let name: ts.EntityName | ts.Expression | undefined;
+    let name: TS.EntityName | TS.Expression | undefined;
     if (ts.isTypeReferenceNode(n)) name = n.typeName;
     else if (ts.isTypeQueryNode(n)) name = n.exprName;
     else if (ts.isExpressionWithTypeArguments(n)) name = n.expression;
     if (name) {
-      let left: ts.Node = name;
+      let left: TS.Node = name;
       while (ts.isQualifiedName(left) || ts.isPropertyAccessExpression(left)) left = ts.isQualifiedName(left) ? left.left : left.expression;
       if (ts.isIdentifier(left) && !typeParams.has(left.text) && !scope.hasTypeParam(left.text) && !scope.has(left.text)) out.add(left.text);
     }
@@ -260,6 +261,6 @@ function collectTypeRefs(node: ts.Node, scope: Scope, out: Set<string>): void {
 }
 
 /** Decorators are expressions that run in the enclosing scope. */
-function decoratorsOf(node: ts.Node): readonly ts.Decorator[] {
+function decoratorsOf(node: TS.Node): readonly TS.Decorator[] {
   return ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
 }

@@ -6,6 +6,8 @@ export { codeHash, paramsHash, inputsHash } from "./cacheKey.js";
 export { stageKey, lookupCache, recordExecution, restoreFromCache, cachedMessage, outputsChanged, trackedOutputs, type StageKey, type ValueSource, type ExecutionResult } from "./cache.js";
 export { declarationsOnly } from "./restore.js";
 export { replayOf } from "./displays.js";
+export { openCellFacts, type CellFacts, type ParamsFacts } from "./facts.js";
+export { localCacheDir } from "./store/location.js";
 export { formatTime } from "./format.js";
 export * from "./codecs/index.js";
 export * from "./store/index.js";

@@ -1,5 +1,6 @@
 // The declarations of a stage cell, to re-run on a cache restore: imports, functions, classes, enums.
-import ts from "typescript";
+import type * as TS from "typescript";
+import { ts } from "../lang/typescript.js";
 
 /**
  * The cell's code keeping only top-level declarations that are code rather than data (imports,
@@ -20,7 +21,7 @@ export function declarationsOnly(code: string): string {
   return out + code.slice(last);
 }
 
-function isCodeDeclaration(s: ts.Statement): boolean {
+function isCodeDeclaration(s: TS.Statement): boolean {
   return (
     ts.isImportDeclaration(s) ||
     ts.isImportEqualsDeclaration(s) ||

@@ -1,8 +1,6 @@
 // read.parquet: a Parquet file into a table via hyparquet (+ its zstd/gzip/brotli compressors), assembled column by column (no row objects).
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { parquetMetadata, parquetRead } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
 import { ReadError } from "./errors.js";
 import { finishFile, loadFile } from "./source.js";
 import { readProgress } from "./progress.js";
@@ -20,6 +18,8 @@ export interface ParquetOptions {
  * Records the file and its sha256.
  */
 export async function readParquet(path: string, options: ParquetOptions = {}): Promise<ColumnTable> {
+  // Loaded here, not at import (about 40 modules): a notebook that reads no Parquet does not pay for them.
+  const [{ parquetMetadata, parquetRead }, { compressors }] = await Promise.all([import("hyparquet"), import("hyparquet-compressors")]);
   const { bytes, sha256, shown } = await loadFile(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   let metadata;

@@ -1,5 +1,5 @@
 // read.postgres: the result of a SQL query on a PostgreSQL server (node-postgres), one connection per read.
-import pg from "pg";
+import type pg from "pg";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { setRoot } from "../lineage.js";
@@ -26,7 +26,9 @@ function describe(connection: PostgresOptions["connection"]): string {
 export async function readPostgres(sql: string, options: PostgresOptions = {}): Promise<ColumnTable> {
   const where = describe(options.connection);
   const config: pg.ClientConfig = typeof options.connection === "string" ? { connectionString: options.connection } : { ...(options.connection ?? {}) };
-  const client = new pg.Client(config);
+  // Loaded here, not at import: a notebook that never reads Postgres does not pay for the driver.
+  const { default: { Client } } = await import("pg");
+  const client = new Client(config);
   try {
     await client.connect();
   } catch (e) {

@@ -6,6 +6,11 @@ export function isSharedStore(location: string): boolean {
   return /^postgres(ql)?:\/\//.test(location);
 }
 
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}
+
 /** A store location as given: a folder resolved to an absolute path (against `base`, default the current folder), a URL kept. */
 export function resolveStoreLocation(location: string, base: string = process.cwd()): string {
   return isSharedStore(location) ? location : resolve(base, location);
@@ -24,6 +29,14 @@ export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): string | und
 /** The store folder of a notebook: MLNB_STORE when set, else `.mlnb/` beside the notebook. */
 export function storeDirFor(notebookPath: string): string {
   return storeFromEnv() ?? join(dirname(notebookPath), ".mlnb");
+}
+
+/**
+ * A folder for what a notebook's processes derive and keep (type checks, cell analyses): `name` in
+ * its store folder, or in `.mlnb/` beside the notebook when the store is shared (a database).
+ */
+export function localCacheDir(notebookPath: string, name: string, store: string = storeDirFor(notebookPath)): string {
+  return join(isSharedStore(store) ? join(dirname(notebookPath), ".mlnb") : store, name);
 }
 
 /** The environment a client gives its kernel: MLNB_STORE made absolute here (the kernel runs in the notebook's folder). */

@@ -4,14 +4,12 @@ import { blobsOfOutput, OUTPUT_COLUMNS, outputColumns, paramRows, STAGE_RUN_COLU
 import type { LineageRow, MetricRow, OutputRow, ParamRow, RunRow, StageRunRow } from "../rows.js";
 import type { CacheHit, OutputRecord, RunDetail, RunStatus, RunSummary, StageRunDetail, StageRunRecord } from "../types.js";
 import { migratePg } from "./pgSchema.js";
+import { redact } from "../location.js";
 
 /** A stored execution matching a cache key, with its outputs (the caller checks their blobs). */
 export type Candidate = CacheHit;
 
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-}
+export { redact };
 
 /** `$1, $2, ... $n` from `from`. */
 const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(", ");

@@ -11,10 +11,9 @@ import { decodeOutputs, outputRestorable, storeOutput } from "../outputs.js";
 import type { RunStore } from "../store.js";
 import type { CacheHit, RunDetail, RunSummary } from "../types.js";
 import { startBridge, type SyncBridge } from "./bridge.js";
-import { redact } from "./pgRuns.js";
 
 /** True for a store location that names a shared store (`postgres://` or `postgresql://`). */
-import { isSharedStore } from "../location.js";
+import { isSharedStore, redact } from "../location.js";
 export { isSharedStore };
 
 export interface SharedStoreOptions {
