@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Reply } from "../../../kernel/protocol.js";
-import { createSession } from "../../../kernel/session/session.js";
+import { startTestSession } from "../../support/session.js";
 
 const root = mkdtempSync(join(tmpdir(), "mlnb-loadrun-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -16,25 +16,7 @@ const cells = [
   { id: "cell-plain", source: "const shown = total * 2;" },
 ];
 
-function startSession() {
-  const replies: Reply[] = [];
-  const session = createSession({ notebookDir: root, notebookPath: join(root, "load.mlnb"), storeDir: join(root, ".mlnb"), typeCheck: "off", send: (r) => replies.push(r) });
-  let next = 0;
-  const command = async (name: string, args: Record<string, unknown> = {}) => {
-    const id = `c${++next}`;
-    await session.command(id, name, args);
-    const r = replies.find((x) => x.type === "commandResult" && x.id === id) as Extract<Reply, { type: "commandResult" }>;
-    if (!r.ok) throw new Error(r.error);
-    return r.result as any;
-  };
-  /** Run one cell; returns the replies of that execution. */
-  const run = async (cell: (typeof cells)[number]) => {
-    const id = `x${++next}`;
-    await session.execute(id, cell.source, {}, cell.id);
-    return replies.filter((r) => "id" in r && r.id === id);
-  };
-  return { session, replies, command, run };
-}
+const startSession = () => startTestSession(root, "load.mlnb");
 
 test("a loaded stage's replay holds its recorded displays, the cached line and its result, as a cache hit shows them", async () => {
   const first = startSession();
@@ -73,16 +55,12 @@ test("a loaded stage's replay holds its recorded displays, the cached line and i
 test("a stage that failed in the loaded run is skipped and replays nothing", async () => {
   const failing = [{ id: "cell-bad", source: '%%stage bad\nconst b = 1;\nthrow new Error("boom")' }];
   const dir = mkdtempSync(join(root, "bad-"));
-  const replies: Reply[] = [];
-  const session = createSession({ notebookDir: dir, notebookPath: join(dir, "bad.mlnb"), storeDir: join(dir, ".mlnb"), typeCheck: "off", send: (r) => replies.push(r) });
-  await session.command("s1", "sync", { cells: failing });
-  await session.execute("e1", failing[0]!.source, {}, "cell-bad");
-  await session.command("s2", "loadRun", { runId: 1 });
-  const r = replies.find((x) => x.type === "commandResult" && x.id === "s2") as Extract<Reply, { type: "commandResult" }>;
-  assert.ok(r.ok, JSON.stringify(r));
-  const result = r.result as { loaded: string[]; skipped: { stage: string; reason: string }[]; replays: unknown[] };
+  const k = startTestSession(dir, "bad.mlnb");
+  await k.command("sync", { cells: failing });
+  await k.run(failing[0]!);
+  const result = (await k.command("loadRun", { runId: 1 })) as { loaded: string[]; skipped: { stage: string; reason: string }[]; replays: unknown[] };
   assert.deepEqual(result.loaded, []);
   assert.deepEqual(result.skipped, [{ stage: "bad", reason: "it failed in run 1" }]);
   assert.deepEqual(result.replays, []);
-  session.close();
+  k.session.close();
 });

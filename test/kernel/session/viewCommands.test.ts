@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Reply } from "../../../kernel/protocol.js";
-import { createSession } from "../../../kernel/session/session.js";
+import { startTestSession } from "../../support/session.js";
 import { TABLE_MIME, type TablePayload } from "../../../kernel/views/tableModel.js";
 
 const root = mkdtempSync(join(tmpdir(), "mlnb-views-"));
@@ -18,23 +18,13 @@ const cells = [
 ];
 
 function startSession() {
-  const replies: Reply[] = [];
-  const session = createSession({ notebookDir: root, notebookPath: join(root, "views.mlnb"), storeDir: join(root, ".mlnb"), typeCheck: "off", send: (r) => replies.push(r) });
-  let next = 0;
-  const command = async (name: string, args: Record<string, unknown> = {}) => {
-    const id = `c${++next}`;
-    await session.command(id, name, args);
-    const r = replies.find((x) => x.type === "commandResult" && x.id === id) as Extract<Reply, { type: "commandResult" }>;
-    if (!r.ok) throw new Error(r.error);
-    return r.result as any;
-  };
+  const k = startTestSession(root, "views.mlnb");
   const runAll = async (params: Record<string, string> = {}) => {
-    await command("sync", { cells });
-    for (const c of cells) await session.execute(`${c.id}-${++next}`, c.source, { params }, c.id);
-    const errors = replies.filter((r) => r.type === "error");
-    assert.deepEqual(errors, []);
+    await k.command("sync", { cells });
+    for (const c of cells) await k.run(c, params);
+    assert.deepEqual(k.replies.filter((r) => r.type === "error"), []);
   };
-  return { session, replies, command, runAll };
+  return { ...k, runAll };
 }
 
 test("the views' commands answer from the session and its run store", async () => {
