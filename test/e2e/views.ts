@@ -169,11 +169,13 @@ export async function runViewsTest(o: ViewsTestOptions): Promise<ViewsTestResult
     // 4. A stored table of the older run.
     await runRows.nth(1).click();
     await page.keyboard.press("ArrowRight");
-    const ingestRow = page.locator(".pane-body .monaco-list-row", { hasText: /^ingest/ }).first();
+    // Rows of the Runs view only: the Variables view below it lists `penguins  table 344×7` too.
+    const runsPane = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /runs/i }) });
+    const ingestRow = runsPane.locator(".monaco-list-row", { hasText: /^ingest/ }).first();
     await ingestRow.waitFor({ timeout: 20_000 });
     await ingestRow.click();
     await page.keyboard.press("ArrowRight");
-    const output = page.locator(".pane-body .monaco-list-row", { hasText: /penguins\s*table/ }).first();
+    const output = runsPane.locator(".monaco-list-row", { hasText: /penguins\s*table/ }).first();
     await output.waitFor({ timeout: 20_000 });
     await output.click();
     const stored = await frameWith(page, ".mlnb-table-view .mlnb-table-status", 60_000, async (f) => (await f.locator("h2", { hasText: "penguins" }).count()) > 0);
