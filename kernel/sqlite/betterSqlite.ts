@@ -1,6 +1,7 @@
 // The native backend: better-sqlite3 (a prebuilt binary for one platform and one Node ABI).
 import { createRequire } from "node:module";
 import type BetterSqlite from "better-sqlite3";
+import { retryBusy } from "./busy.js";
 import type { OpenOptions, SqlDatabase, SqlParams, SqlStatement } from "./types.js";
 
 type Ctor = typeof BetterSqlite;
@@ -27,7 +28,7 @@ function wrap(db: BetterSqlite.Database): SqlDatabase {
       return statement;
     },
     exec: (sql) => void db.exec(sql),
-    pragma: (source, options) => db.pragma(source, options),
+    pragma: (source, options) => retryBusy(() => db.pragma(source, options)),
     transaction: (fn) => db.transaction(fn) as never,
     close: () => db.close(),
   };

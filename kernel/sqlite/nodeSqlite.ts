@@ -1,5 +1,6 @@
 // The built-in backend: node:sqlite (Node >= 22.13 without a flag), the runtime's own SQLite.
 import { existsSync } from "node:fs";
+import { retryBusy } from "./busy.js";
 import { makeTransaction, pragmaVia } from "./transaction.js";
 import type { OpenOptions, SqlDatabase, SqlParams, SqlStatement } from "./types.js";
 
@@ -57,7 +58,7 @@ function wrap(db: NodeDatabase): SqlDatabase {
       return statement;
     },
     exec,
-    pragma: (source, options) => pragmaVia((sql) => db.prepare(sql).all().map((r) => ({ ...r })), source, options?.simple),
+    pragma: (source, options) => retryBusy(() => pragmaVia((sql) => db.prepare(sql).all().map((r) => ({ ...r })), source, options?.simple)),
     transaction: (fn) => makeTransaction(exec, depth, fn),
     close: () => db.close(),
   };

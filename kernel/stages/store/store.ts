@@ -104,17 +104,7 @@ export function openStore(options: StoreOptions): RunStore {
   // The busy timeout first: switching to WAL and migrating take the write lock, which another
   // process opening the same fresh store may hold for a moment.
   db.pragma("busy_timeout = 10000");
-  // SQLite answers the switch to WAL with SQLITE_BUSY at once (no busy handler) while another
-  // opener holds the lock: retry it for up to the busy timeout.
-  for (const deadline = Date.now() + 10_000; ; ) {
-    try {
-      db.pragma("journal_mode = WAL");
-      break;
-    } catch (e) {
-      if (!/database is locked|SQLITE_BUSY/i.test((e as Error).message) || Date.now() > deadline) throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
-  }
+  db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   migrate(db, file);
