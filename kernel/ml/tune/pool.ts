@@ -57,13 +57,24 @@ export async function discard(workers: PoolWorker[]): Promise<void> {
   }));
 }
 
+/** Start threads until `n` are idle, and wait until they are warm (a kernel may call it ahead of a search). */
+export async function warmPool(n: number): Promise<void> {
+  // Leased, so ref'd while they start: the wait itself keeps the process alive.
+  const ws = lease(n);
+  try {
+    await Promise.all(ws.map((w) => w.ready));
+  } finally {
+    release(ws);
+  }
+}
+
 /** Terminate every thread of the pool (idle or leased). */
 export async function closePool(): Promise<void> {
   await discard([...all]);
 }
 
 function start(): PoolWorker {
-  const worker = new Worker(new URL("./trialWorker.js", import.meta.url));
+  const worker = new Worker(new URL("./trialWorker.js", import.meta.url), { execArgv: threadArgs(process.execArgv) });
   let resolveReady!: () => void;
   let rejectReady!: (e: Error) => void;
   const ready = new Promise<void>((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
@@ -86,6 +97,16 @@ function start(): PoolWorker {
     rejectReady(new Error(`a tune worker thread exited with code ${code} before it was ready`));
   });
   return w;
+}
+
+/** The process's Node flags a thread can take: `--input-type` (of `node --input-type=module -e ...`) makes a Worker fail to start. */
+export function threadArgs(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === "--input-type") i++;
+    else if (!execArgv[i]!.startsWith("--input-type=")) out.push(execArgv[i]!);
+  }
+  return out;
 }
 
 function forget(w: PoolWorker): void {
