@@ -6,7 +6,7 @@
 // later searches lease them warm. Warm rows alternate with workers: 1 and report medians of
 // REPEATS runs, so a load change on this shared machine hits both sides alike.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as aq from "arquero";
@@ -57,6 +57,14 @@ async function once(t: aq.ColumnTable, workers: number): Promise<Timing> {
   return { s, cpu: (cpu.user + cpu.system) / 1e6, best: res.bestScore, scores: JSON.stringify(res.results.array("mean_test_score")) };
 }
 
+function autogroup(): boolean {
+  try {
+    return readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1";
+  } catch {
+    return false;
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -64,6 +72,7 @@ function median(xs: number[]): number {
 
 /** Print the table. */
 export async function run(): Promise<void> {
+  const startLoad = loadavg()[0]!;
   const t = table();
   const rows: [string, number, number, number][] = [];
   const cores = availableParallelism();
@@ -99,10 +108,11 @@ export async function run(): Promise<void> {
   const one = rows[0]![1];
   console.log(`\n## tune: ${Object.values(GRID).reduce((n, v) => n * v.length, 1)} candidates x ${FOLDS} folds = ${8 * FOLDS} fits (MLP, ${EPOCHS} epochs, ${ROWS} rows x ${COLS}), ${cores} cores\n`);
   console.log("workers: n = the calling thread and n - 1 pool threads; tfjs's wasm backend runs single-threaded in Node, so n threads use n cores\n");
-  console.log(`load average at the end: ${loadavg()[0]!.toFixed(1)} (a speed-up needs a free core: compare CPU time with wall time)\n`);
-  console.log("| run | time | speed-up vs workers: 1 | CPU time (all threads) | CPU / wall | best mean score |\n|---|---:|---:|---:|---:|---:|");
+  console.log(`load average at the start ${startLoad.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)}: a speed-up needs a free core (compare CPU time with wall time)${autogroup() ? "; with the scheduler's autogroup on (it is here), a busy machine gives all threads of this process one fair share together" : ""}\n`);
+  const oneCpu = rows[0]![3];
+  console.log("| run | time | speed-up vs workers: 1 | CPU time (all threads) | CPU time vs workers: 1 | CPU / wall | best mean score |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const [name, s, best, cpu] of rows) {
     const nan = (v: number, f: string) => (Number.isNaN(v) ? "—" : f);
-    console.log(`| ${name} | ${nan(s, `${s.toFixed(2)} s`)} | ${nan(s, `${(one / s).toFixed(2)}x`)} | ${nan(cpu, `${cpu.toFixed(2)} s`)} | ${nan(cpu, (cpu / s).toFixed(2))} | ${nan(best, best.toFixed(4))} |`);
+    console.log(`| ${name} | ${nan(s, `${s.toFixed(2)} s`)} | ${nan(s, `${(one / s).toFixed(2)}x`)} | ${nan(cpu, `${cpu.toFixed(2)} s`)} | ${nan(cpu, `${(cpu / oneCpu).toFixed(2)}x`)} | ${nan(cpu, (cpu / s).toFixed(2))} | ${nan(best, best.toFixed(4))} |`);
   }
 }
