@@ -160,6 +160,8 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
     const warm = plan.coldStartAfterMs === undefined || warmWorkers() >= plan.threads - 1;
     if (warm) startPool();
 
+    // The calling thread takes the first trial before any pool thread can: tables rebuilt from Arrow
+    // IPC on a pool thread carry no lineage, so a leak (test rows in the tuned table) is caught here.
     void (async () => {
       let i: number | undefined;
       while ((i = take()) !== undefined) {
