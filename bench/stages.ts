@@ -69,6 +69,7 @@ export async function run(): Promise<void> {
   const codecs = createCodecRegistry();
   const dir = mkdtempSync(join(tmpdir(), "mlnb-bench-stages-"));
   const rows: string[] = [];
+  let i = 0; // names a new blob or folder each time, across both tables
   try {
     for (const withStrings of [false, true]) {
       const table = makeTable(withStrings);
@@ -94,7 +95,6 @@ export async function run(): Promise<void> {
       const encoded = await codecs.encode(table);
       if (!isEncoded(encoded)) throw new Error(`bench table is opaque: ${encoded.reason}`);
       row("codec decode (fromArrow)", await time(() => codecs.decode(encoded)), "lazy: Arrow columns are decoded on access");
-      let i = 0;
       const blobs = createBlobStore(join(dir, "blobs"));
       row("blob write (temp + rename)", await time(() => {
         const copy = ipc.slice();
