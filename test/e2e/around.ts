@@ -25,7 +25,7 @@ const CELLS = [
   { kind: "code", source: '%%stage report --gate "total>=10"\nimport { log } from "mlnb";\n// total of z\nconst total = (doubled.array("z") as number[]).reduce((s, v) => s + v, 0);\nlog.metric("total", total);\ntotal' },
 ];
 
-/** Terminals run sh with a "$ " prompt, so the pictures show commands and output, not this machine's folders. */
+/** Terminals run sh with a short prompt ("$ ", or "# " as root), so the pictures show commands and output, not this machine's folders. */
 const SHORT_PROMPT = {
   "terminal.integrated.profiles.linux": { "mlnb-e2e-sh": { path: "sh", env: { PS1: "$ " } } },
   "terminal.integrated.defaultProfile.linux": "mlnb-e2e-sh",
@@ -131,7 +131,7 @@ export async function runAroundTest(o: AroundTestOptions): Promise<{ checks: { n
     await palette(page, "Terminal: Create New Terminal");
     await page.waitForFunction((n) => document.querySelectorAll(".terminal-wrapper").length > n, terminals, { timeout: 30_000 });
     text = "";
-    for (let i = 0; i < 60 && !/^\$\s*$/m.test(text); i++) await page.waitForTimeout(500), (text = await terminalText(page));
+    for (let i = 0; i < 60 && !/^[$#]\s*$/m.test(text); i++) await page.waitForTimeout(500), (text = await terminalText(page));
     await page.locator(".terminal-wrapper.active .xterm").last().click();
     await page.keyboard.type("mlnb script around.pipeline.ts --verify\n");
     for (let i = 0; i < 240 && !/verified \d+ output hash|mlnb script: .*(error|differ|failed)/i.test(text); i++) await page.waitForTimeout(500), (text = await terminalText(page));
