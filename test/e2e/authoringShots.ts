@@ -85,16 +85,16 @@ async function main(): Promise<void> {
     await palette(page, "View: Focus Problems (Errors, Warnings, Infos)");
     const problems = page.locator(".markers-panel .monaco-list-row");
     await problems.filter({ hasText: /Cannot find name 'rwos'/ }).first().waitFor({ timeout: 60_000 });
-    const typoLine = line(page, "rwos");
-    await typoLine.scrollIntoViewIfNeeded();
+    // A click on the problem reveals its cell (cells off screen have no rendered lines) and makes it the notebook's active cell.
+    await problems.filter({ hasText: /Cannot find name 'rwos'/ }).first().dblclick();
+    await line(page, "rwos").waitFor({ timeout: 30_000 });
     await shot(page, "deleted-cell-problems-before.png");
-    await typoLine.click();
     await page.keyboard.press("Escape");
     await palette(page, "Notebook: Delete Cell");
     await page.locator(".notebook-editor .view-line", { hasText: "rwos" }).first().waitFor({ state: "detached", timeout: 30_000 });
     await page.locator(".markers-panel", { hasText: /No problems have been detected/ }).first().waitFor({ timeout: 60_000 });
     await shot(page, "deleted-cell-problems-gone.png");
-    await palette(page, "View: Close Panel");
+    await palette(page, "View: Hide Panel");
 
     // Run All: the helper's stage runs; then the variables view lists penguins.
     await page.locator(".notebook-toolbar-container").getByText("Run All", { exact: true }).first().click();
