@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     await page.locator(".monaco-list-row", { hasText: /^penguins/ }).first().waitFor({ timeout: 240_000 });
     await shot(page, "variables-view.png");
 
-    // Editing the helper on disk marks its stage stale (status bar of the cell).
+    // Editing the helper on disk (once its stage ran and is fresh) marks its stage stale (status bar of the cell).
+    await page.locator(".notebook-editor .cell-statusbar-container", { hasText: /stage scaled · fresh/ }).first().waitFor({ timeout: 240_000 });
     writeFileSync(join(dirs.workspace, "helpers.ts"), "/** Scales a count by a hundred. */\nexport const scale = (x: number): number => x * 100;\n");
     const scaledLine = line(page, "scale(rows)");
     await scaledLine.scrollIntoViewIfNeeded();
