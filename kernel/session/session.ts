@@ -160,7 +160,9 @@ export function createSession(options: SessionOptions): Session {
       // Settle the run now: if its code is still busy, it was terminated or will never report.
       executor.interrupt();
       runSignal?.abort(new Error("Interrupted by the user"));
-      if (running) setTimeout(() => running?.finish("interrupted"), 50);
+      // The run interrupted is the one running now: 50 ms later `running` may be the next request.
+      const interrupted = running;
+      if (interrupted) setTimeout(() => interrupted.finish("interrupted"), 50);
     },
   };
 }
