@@ -54,6 +54,17 @@ export function registerViews(context: vscode.ExtensionContext, kernels: KernelA
   const runs = new RunsTree(command);
   const tree = vscode.window.createTreeView("mlnb.runs", { treeDataProvider: runs, canSelectMany: true, showCollapseAll: true });
   const fail = (what: string) => (e: unknown) => void vscode.window.showErrorMessage(`mlnb: ${what}: ${(e as Error).message}`);
+  /**
+   * The Runs view's items a command acts on: the selection it was given, else its item, else the
+   * selection. VS Code hands a command `undefined` for items the tree dropped while listing its runs
+   * anew (a run was added): they are the tree's selection again once that listing is done.
+   */
+  const actedOn = async (node: RunsNode | undefined, selected: readonly (RunsNode | undefined)[] | undefined): Promise<readonly RunsNode[]> => {
+    const given = selected?.length ? selected : [node];
+    if (given.every((n) => n !== undefined)) return given as RunsNode[];
+    if (tree.visible) await runs.listed(60_000);
+    return tree.selection;
+  };
   const runsOf = (nodes: readonly RunsNode[]) => nodes.flatMap((n) => (n.kind === "run" ? [n.run.id] : n.kind === "stage" || n.kind === "output" ? [n.runId] : []));
 
   // Page requests of the table renderer go to the kernel that showed the table (never start one for it).
@@ -84,10 +95,10 @@ export function registerViews(context: vscode.ExtensionContext, kernels: KernelA
       if (notebook) return graphs.show(notebook).catch(fail("Show Stage Graph"));
     }),
     vscode.commands.registerCommand("mlnb.refreshRuns", () => runs.refresh()),
-    vscode.commands.registerCommand("mlnb.compareRuns", async (node?: RunsNode, selected?: RunsNode[]) => {
+    vscode.commands.registerCommand("mlnb.compareRuns", async (node?: RunsNode, selected?: readonly (RunsNode | undefined)[]) => {
       const notebook = runs.current;
       if (!notebook) return void vscode.window.showWarningMessage("mlnb: open an .mlnb notebook first.");
-      let ids = [...new Set(runsOf(selected?.length ? selected : node ? [node] : tree.selection))];
+      let ids = [...new Set(runsOf(await actedOn(node, selected)))];
       if (ids.length < 2) {
         const others = runs.runs.filter((r) => !ids.includes(r.id));
         const pick = await vscode.window.showQuickPick(others.map((r) => ({ label: `run ${r.id}`, description: `${r.status} · ${Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`, id: r.id })), { title: "Compare with which run?", canPickMany: ids.length === 0 });

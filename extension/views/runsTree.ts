@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { RunDetail, RunSummary, StageRunDetail, OutputRecord } from "../../kernel/stages/store/types.js";
 import { latestStageRuns } from "../../kernel/stages/store/history.js";
-import { formatValue, outputItemText, runItemText, stageItemText } from "../../kernel/views/runsModel.js";
+import { formatValue, outputItemText, runItemText, runsUpdate, stageItemText } from "../../kernel/views/runsModel.js";
 import { NOTEBOOK_TYPE } from "../serializer.js";
 import type { KernelCommand } from "./graphPanel.js";
 
@@ -12,13 +12,21 @@ export type RunsNode =
   | { kind: "output"; notebook: vscode.NotebookDocument; runId: number; stageRun: StageRunDetail; output: OutputRecord }
   | { kind: "value"; label: string; description: string; icon: string };
 
+type RunNode = Extract<RunsNode, { kind: "run" }>;
+
 /** Tree data for the Runs view, following the active (or last active) mlnb notebook. */
 export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private notebook: vscode.NotebookDocument | undefined;
   private readonly details = new Map<number, Promise<RunDetail>>();
   private timer: NodeJS.Timeout | undefined;
+  /** One node object per run of the notebook listed, kept across reads so a run can be refreshed in place. */
+  private readonly runNodes = new Map<number, RunNode>();
+  private listedFor: vscode.NotebookDocument | undefined;
+  /** Counts the times the tree was told to list its runs anew; `relisting` waits for the listing after one. */
+  private relists = 0;
+  private relisting: { after: number; done: Promise<void>; resolve: () => void } | undefined;
   /** The runs last listed (the e2e tests and Compare Runs read them). */
   runs: RunSummary[] = [];
   message: string | undefined;
@@ -41,10 +49,54 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   /** Read the store again (now, or `delayMs` after the last call: stage replies come in bursts). */
   refresh(delayMs = 0): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.details.clear();
-      this.changed.fire(undefined);
-    }, delayMs);
+    this.timer = setTimeout(() => void this.update(), delayMs);
+  }
+
+  /**
+   * Runs the tree already lists are refreshed in place (a running run gains stages, ends); only a
+   * new or removed run lists the tree anew. Listing anew makes VS Code drop every item it holds
+   * until the listing is done, and a command run on selected items meanwhile gets none of them.
+   */
+  private async update(): Promise<void> {
+    const notebook = this.notebook;
+    if (notebook && this.listedFor === notebook) {
+      try {
+        const read = (await this.command(notebook, "runs")) as RunSummary[];
+        if (notebook !== this.notebook) return;
+        const update = runsUpdate(this.runs, read);
+        const nodes = update.relist ? [] : update.changed.flatMap((id) => this.runNodes.get(id) ?? []);
+        if (!update.relist && nodes.length === update.changed.length) {
+          this.runs = read;
+          for (const node of nodes) {
+            node.run = read.find((r) => r.id === node.run.id)!;
+            this.details.delete(node.run.id);
+          }
+          if (nodes.length) this.changed.fire(nodes);
+          return;
+        }
+      } catch {
+        // Listing anew shows why the store could not be read.
+      }
+    }
+    this.relist();
+  }
+
+  private relist(): void {
+    this.details.clear();
+    this.relists++;
+    if (!this.relisting) {
+      let resolve = () => {};
+      const done = new Promise<void>((r) => (resolve = r));
+      this.relisting = { after: this.relists, done, resolve };
+    }
+    this.changed.fire(undefined);
+  }
+
+  /** Resolves once the tree has listed its runs after being told to list them anew (at once if it was not), or after `timeoutMs`. */
+  listed(timeoutMs: number): Promise<void> {
+    if (!this.relisting) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([this.relisting.done, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]).finally(() => clearTimeout(timer));
   }
 
   /** A run with its stage executions (cached per refresh). */
@@ -65,6 +117,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
         this.message = "Open an .mlnb notebook to see its runs.";
         return [];
       }
+      const relists = this.relists;
       try {
         this.runs = (await this.command(notebook, "runs")) as RunSummary[];
         this.message = this.runs.length ? undefined : `No runs of ${notebook.uri.path.split("/").pop()} yet: run a stage cell.`;
@@ -72,7 +125,22 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
         this.runs = [];
         this.message = `Runs could not be read: ${(e as Error).message}`;
       }
-      return this.runs.map((run) => ({ kind: "run", notebook, run }));
+      if (this.listedFor !== notebook) this.runNodes.clear();
+      this.listedFor = notebook;
+      const nodes = this.runs.map((run) => {
+        const node = this.runNodes.get(run.id) ?? { kind: "run", notebook, run };
+        node.run = run;
+        this.runNodes.set(run.id, node);
+        return node;
+      });
+      for (const id of this.runNodes.keys()) if (!this.runs.some((r) => r.id === id)) this.runNodes.delete(id);
+      const relisting = this.relisting;
+      if (relisting && relists >= relisting.after) {
+        this.relisting = undefined;
+        // VS Code takes the items in once this answer and their tree items are in.
+        setTimeout(relisting.resolve, 100);
+      }
+      return nodes;
     }
     if (node.kind === "run") {
       const detail = await this.detail(node.notebook, node.run.id);

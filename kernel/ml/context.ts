@@ -20,6 +20,8 @@ export interface RunContext {
   seed(): number;
   /** Name of the running stage, if any. */
   stage?: string;
+  /** Aborted when the user interrupts the run: long verbs (tune's pool threads) stop at it. */
+  signal?: AbortSignal;
 }
 
 const fallback: RunContext = {

@@ -52,6 +52,8 @@ export function createSession(options: SessionOptions): Session {
   let streamOwner: string | undefined;
   let queue: Promise<void> = Promise.resolve();
   let running: { id: string; finish: (status: "interrupted") => void } | undefined;
+  /** Aborted by an interrupt of the current run: library verbs see it as `context().signal`. */
+  let runSignal: AbortController | undefined;
   let anonymous = 0;
   let notebook: Promise<NotebookState> | undefined;
   let loaded: NotebookState | undefined;
@@ -87,7 +89,9 @@ export function createSession(options: SessionOptions): Session {
       },
     };
     const display = (data: Mime, displayId?: string) => send({ type: "display", id, data, displayId });
+    runSignal = new AbortController();
     setContext({
+      signal: runSignal.signal,
       display,
       metric: () => {},
       param: () => {},
@@ -158,6 +162,7 @@ export function createSession(options: SessionOptions): Session {
     interrupt() {
       // Settle the run now: if its code is still busy, it was terminated or will never report.
       executor.interrupt();
+      runSignal?.abort(new Error("Interrupted by the user"));
       if (running) setTimeout(() => running?.finish("interrupted"), 50);
     },
   };

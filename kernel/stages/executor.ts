@@ -4,7 +4,7 @@
 // run stages here; what differs between them (how the code runs, where values live) is the host
 // they pass. A promise kept here holds on every path: gates are checked on a cache hit too, a
 // failed gate is recorded as a failure, and a hit replays what the stage showed.
-import { withContext, type Mime } from "../ml/context.js";
+import { context, withContext, type Mime } from "../ml/context.js";
 import { checkGates } from "../magics/stage.js";
 import type { Gate } from "../magics/types.js";
 import { lookupCache, recordExecution, restoreFromCache, stageKey, type StageKey, type ValueSource } from "./cache.js";
@@ -119,6 +119,8 @@ async function runStage(spec: StageSpec, host: StageHost, key: StageKey, missRea
   const ctx = stageContext({
     seed: spec.seed,
     stage: spec.name,
+    // The caller's interrupt (the kernel's run) reaches the stage's long verbs.
+    signal: context().signal,
     display: (data, id) => {
       recorder.add(data, id);
       host.display(data, id);

@@ -14,7 +14,7 @@ export interface StageRunContext extends RunContext {
  * The context a stage runs in: `random()` from (seed, stage), `seed()` a separate seeded stream
  * of 31-bit integers (for tfjs initialisers and shuffles), metrics and params collected.
  */
-export function stageContext(options: { seed: number; stage: string; display: (data: Mime, displayId?: string) => void }): StageRunContext {
+export function stageContext(options: { seed: number; stage: string; display: (data: Mime, displayId?: string) => void; signal?: AbortSignal }): StageRunContext {
   const random = stageRandom(options.seed, options.stage);
   const seeds = mulberry32(hashString(`${options.seed}:${options.stage}:seeds`));
   const metrics: Metric[] = [];
@@ -24,6 +24,7 @@ export function stageContext(options: { seed: number; stage: string; display: (d
     metrics,
     loggedParams,
     display: options.display,
+    signal: options.signal,
     metric(name, value) {
       metrics.push({ name, value });
     },

@@ -112,3 +112,18 @@ export function metricChartSpec(runs: readonly RunSummary[]): Record<string, unk
 function union(lists: readonly (readonly string[])[]): string[] {
   return [...new Set(lists.flat())];
 }
+
+/** How the Runs view updates when the store is read again: list anew, or refresh some runs in place. */
+export type RunsUpdate = { relist: true } | { relist: false; changed: number[] };
+
+/**
+ * Compare the runs shown with the runs just read. The same runs in the same order are refreshed in
+ * place (the ones whose summary changed, and running ones, whose stages may have grown): listing
+ * the whole tree again would drop every item VS Code holds, so a right-click on a selected run in
+ * that moment would hand its command nothing. A new or removed run means listing anew.
+ */
+export function runsUpdate(shown: readonly RunSummary[], read: readonly RunSummary[]): RunsUpdate {
+  if (shown.length !== read.length || shown.some((r, i) => r.id !== read[i]!.id)) return { relist: true };
+  const changed = read.filter((r, i) => r.status === "running" || JSON.stringify(r) !== JSON.stringify(shown[i])).map((r) => r.id);
+  return { relist: false, changed };
+}

@@ -2,15 +2,16 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { context } from "../context.js";
-import { evaluate } from "../evaluate/index.js";
+import { backendName } from "../tf.js";
 import type { Label } from "../evaluate/labels.js";
-import { split } from "../split/index.js";
-import { train } from "../train/index.js";
 import type { MlpOptions } from "../train/mlp.js";
 import type { Model } from "../train/trained.js";
 import { searchChart } from "./chart.js";
+import { fitter, isClassifierName, searchFolds, type Trial } from "./fit.js";
 import type { Params } from "./space.js";
-import { runTrialsOnWorkers, tableBytes, workerCount, type Trial, type TrialSetup } from "./trials.js";
+import { COLD_POOL_MIN_MS, runTrials, sharedTableBytes, threadCount } from "./trials.js";
+
+export { fitter, scoreOf } from "./fit.js";
 
 /** The train verbs a search can fit by name. */
 export type ModelName = "logisticRegression" | "linearRegression" | "mlpClassifier" | "mlpRegressor";
@@ -40,8 +41,12 @@ export interface SearchOptions {
   /** Fit the best params on the whole table (default true). */
   refit?: boolean;
   /**
-   * Worker threads fitting trials (candidate x fold) at once; default the core count, 1 = on this
-   * thread. Scores equal the sequential run's. A `model` or `scoring` function always runs here.
+   * Threads fitting trials (candidate x fold) at once, the calling thread included: 1 = all on the
+   * calling thread, n = the calling thread and n - 1 pool threads (kept warm between searches, see
+   * pool.ts). Scores equal the sequential run's whatever the count. Default: the core count, except
+   * that a search whose sequential run looks shorter than 2 s (its first fit's time x the trials)
+   * does not start cold pool threads, which cost about a second of CPU each: it stays on the calling
+   * thread unless warm ones are waiting. A `model` or `scoring` function always runs on the calling thread.
    */
   workers?: number;
 }
@@ -64,7 +69,6 @@ export interface SearchResult {
 }
 
 const LOWER_IS_BETTER = new Set(["mse", "rmse", "mae", "logLoss"]);
-const CLASSIFIERS = new Set(["logisticRegression", "mlpClassifier"]);
 let counter = 0;
 
 /** Score every candidate with k-fold cross-validation and (optionally) refit the best. */
@@ -73,42 +77,37 @@ export async function search(verb: string, table: ColumnTable, candidates: Param
   if (!opts.target) throw new Error(`${verb}: options.target is required`);
   const k = opts.folds ?? 5;
   const values = table.array(opts.target) as unknown[];
-  const classifier = typeof opts.model === "string" ? CLASSIFIERS.has(opts.model) : values.some((v) => typeof v !== "number");
+  const classifier = typeof opts.model === "string" ? isClassifierName(opts.model) : values.some((v) => typeof v !== "number");
   const scoring = opts.scoring ?? (classifier ? "accuracy" : "r2");
   const scoringName = typeof scoring === "string" ? scoring : scoring.name || "custom";
   const greater = opts.greaterIsBetter ?? !(typeof scoring === "string" && LOWER_IS_BETTER.has(scoring));
-  const folds = classifier
-    ? split.stratifiedKFold(table, opts.target, { k, shuffle: true, seed })
-    : split.kFold(table, { k, shuffle: true, seed });
+  const folds = searchFolds(table, opts.target, classifier, k, seed);
   const fit = fitter(opts, seed, verb);
   const displayId = `mlnb-tune-${++counter}`;
   const rows: Record<string, unknown>[] = [];
   const fitMs: number[] = [];
   const trials: Trial[] = candidates.flatMap((params, candidate) => folds.map((f) => ({ candidate, params, fold: f.fold })));
-  const workers = typeof opts.model === "function" || typeof scoring === "function" ? 1 : workerCount(opts.workers, trials.length);
-  const outcome = new Map<string, { score: number; ms: number }>();
-  if (workers > 1) {
-    const setup: TrialSetup = { verb, ipc: tableBytes(table), opts: { ...opts, scoring }, seed, classifier, k };
-    const results = await runTrialsOnWorkers(setup, trials, workers, (_, done) =>
-      context().display({ "text/plain": `${verb}: ${done}/${trials.length} fits done on ${workers} worker threads` }, displayId));
-    for (const r of results) {
-      if ("error" in r) throw new Error(`${verb}: candidate ${r.candidate + 1} ${JSON.stringify(candidates[r.candidate])}, fold ${r.fold + 1}: ${r.error}`);
-      outcome.set(`${r.candidate}/${r.fold}`, r);
+  const threads = typeof opts.model === "function" || typeof scoring === "function" ? 1 : threadCount(opts.workers, trials.length);
+  const run = await runTrials({ verb, folds, fit, scoring, opts }, () => ({
+    verb, ipc: sharedTableBytes(table), opts: { ...opts, scoring }, seed, classifier, k, backend: backendName() ?? "cpu",
+  }), trials, {
+    threads,
+    coldStartAfterMs: opts.workers === undefined ? COLD_POOL_MIN_MS : undefined,
+    signal: context().signal,
+    onDone: (r, done) => context().display({ "text/plain": `${verb}: ${done}/${trials.length} fits done (candidate ${r.candidate + 1}/${candidates.length}, fold ${r.fold + 1}/${k}) on up to ${threads} thread${threads > 1 ? "s" : ""}` }, displayId),
+  });
+  const failure = run.results.find((r) => r && "error" in r);
+  if (failure && "error" in failure) {
+    const where = `${verb}: candidate ${failure.candidate + 1} ${JSON.stringify(candidates[failure.candidate])}, fold ${failure.fold + 1}: `;
+    // Raised on this thread: the same error (DataLeakageError stays one), its message naming the candidate.
+    if (failure.cause instanceof Error) {
+      failure.cause.message = where + failure.cause.message;
+      throw failure.cause;
     }
-  } else {
-    for (const t of trials) {
-      context().display({ "text/plain": `${verb}: candidate ${t.candidate + 1}/${candidates.length} ${JSON.stringify(t.params)}, fold ${t.fold + 1}/${k}` }, displayId);
-      const fold = folds[t.fold]!;
-      const t0 = performance.now();
-      const model = await fit(fold.train, t.params);
-      const ms = performance.now() - t0;
-      try {
-        outcome.set(`${t.candidate}/${t.fold}`, { score: scoreOf(scoring, model, fold.test, opts, verb), ms });
-      } finally {
-        model.dispose();
-      }
-    }
+    throw new Error(where + failure.error);
   }
+  const outcome = new Map<string, { score: number; ms: number }>();
+  for (const r of run.results) outcome.set(`${r!.candidate}/${r!.fold}`, r as { score: number; ms: number });
 
   for (let c = 0; c < candidates.length; c++) {
     const params = candidates[c];
@@ -131,48 +130,14 @@ export async function search(verb: string, table: ColumnTable, candidates: Param
   const best = sorted[0];
   const bestIndex = rows.indexOf(best);
   const bestParams = candidates[bestIndex];
-  context().display({ "text/plain": `${verb}: best ${scoringName} ${fmt(best.mean_test_score as number)} with ${best.params as string}` }, displayId);
+  const spread = run.fitsPerThread.length > 1 ? ` (fits per thread: ${run.fitsPerThread.join(", ")}; the calling thread first)` : "";
+  context().display({ "text/plain": `${verb}: best ${scoringName} ${fmt(best.mean_test_score as number)} with ${best.params as string}${spread}` }, displayId);
   const results = aq.from(rows);
   const result: SearchResult = {
     results, fitMs, chart: searchChart(rows, scoringName), bestParams, bestScore: best.mean_test_score as number, scoring: scoringName,
   };
   if (opts.refit ?? true) result.bestModel = await fit(table, bestParams);
   return result;
-}
-
-/** The fit function of a search: the named train verb with the shared options, or the user's function. */
-export function fitter(opts: SearchOptions, seed: number, verb: string): (t: ColumnTable, params: Params) => Promise<Model> {
-  const model = opts.model;
-  if (typeof model === "function") return model;
-  const verbFn = (train as unknown as Record<string, (t: ColumnTable, o: MlpOptions) => Promise<Model>>)[model];
-  if (!CLASSIFIERS.has(model) && !["linearRegression", "mlpRegressor"].includes(model) || !verbFn) {
-    throw new Error(`${verb}: model "${String(model)}" is not one of logisticRegression, linearRegression, mlpClassifier, mlpRegressor`);
-  }
-  return (t, params) => verbFn(t, { progress: false, ...opts.base, ...(params as Partial<MlpOptions>), target: opts.target, features: opts.features, seed });
-}
-
-/** A fitted model's score on held-out rows by the search's scoring. */
-export function scoreOf(scoring: Scoring, model: Model, test: ColumnTable, opts: SearchOptions, verb: string): number {
-  if (typeof scoring === "function") return scoring(model, test);
-  const yTrue = test.array(opts.target) as Label[];
-  if (["mse", "rmse", "mae", "r2"].includes(scoring)) {
-    if (model.task !== "regression") throw new Error(`${verb}: scoring "${scoring}" is for regressors`);
-    return evaluate.regression(yTrue as number[], model.predict(test) as number[])[scoring as "mse"];
-  }
-  if (model.task !== "classification") throw new Error(`${verb}: scoring "${scoring}" is for classifiers`);
-  const withScores = scoring === "rocAuc" || scoring === "logLoss";
-  const m = evaluate.classification(yTrue, model.predict(test) as Label[], {
-    positive: opts.positive,
-    ...(withScores ? { scores: model.predictProba(test), labels: model.labels } : {}),
-    ...(model.labels!.length > 2 || (opts.positive === undefined && !withScores && !hasDefaultPositive(model.labels!)) ? { average: "macro" as const } : {}),
-  });
-  const v = m[scoring as "accuracy"];
-  if (typeof v !== "number") throw new Error(`${verb}: unknown scoring "${scoring}"`);
-  return v;
-}
-
-function hasDefaultPositive(labels: Label[]): boolean {
-  return labels.includes(1) || labels.includes(true);
 }
 
 function fmt(v: number): string {

@@ -1,76 +1,178 @@
-// Cross-validation trials (candidate x fold) on worker threads: each worker rebuilds the same seeded folds and fits what it is given.
+// Deals a search's trials (candidate x fold) to the calling thread and leased pool threads, one at a time to whichever is free.
 //
-// A trial's result depends only on the table, the seed, the candidate's params and the fold, so
-// which thread runs it does not change the score: results equal the sequential run's. Tables
-// travel as Arrow IPC; model and scoring go by name (functions cannot cross threads: a search
-// with a fit or scoring function runs its trials on the calling thread).
+// The calling thread fits trials from the first moment; pool threads join as soon as they are
+// ready (a cold one after about a second, a warm one at once), so a pool never makes a search
+// slower than the sequential run by more than the messages. Tables travel as Arrow IPC in a
+// SharedArrayBuffer, once per search; model and scoring go by name (functions cannot cross
+// threads: a search with a fit or scoring function runs on the calling thread).
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import type { Params } from "./space.js";
+import { runTrial, type Trial, type TrialContext, type TrialResult } from "./fit.js";
+import { discard, lease, release, warmWorkers, type PoolWorker } from "./pool.js";
 
-/** What a worker needs to rebuild the folds and fit a trial (all of it structured-cloneable). */
+/** What a pool thread needs to rebuild the folds and fit a trial (all of it structured-cloneable). */
 export interface TrialSetup {
   verb: string;
-  ipc: Uint8Array;
+  /** The table as Arrow IPC file bytes, shared by every thread of the search. */
+  ipc: SharedArrayBuffer;
   /** Search options without functions (model and scoring by name). */
   opts: Record<string, unknown>;
   seed: number;
   classifier: boolean;
   k: number;
+  /** The calling thread's TensorFlow.js backend. */
+  backend: string;
 }
 
-/** One trial to run: candidate index, its params, and the fold. */
-export interface Trial {
-  candidate: number;
-  params: Params;
-  fold: number;
+/** Messages from a search to a pool thread. */
+export type PoolMessage =
+  | { type: "search"; id: number; setup: TrialSetup }
+  | { type: "trial"; id: number; trial: Trial }
+  | { type: "end"; id: number };
+
+/** How a search runs its trials: `threads` fitting at once (the calling thread is one of them). */
+export interface TrialPlan {
+  threads: number;
+  /**
+   * Start cold pool threads only when the sequential run looks longer than this (ms, estimated from
+   * the first fit on the calling thread). Undefined: start them at once.
+   */
+  coldStartAfterMs?: number;
+  /** Aborting it stops the search: busy pool threads are terminated, the promise rejects. */
+  signal?: AbortSignal;
+  onDone?: (r: TrialResult, done: number, where: string) => void;
 }
 
-/** A trial's outcome: its score and fit time, or the error it raised. */
-export type TrialResult = { candidate: number; fold: number; score: number; ms: number } | { candidate: number; fold: number; error: string };
+/** What running the trials gave: results in `trials` order (an entry stays empty after a failure), and fits per thread. */
+export interface TrialRun {
+  results: (TrialResult | undefined)[];
+  /** Trials fitted on the calling thread, then on each pool thread that took part. */
+  fitsPerThread: number[];
+}
 
-/** How many worker threads a search uses: `workers` when given, else the core count (at least 1). */
-export function workerCount(workers: number | undefined, trials: number): number {
+/** A sequential run shorter than this does not start cold pool threads by default (they cost about a second of CPU each). */
+export const COLD_POOL_MIN_MS = 2000;
+
+let searches = 0;
+
+/** How many threads a search fits on: `workers` when given, else the core count; never more than the trials. */
+export function threadCount(workers: number | undefined, trials: number): number {
   const n = workers ?? availableParallelism();
   if (!Number.isInteger(n) || n < 1) throw new Error(`tune: workers must be a positive integer, got ${workers}`);
   return Math.max(1, Math.min(n, trials));
 }
 
-/** The table as Arrow IPC bytes for a worker. */
-export function tableBytes(table: ColumnTable): Uint8Array {
-  return aq.toArrowIPC(table, { format: "file" }) as Uint8Array;
+/** The table as Arrow IPC bytes in shared memory, for every pool thread of a search at once. */
+export function sharedTableBytes(table: ColumnTable): SharedArrayBuffer {
+  const bytes = aq.toArrowIPC(table, { format: "file" }) as Uint8Array;
+  const shared = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(shared).set(bytes);
+  return shared;
 }
 
 /**
- * Run `trials` on `workers` threads, handing the next trial to whichever worker is free;
- * `onDone` hears of each as it finishes. Results come back in `trials` order.
+ * Run `trials`: the calling thread fits them with `ctx`, pool threads with the same folds rebuilt
+ * from `setup`. Stops dealing at the first failed trial (the failure is in the results).
  */
-export async function runTrialsOnWorkers(setup: TrialSetup, trials: Trial[], workers: number, onDone: (r: TrialResult, done: number) => void): Promise<TrialResult[]> {
-  const results: TrialResult[] = new Array(trials.length);
+export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Trial[], plan: TrialPlan): Promise<TrialRun> {
+  const results: (TrialResult | undefined)[] = new Array(trials.length);
+  const fitsPerThread = [0];
+  const id = ++searches;
+  const leased: PoolWorker[] = [];
+  const busy = new Set<PoolWorker>();
   let next = 0;
   let done = 0;
-  const url = new URL("./trialWorker.js", import.meta.url);
-  const pool = Array.from({ length: workers }, () => new Worker(url, { workerData: setup }));
-  try {
-    await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
-      const give = () => {
-        if (next >= trials.length) return resolve();
-        const i = next++;
-        w.once("message", (r: TrialResult) => {
-          results[i] = r;
-          onDone(r, ++done);
-          give();
-        });
-        w.postMessage(trials[i]);
+  let failed = false;
+  let finished = false;
+
+  return new Promise<TrialRun>((resolve, reject) => {
+    const finish = (error?: Error) => {
+      if (finished) return;
+      finished = true;
+      plan.signal?.removeEventListener("abort", onAbort);
+      for (const w of leased) if (!w.dead && !busy.has(w)) w.worker.postMessage({ type: "end", id } satisfies PoolMessage);
+      // A thread still fitting a trial nobody waits for is ended; the others go back warm.
+      void discard([...busy]);
+      release(leased.filter((w) => !busy.has(w)));
+      if (error) reject(error);
+      else resolve({ results, fitsPerThread });
+    };
+    const onAbort = () => finish(plan.signal!.reason instanceof Error ? plan.signal!.reason : new Error("tune: the search was interrupted"));
+    if (plan.signal?.aborted) return onAbort();
+    plan.signal?.addEventListener("abort", onAbort);
+
+    const take = (): number | undefined => (failed || finished || next >= trials.length ? undefined : next++);
+    const settle = (i: number, r: TrialResult, where: string) => {
+      if (finished) return;
+      results[i] = r;
+      if ("error" in r) failed = true;
+      plan.onDone?.(r, ++done, where);
+      if (done === trials.length || (failed && busy.size === 0 && !mainBusy)) finish();
+    };
+    let mainBusy = false;
+    let prepared: TrialSetup | undefined;
+
+    const poolThread = (w: PoolWorker, index: number) => {
+      fitsPerThread[index] = 0;
+      const onMessage = (m: { type: string; id: number; result: TrialResult }) => {
+        if (m.type !== "result" || m.id !== id) return;
+        busy.delete(w);
+        fitsPerThread[index]!++;
+        settle(pending.get(w)!, m.result, `pool thread ${index}`);
+        give();
       };
-      w.once("error", reject);
-      w.once("exit", (code) => (next < trials.length || results.includes(undefined as never)) && code !== 0 && reject(new Error(`tune: a trial worker exited with code ${code}`)));
-      give();
-    })));
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return results;
+      const onExit = () => {
+        if (!busy.has(w)) return;
+        busy.delete(w);
+        const t = trials[pending.get(w)!]!;
+        settle(pending.get(w)!, { candidate: t.candidate, fold: t.fold, error: `its worker thread stopped (${w.worker.threadId})` }, `pool thread ${index}`);
+      };
+      const give = () => {
+        const i = take();
+        if (i === undefined) {
+          w.worker.off("message", onMessage);
+          w.worker.off("exit", onExit);
+          if (failed && busy.size === 0 && !mainBusy) finish();
+          return;
+        }
+        pending.set(w, i);
+        busy.add(w);
+        w.worker.postMessage({ type: "trial", id, trial: trials[i]! } satisfies PoolMessage);
+      };
+      w.ready.then(
+        () => {
+          if (finished || w.dead) return;
+          w.worker.on("message", onMessage);
+          w.worker.on("exit", onExit);
+          w.worker.postMessage({ type: "search", id, setup: (prepared ??= setup()) } satisfies PoolMessage);
+          give();
+        },
+        (e: Error) => finish(new Error(`${e.message} (workers: 1 runs the search on the calling thread)`)),
+      );
+    };
+    const pending = new Map<PoolWorker, number>();
+    const startPool = () => {
+      if (finished || leased.length || plan.threads < 2) return;
+      leased.push(...lease(plan.threads - 1));
+      leased.forEach((w, j) => poolThread(w, j + 1));
+    };
+    const warm = plan.coldStartAfterMs === undefined || warmWorkers() >= plan.threads - 1;
+    if (warm) startPool();
+
+    // The calling thread takes the first trial before any pool thread can: tables rebuilt from Arrow
+    // IPC on a pool thread carry no lineage, so a leak (test rows in the tuned table) is caught here.
+    void (async () => {
+      let i: number | undefined;
+      while ((i = take()) !== undefined) {
+        mainBusy = true;
+        const t0 = performance.now();
+        const r = await runTrial(ctx, trials[i]!);
+        mainBusy = false;
+        fitsPerThread[0]!++;
+        if (!leased.length && plan.coldStartAfterMs !== undefined && (performance.now() - t0) * (trials.length - done - 1) > plan.coldStartAfterMs) startPool();
+        settle(i, r, "the calling thread");
+      }
+    })().catch((e: Error) => finish(e));
+  });
 }

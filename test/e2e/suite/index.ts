@@ -2,6 +2,7 @@
 import Mocha from "mocha";
 import { registerAroundTests } from "./around.e2e.js";
 import { registerAuthoringTests } from "./authoring.e2e.js";
+import { registerEscalationTests } from "./escalation.e2e.js";
 import { registerTests } from "./notebook.e2e.js";
 import { registerStageTests } from "./stages.e2e.js";
 
@@ -13,6 +14,7 @@ export async function run(): Promise<void> {
   registerStageTests(mocha.suite);
   registerAuthoringTests(mocha.suite);
   registerAroundTests(mocha.suite);
+  registerEscalationTests(mocha.suite);
   const counts = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });

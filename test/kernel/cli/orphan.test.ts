@@ -67,3 +67,42 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     assert.ok(took <= 2000, `kernel ${kernelPid} still running ${took === Infinity ? "2.5 s" : `${took.toFixed(0)} ms`} after mlnb run got ${signal}`);
   });
 }
+
+// A catastrophic regex runs inside V8's regex engine, where no loop check of the cell reaches it:
+// the interrupt flag is set but nothing reads it until the match ends (minutes for 30 a's).
+const stuck = join(root, "regex.mlnb");
+writeFileSync(stuck, serializeNotebook({ cells: [code('process.stdout.write("matching\\n");\n/^(a+)+$/.test("a".repeat(30) + "b");')], metadata: {} }));
+
+test("a first Ctrl-C leaves mlnb run waiting on a cell the interrupt cannot stop, a second Ctrl-C ends the run and its kernel", async () => {
+  // As a terminal does: Ctrl-C signals the whole foreground process group, the CLI and its kernel.
+  const cli = spawn(process.execPath, [BIN, "run", stuck, "--type-check", "off", "--no-write"], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let out = "";
+  let err = "";
+  cli.stderr!.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((r) => cli.once("exit", (c) => r(c)));
+  await new Promise<void>((resolve, reject) => {
+    cli.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("matching")) resolve();
+    });
+    void exited.then((c) => reject(new Error(`mlnb run exited (${c}) before the regex: ${out}${err}`)));
+  });
+  const [kernelPid] = childrenOf(cli.pid!);
+  assert.ok(kernelPid, "mlnb run has a kernel process");
+  try {
+    process.kill(-cli.pid!, "SIGINT");
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.match(err, /interrupting the running cell \(Ctrl-C again to stop the kernel\)/);
+    assert.equal(cli.exitCode, null, "the first Ctrl-C does not end mlnb run");
+    assert.ok(running(kernelPid), "nor the kernel, which is still in the regex");
+
+    process.kill(-cli.pid!, "SIGINT");
+    assert.equal(await exited, 130, `mlnb run ends with 130 on the second Ctrl-C: ${err}`);
+    assert.match(err, /second Ctrl-C: stopping the kernel/);
+    const took = await goneWithin(kernelPid, 2000);
+    assert.ok(took <= 2000, `kernel ${kernelPid} still running ${took === Infinity ? "2.5 s" : `${took.toFixed(0)} ms`} after the second Ctrl-C`);
+  } finally {
+    if (running(kernelPid)) process.kill(kernelPid, "SIGKILL");
+    if (cli.exitCode === null) cli.kill("SIGKILL");
+  }
+});

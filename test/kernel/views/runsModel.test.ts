@@ -1,8 +1,8 @@
 // Tests of the runs view's data: item texts, run comparison rows and the metric chart across runs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { RunDetail, StageRunDetail } from "../../../kernel/stages/store/types.js";
-import { compareRuns, metricChartSpec, outputItemText, runItemText, stageItemText } from "../../../kernel/views/runsModel.js";
+import type { RunDetail, RunSummary, StageRunDetail } from "../../../kernel/stages/store/types.js";
+import { compareRuns, metricChartSpec, outputItemText, runItemText, runsUpdate, stageItemText } from "../../../kernel/views/runsModel.js";
 
 process.env.TZ = "UTC";
 const stageRun = (id: number, stage: string, code: string, outHash: string, metrics: Record<string, number> = {}): StageRunDetail => ({
@@ -48,4 +48,22 @@ test("charts every metric across runs oldest first, one line per metric", () => 
   ]);
   assert.equal(spec.encoding.color.field, "metric");
   assert.equal(spec.mark.type, "line");
+});
+
+const summary = (id: number, status: RunSummary["status"], stages: number): RunSummary => ({ id, notebook: "penguins.mlnb", startedAt: id, status, source: "kernel", params: { epochs: 60 }, metrics: {}, stages, cached: 0, failed: 0 });
+
+test("refreshes in place the runs whose summary changed and the running run, when the store holds the same runs", () => {
+  const shown = [summary(3, "running", 2), summary(2, "ok", 7), summary(1, "ok", 7)];
+  assert.deepEqual(runsUpdate(shown, [summary(3, "running", 2), summary(2, "ok", 7), summary(1, "ok", 7)]), { relist: false, changed: [3] });
+  assert.deepEqual(runsUpdate(shown, [summary(3, "ok", 7), summary(2, "ok", 7), summary(1, "aborted", 7)]), { relist: false, changed: [3, 1] });
+  const ended = [summary(2, "ok", 7), summary(1, "ok", 7)];
+  assert.deepEqual(runsUpdate(ended, ended.map((r) => ({ ...r }))), { relist: false, changed: [] });
+});
+
+test("lists the runs anew when a run was added or removed", () => {
+  const shown = [summary(2, "ok", 7), summary(1, "ok", 7)];
+  assert.deepEqual(runsUpdate(shown, [summary(3, "running", 1), ...shown]), { relist: true });
+  assert.deepEqual(runsUpdate(shown, [summary(2, "ok", 7)]), { relist: true });
+  assert.deepEqual(runsUpdate(shown, [summary(4, "ok", 7), summary(1, "ok", 7)]), { relist: true });
+  assert.deepEqual(runsUpdate([], []), { relist: false, changed: [] });
 });

@@ -79,7 +79,7 @@ describe("tune searches", () => {
 });
 
 describe("tune on worker threads", () => {
-  it("gives the sequential run's scores, ranks and best params with trials on 2 worker threads", async () => {
+  it("gives the sequential run's scores, ranks and best params with trials on 2 threads", async () => {
     const table = blobs(90, 11);
     const space = { layers: [[4], [8]], learningRate: [0.05, 0.01] };
     const base = { epochs: 15 };
@@ -91,7 +91,7 @@ describe("tune on worker threads", () => {
     assert.equal(one.results.numRows(), 4);
   });
 
-  it("names the candidate and fold when a trial fails in a worker", async () => {
+  it("names the candidate and fold when a trial fails, on whichever thread it ran", async () => {
     await assert.rejects(
       tune.gridSearch(blobs(60, 2), { learningRate: [0.01, -1] }, { model: "logisticRegression", target: "label", folds: 2, seed: 1, refit: false, workers: 2 }),
       /candidate 2 \{"learningRate":-1\}, fold 1: .*learningRate must be > 0/,

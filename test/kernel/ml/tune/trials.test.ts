@@ -1,0 +1,146 @@
+// Trials on the calling thread and the warm pool: identical results for any thread count, dealing, interrupt, idle pool.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { tune, type SearchOptions, type SearchResult } from "../../../../kernel/ml/tune/index.js";
+import { closePool, lease, poolSize, release, warmPool, warmWorkers } from "../../../../kernel/ml/tune/pool.js";
+import { sharedTableBytes, type PoolMessage } from "../../../../kernel/ml/tune/trials.js";
+import { backendName } from "../../../../kernel/ml/tf.js";
+import { withContext, type RunContext } from "../../../../kernel/ml/context.js";
+import { train } from "../../../../kernel/ml/train/index.js";
+import { blobs, linear, recordingContext } from "../train/data.js";
+
+const cores = availableParallelism();
+
+/** Run a search in a recording context; returns its result and the last progress line. */
+async function traced(fn: () => Promise<SearchResult>, ctx: RunContext & { shown: { data: Record<string, unknown> }[] } = recordingContext()): Promise<{ r: SearchResult; last: string }> {
+  const r = await withContext(ctx, fn);
+  return { r, last: String(ctx.shown.at(-1)?.data["text/plain"] ?? "") };
+}
+
+/** Fits per thread from the search's last line ([] when it ran on the calling thread only). */
+function fitsPerThread(last: string): number[] {
+  const m = /fits per thread: ([\d, ]+);/.exec(last);
+  return m ? m[1]!.split(", ").map(Number) : [];
+}
+
+describe("tune trials on the pool", () => {
+  before(async () => { await train.ready(); await closePool(); });
+  after(() => closePool());
+
+  it("gives bit-identical scores and best params for workers 1, 2 and the core count, pool cold and warm", async () => {
+    const noisy = blobs(150, 9).derive({ x1: (d: { x1: number; x2: number }) => d.x1 * 0.25 + d.x2 });
+    const grid = { layers: [[4], [8, 4]], learningRate: [0.05, 0.01] };
+    const opts = (workers: number): SearchOptions => ({ model: "mlpClassifier", target: "label", base: { epochs: 6 }, folds: 3, scoring: "logLoss", positive: "right", seed: 7, refit: false, workers });
+    const one = await traced(() => tune.gridSearch(noisy, grid, opts(1)));
+    assert.deepEqual(fitsPerThread(one.last), []);
+    assert.equal(poolSize(), 0);
+    const cold = await traced(() => tune.gridSearch(noisy, grid, opts(2)));
+    // under load the cold thread may still be starting when the first search ends
+    await warmPool(1);
+    const warm = await traced(() => tune.gridSearch(noisy, grid, opts(2)));
+    const all = await traced(() => tune.gridSearch(noisy, grid, opts(cores)));
+    for (const other of [cold, warm, all]) {
+      assert.deepEqual(other.r.results.objects(), one.r.results.objects());
+      assert.deepEqual(other.r.bestParams, one.r.bestParams);
+      assert.ok(Object.is(other.r.bestScore, one.r.bestScore));
+    }
+    // logLoss differs per candidate: the comparison above is of real, distinct floats
+    assert.equal(new Set(one.r.results.array("mean_test_score") as number[]).size, 4);
+    // the warm search started with its pool thread ready: it fitted some of the 12 trials
+    const [here, pool] = fitsPerThread(warm.last);
+    assert.equal(here! + pool!, 12);
+    assert.ok(pool! >= 1, warm.last);
+  });
+
+  it("gives the sequential scores in a random search of a regressor on pool threads", async () => {
+    await warmPool(1);
+    const space = { learningRate: { logUniform: [0.001, 0.05] as [number, number] }, layers: [[4], [6]] };
+    const opts = (workers: number): SearchOptions => ({ model: "mlpRegressor", target: "y", base: { epochs: 5 }, folds: 2, seed: 3, refit: false, workers });
+    const one = await tune.randomSearch(linear(120), space, 4, opts(1));
+    const two = await traced(() => tune.randomSearch(linear(120), space, 4, opts(2)));
+    assert.deepEqual(two.r.results.objects(), one.results.objects());
+    assert.ok(fitsPerThread(two.last)[1]! >= 1, two.last);
+  });
+
+  it("keeps a small search on the calling thread by default when no pool thread is warm, and uses warm ones", { skip: cores < 2 && "one core: the default is one thread" }, async () => {
+    await closePool();
+    const small = (): Promise<SearchResult> => tune.gridSearch(blobs(40, 1), { learningRate: [0.05, 0.01] }, { model: "logisticRegression", target: "label", base: { epochs: 2 }, folds: 2, seed: 1, refit: false });
+    const cold = await traced(small);
+    assert.equal(poolSize(), 0);
+    assert.deepEqual(fitsPerThread(cold.last), []);
+    await warmPool(1);
+    assert.equal(warmWorkers(), 1);
+    const warm = await traced(small);
+    assert.equal(fitsPerThread(warm.last).length, 2, warm.last);
+    assert.deepEqual(warm.r.results.objects(), cold.r.results.objects());
+  });
+
+  it("stops a search when its run is interrupted, ending the pool thread that was fitting", async () => {
+    await warmPool(1);
+    assert.equal(poolSize(), 1);
+    const abort = new AbortController();
+    const ctx = { ...recordingContext(), signal: abort.signal };
+    let shown = 0;
+    ctx.display = () => {
+      if (++shown === 1) setImmediate(() => abort.abort(new Error("Interrupted by the user")));
+    };
+    const search = withContext(ctx, () => tune.gridSearch(blobs(300, 4), { layers: [[8], [16], [8, 8]], learningRate: [0.05, 0.01, 0.003] }, { model: "mlpClassifier", target: "label", base: { epochs: 20 }, folds: 3, seed: 1, refit: false, workers: 2 }));
+    await assert.rejects(search, /Interrupted by the user/);
+    // 27 trials: the search stopped after the first, with the pool thread busy on another
+    assert.ok(shown < 27, `${shown} progress lines`);
+    assert.equal(poolSize(), 0);
+    const after = shown;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(shown, after, "no progress after the interrupt");
+  });
+
+  it("keeps the DataLeakageError of a trial on the calling thread, naming the candidate", async () => {
+    const { split } = await import("../../../../kernel/ml/split/index.js");
+    const t = blobs(60);
+    split.trainTestSplit(t, { seed: 4 });
+    await assert.rejects(
+      tune.gridSearch(t, { learningRate: [0.01] }, { model: "logisticRegression", target: "label", folds: 2, base: { epochs: 1 }, seed: 1, workers: 2 }),
+      (e: Error) => e.name === "DataLeakageError" && /^tune\.gridSearch: candidate 1 \{"learningRate":0\.01\}, fold 1: train\.logisticRegression was fitted/.test(e.message),
+    );
+  });
+
+  it("answers a failing trial on a pool thread with its message, and the thread stays in the pool", async () => {
+    await warmPool(1);
+    const [w] = lease(1);
+    try {
+      const setup = { verb: "tune.gridSearch", ipc: sharedTableBytes(blobs(40, 1)), opts: { model: "logisticRegression", target: "label", scoring: "accuracy" }, seed: 1, classifier: true, k: 2, backend: backendName()! };
+      const answer = new Promise<{ result: Record<string, unknown> }>((resolve) => w!.worker.once("message", resolve));
+      w!.worker.postMessage({ type: "search", id: 900, setup } satisfies PoolMessage);
+      w!.worker.postMessage({ type: "trial", id: 900, trial: { candidate: 3, params: { learningRate: -1 }, fold: 1 } } satisfies PoolMessage);
+      const { result } = await answer;
+      assert.equal(result.candidate, 3);
+      assert.equal(result.fold, 1);
+      assert.match(String(result.error), /learningRate must be > 0/);
+      assert.equal("cause" in result, false);
+    } finally {
+      release([w!]);
+    }
+    assert.equal(warmWorkers(), 1);
+  });
+
+  it("lets a process with a warm pool exit on its own (idle threads are unref'd)", () => {
+    const search = fileURLToPath(new URL("../../../../kernel/ml/tune/index.js", import.meta.url));
+    const data = fileURLToPath(new URL("../train/data.js", import.meta.url));
+    const pool = fileURLToPath(new URL("../../../../kernel/ml/tune/pool.js", import.meta.url));
+    const script = `
+      const { tune } = await import(${JSON.stringify(search)});
+      const { blobs } = await import(${JSON.stringify(data)});
+      const { warmPool, warmWorkers } = await import(${JSON.stringify(pool)});
+      await warmPool(1);
+      console.log("warm", warmWorkers());
+      const r = await tune.gridSearch(blobs(60, 2), { learningRate: [0.05, 0.01] }, { model: "logisticRegression", target: "label", folds: 2, base: { epochs: 2 }, seed: 1, refit: false, workers: 2 });
+      console.log("ranked", r.results.numRows());`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(child.signal, null, `killed after 120 s: the pool kept the process alive\n${child.stderr}`);
+    assert.equal(child.status, 0, child.stderr);
+    assert.match(child.stdout, /^warm 1\n[^]*fits per thread: \d+, [1-9]\d*;[^]*\nranked 2\n$/);
+  });
+});
