@@ -42,12 +42,20 @@ function stageSymbolProvider(peek: PeekKernel): vscode.DocumentSymbolProvider {
 const REFRESH_MS = 800;
 
 /**
+ * After a notebook is shown, when the outline is told again: the Outline view may build its outline
+ * of the notebook seconds after the editor shows (on a busy machine), and an outline built after the
+ * last provider change never asks for symbols by itself.
+ */
+const SHOWN_AGAIN_MS = [3000, 10_000, 30_000];
+
+/**
  * Register the symbol provider. VS Code's notebook outline lists a code cell by its first line
  * with the cell's symbols under it (setting `notebook.outline.showCodeCells`, which mlnb turns
  * on by default); breadcrumbs and "Go to Symbol in Editor" list them too. The outline asks a cell
- * for symbols when it is first built and again when a symbol provider is (re)registered, not when a
- * cell's text or the stage graph changes: so the provider is registered again, debounced, after
- * those changes.
+ * for symbols when a symbol provider is (re)registered, not when a cell's text or the stage graph
+ * changes, nor when the Outline view builds a new outline for a notebook whose other views already
+ * listed its cells: so the provider is registered again, debounced, after those changes, a few
+ * times after a notebook is shown, and when the user moves into another cell of a notebook.
  */
 export function registerStageOutline(peek: PeekKernel): vscode.Disposable {
   const selector: vscode.DocumentSelector = [
@@ -58,6 +66,7 @@ export function registerStageOutline(peek: PeekKernel): vscode.Disposable {
   const register = () => vscode.languages.registerDocumentSymbolProvider(selector, provider, { label: "mlnb stages" });
   let registration = register();
   let timer: NodeJS.Timeout | undefined;
+  let again: NodeJS.Timeout[] = [];
   const refresh = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -65,17 +74,30 @@ export function registerStageOutline(peek: PeekKernel): vscode.Disposable {
       registration = register();
     }, REFRESH_MS);
   };
+  const shown = () => {
+    refresh();
+    for (const t of again) clearTimeout(t);
+    again = SHOWN_AGAIN_MS.map((ms) => setTimeout(refresh, ms));
+  };
   const ours = (nb: vscode.NotebookDocument | undefined) => nb?.notebookType === NOTEBOOK_TYPE;
+  const cellOfOurs = (doc: vscode.TextDocument | undefined) => !!doc && vscode.workspace.notebookDocuments.some((nb) => ours(nb) && nb.getCells().some((c) => c.document === doc));
+  let lastCell: vscode.TextDocument | undefined;
   const listeners = [
-    // A notebook shown: its outline (built as the editor opens, maybe before this extension's activation) asks again.
-    vscode.window.onDidChangeActiveNotebookEditor((e) => ours(e?.notebook) && refresh()),
-    vscode.window.onDidChangeVisibleNotebookEditors((editors) => editors.some((e) => ours(e.notebook)) && refresh()),
+    // A notebook shown: its outline (built as the editor opens, maybe before this extension's activation, maybe seconds later) asks again.
+    vscode.window.onDidChangeActiveNotebookEditor((e) => ours(e?.notebook) && shown()),
+    vscode.window.onDidChangeVisibleNotebookEditors((editors) => editors.some((e) => ours(e.notebook)) && shown()),
+    // The user moved into another cell: an Outline view opened since then lists the stages too.
+    vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e?.document !== lastCell && cellOfOurs(e?.document)) refresh();
+      lastCell = e?.document;
+    }),
     // A cell edited (its magic line may have changed) or finished (the kernel's graph may know more needs).
     vscode.workspace.onDidChangeNotebookDocument((e) => ours(e.notebook) && (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document || c.executionSummary)) && refresh()),
   ];
-  if (vscode.window.visibleNotebookEditors.some((e) => ours(e.notebook))) refresh();
+  if (vscode.window.visibleNotebookEditors.some((e) => ours(e.notebook))) shown();
   return new vscode.Disposable(() => {
     clearTimeout(timer);
+    for (const t of again) clearTimeout(t);
     registration.dispose();
     for (const l of listeners) l.dispose();
   });

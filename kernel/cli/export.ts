@@ -1,6 +1,6 @@
 // `mlnb export NB.mlnb [-o NB.pipeline.ts]` (pipeline script + lock), `--to ipynb` (a Jupyter notebook), or `--to argo|airflow|dockerfile`.
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { airflowDag, type AirflowOperator } from "../export/airflow.js";
 import { argoYaml } from "../export/argo.js";
 import { DOCKERIGNORE, dockerfile, projectRootOf } from "../export/dockerfile.js";
@@ -58,13 +58,22 @@ export async function main(argv: string[]): Promise<number> {
     if (to !== "script") return usageError(SPEC, `--to must be script, ipynb, argo, airflow or dockerfile, got ${to}`);
     const result = await exportNotebookFiles(file, out, { allowOutside: args.values["allow-outside"] === true });
     for (const w of result.warnings) console.error(`warning: ${w}`);
-    console.log(`wrote ${result.script}\nwrote ${result.lock}\nrun it: ${cliInvocation()} script ${result.script} --verify`);
+    console.log(`wrote ${asTyped(result.script)}\nwrote ${asTyped(result.lock)}\nrun it: ${cliInvocation()} script ${asTyped(result.script)} --verify`);
     return 0;
   } catch (e) {
     if (e instanceof ExportError) return console.error(`mlnb export: ${file} cannot be exported:\n${e.message}`), 1;
     if (e instanceof NotebookFormatError) return console.error(`mlnb export: ${e.message}`), 1;
     throw e;
   }
+}
+
+/**
+ * A path as the user would type it in the folder the command ran in: relative when it is inside
+ * that folder (the printed paths and command stay short and work after a copy), else absolute.
+ */
+export function asTyped(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 /** `--to argo|airflow|dockerfile`: the script and lock as usual, then the scheduler's file naming the script relative to the project root. */

@@ -4,7 +4,7 @@
 // then its commit (after it ran), then the next cell's check, so each check sees the
 // declarations of the cells before it.
 import { parentPort, workerData } from "node:worker_threads";
-import { typescript, typescriptLoaded } from "../lang/typescript.js";
+import { keepTypeScriptCodeCache, typescript, typescriptLoaded } from "../lang/typescript.js";
 import { openCheckCache } from "./checkCache.js";
 import type { CheckReply, CheckRequest } from "./checker.js";
 import { CellTypeChecker, declaredNames } from "./typecheck.js";
@@ -42,4 +42,7 @@ parentPort!.on("message", (req: CheckRequest) => {
     reply = { id: req.id, ok: false, error: (e as Error).stack ?? String(e) };
   }
   parentPort!.postMessage(reply);
+  // After the answer, not before it: the first check (or warm-up) compiled the compiler's hot
+  // functions, which the next kernel then loads from V8's code cache (once per TypeScript and Node).
+  if (req.op === "warm" || req.op === "check") keepTypeScriptCodeCache();
 });

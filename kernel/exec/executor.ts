@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Label used in stacks and errors, e.g. "Cell[3]". */
   label: string;
   typeCheck?: TypeCheckMode;
+  /** The request's interrupt: once aborted, the cell's code does not start (an interrupt that came while it was prepared). */
+  signal?: AbortSignal;
 }
 
 export interface ExecutorOptions {
@@ -135,11 +137,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let checked: CellDiagnostic[] | undefined;
     const check = mode === "off" ? undefined : getChecker().check(code).catch((e: Error): CellDiagnostic[] => [{ line: 1, column: 1, code: 0, message: `the type check failed: ${e.message.split("\n")[0]}` }]);
     void check?.then((d) => (checked = d));
+    const notStarted: CellOutcome = { status: "interrupted", error: { name: "KeyboardInterrupt", message: "Interrupted by the user" }, declared: [], warnings: [] };
+    if (opts.signal?.aborted) return notStarted;
     if (check && mode === "error") {
       // An interrupt while the checker thread works (a fresh kernel loading TypeScript) means the cell never runs.
       Atomics.store(interruptFlag, 0, 0);
       const diags = await check;
-      if (Atomics.load(interruptFlag, 0)) return { status: "interrupted", error: { name: "KeyboardInterrupt", message: "Interrupted by the user" }, declared: [], warnings: [] };
+      if (Atomics.load(interruptFlag, 0) || opts.signal?.aborted) return notStarted;
       if (diags.length) return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
     }
     // The warnings known when the cell is done, else a promise of them (see CellOutcome.lateWarnings).
@@ -167,6 +171,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
       return { status: "error", error: toErrorInfo(e, compiled, opts.label), declared: [], ...warned() };
     }
 
+    // The flag may still be up from an interrupt of earlier work; this request's own interrupt is
+    // its signal (the flag alone would be cleared here, and the cell would run on as if never interrupted).
+    if (opts.signal?.aborted) return notStarted;
     Atomics.store(interruptFlag, 0, 0);
     const interrupted = new Promise<never>((_, reject) => {
       interruptCurrent = () => reject(new InterruptError());

@@ -192,6 +192,7 @@ export function compileCell(source: string, filename: string, options: CompileOp
   }
 
   const loops: AnyNode[] = [];
+  const continues: AnyNode[] = [];
   const parents = new Map<AnyNode, AnyNode>();
   walk(program, (n, parent) => {
     if (parent) parents.set(n, parent);
@@ -201,6 +202,7 @@ export function compileCell(source: string, filename: string, options: CompileOp
     if (n.type === "MetaProperty" && n.meta?.name === "import") replace(n.start, n.end, `${RUNTIME}.meta`);
     // Every loop tests the interrupt flag, so a busy loop stops when the user interrupts.
     if (isLoop(n)) loops.push(n);
+    if (n.type === "ContinueStatement") continues.push(n);
   });
   // Publishing the plain-local lets when the cell ends, however it ends, takes a try/finally
   // around the cell; but inside a try a loop keeps its numbers boxed (V8 must be able to hand them
@@ -216,17 +218,20 @@ export function compileCell(source: string, filename: string, options: CompileOp
   const inClosure = (n: AnyNode) => !!enclosing(n, (t) => CLOSURE_TYPES.has(t));
   const topLoops = locals.length ? loops.filter((l) => !inClosure(l)) : [];
   const useFinally = locals.length > 0 && topLoops.length === 0;
-  const stopText = `if (${FLAG}[0]) ${STOP}();`;
-  const after = (loop: AnyNode) => {
+  const after = (loop: AnyNode, flag: string) => {
+    const stopText = `if (${flag}[0]) ${STOP}();`;
     if (!topLoops.includes(loop)) return stopText;
-    return enclosing(loop, isLoopType) ? `if (${FLAG}[0]) { ${PUBLISH} ${STOP}(); }` : `${PUBLISH} ${stopText}`;
+    return enclosing(loop, isLoopType) ? `if (${flag}[0]) { ${PUBLISH} ${STOP}(); }` : `${PUBLISH} ${stopText}`;
   };
   const snapshots = loopSnapshots(program, loops, parents, options.isPlainNotebookValue ?? (() => false));
   const before = (loop: AnyNode) => {
     const names = snapshots.get(loop);
     return names ? ` const ${names.map((n) => `${n} = ${SCOPE}[${JSON.stringify(n)}]`).join(", ")};` : "";
   };
-  for (const { at, text } of loopCheckInserts(loops, parents, FLAG, { before, after }, `${RUNTIME}_l`)) insert(at, text);
+  for (const { at, end, text } of loopCheckInserts(loops, parents, continues, FLAG, { before, after }, `${RUNTIME}_`)) {
+    if (end === undefined) insert(at, text);
+    else replace(at, end, text);
+  }
   const isNotebookName = options.isNotebookName ?? (() => false);
   const aliases = aliasDeclaration(builtinsUsed(program, (n) => declared.has(n) || isNotebookName(n)), GLOBAL);
 

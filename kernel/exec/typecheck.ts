@@ -62,7 +62,12 @@ export class CellTypeChecker {
     if (this.serviceInstance) return this.serviceInstance;
     const ts = this.ts;
     const { options } = notebookCompilerOptions(ts, this.notebookDir);
-    return (this.serviceInstance = ts.createLanguageService(createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath), ts.createDocumentRegistry()));
+    // Checks report errors only, as tsc does: JSDoc in .ts/.d.ts files (most of @types/node's text)
+    // is not parsed, except comments with @see/@link; JavaScript files keep theirs (their types).
+    const jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+    const host = createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath);
+    host.jsDocParsingMode = jsDocParsingMode;
+    return (this.serviceInstance = ts.createLanguageService(host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.notebookDir, jsDocParsingMode)));
   }
 
   /** Type check a cell; `redeclared` are the names it defines (dropped from the prelude). */

@@ -5,16 +5,43 @@
 // CommonJS export scanner over the whole file (about a second on a loaded machine). `require`
 // skips the scanner, and calling this only where TypeScript is needed keeps it off the path of a
 // restored stage and of an unchecked cell.
+//
+// It loads through V8's code cache (kernel/runtime/codeCache.ts), kept in `node_modules/.cache/mlnb`
+// beside the TypeScript it was made from; MLNB_CODE_CACHE=off loads it with a plain `require`.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type * as TS from "typescript";
+import { codeCacheFile, requireWithCodeCache } from "../runtime/codeCache.js";
 
 const require = createRequire(import.meta.url);
 let loaded: typeof TS | undefined;
+let saveCache: (() => void) | undefined;
 
 /** TypeScript, loaded on first call (synchronously; later calls return the same module). */
 export function typescript(): typeof TS {
-  return (loaded ??= require("typescript") as typeof TS);
+  if (loaded) return loaded;
+  const path = require.resolve("typescript");
+  const nodeModules = dirname(dirname(dirname(path))); // .../node_modules/typescript/lib/typescript.js
+  if (process.env.MLNB_CODE_CACHE === "off" || !nodeModules.endsWith("node_modules")) return (loaded = require(path) as typeof TS);
+  let file: string;
+  try {
+    file = codeCacheFile(path, join(nodeModules, ".cache", "mlnb"), "typescript");
+  } catch {
+    return (loaded = require(path) as typeof TS);
+  }
+  const mod = requireWithCodeCache<typeof TS>(path, file);
+  saveCache = mod.save;
+  return (loaded = mod.exports);
+}
+
+/**
+ * Keep TypeScript's code cache for the next process (a no-op when this one loaded from it). Call it
+ * after a first type check, so the cache covers the compiler functions a check compiles too.
+ */
+export function keepTypeScriptCodeCache(): void {
+  saveCache?.();
+  saveCache = undefined;
 }
 
 /** True when this thread has loaded TypeScript (through this module or any `require` of it). */

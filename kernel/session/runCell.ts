@@ -21,6 +21,8 @@ export interface CellRequest {
   cellId: string;
   label: string;
   options: ExecuteOptions;
+  /** Aborted when the user interrupts this request: a cell not yet started then never starts. */
+  signal?: AbortSignal;
 }
 
 const failed = (name: string, message: string, line?: number, column?: number): CellOutcome => ({ status: "error", error: { name, message, line, column }, declared: [], warnings: [] });
@@ -79,7 +81,7 @@ async function runKnownCell(nb: NotebookState, executor: Executor, cell: KnownCe
       if (readers.length) nb.states = nb.mods.stages.markStale(nb.graph, staleAfterChange(nb, readers, { params: applied.values }), nb.states);
     }
     if (magics.isMagic(cellMagic, "cell", "time")) timeIt = true;
-    outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
+    outcome = await executor.run(code, { label: req.label, signal: req.signal, typeCheck: req.options.typeCheck });
   }
   if (timeIt) io.stream("stdout", `${wallTime(performance.now() - started)}\n`);
   return outcome;
@@ -117,7 +119,7 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       valueOf: (n) => executor.scope[n],
       display: (d, id) => io.display(d, id),
       async run() {
-        outcome = await executor.run(code, { label: req.label, typeCheck: req.options.typeCheck });
+        outcome = await executor.run(code, { label: req.label, signal: req.signal, typeCheck: req.options.typeCheck });
         const declarations = await executor.declarations(code);
         // What a restore re-runs, derived now: a fresh kernel restoring this stage finds it in the facts and needs no TypeScript.
         nb.facts.declarationsOnly(code);
@@ -126,7 +128,7 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       async install(values, _kept, declarations) {
         // Imports, functions and classes are code: run them; the variables come from the store.
         await executor.learn(code, declarations);
-        outcome = await executor.run(nb.facts.declarationsOnly(code), { label: req.label, typeCheck: "off" });
+        outcome = await executor.run(nb.facts.declarationsOnly(code), { label: req.label, signal: req.signal, typeCheck: "off" });
         if (outcome.status === "ok") for (const [k, v] of Object.entries(values)) executor.scope[k] = v;
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
       },

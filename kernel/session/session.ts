@@ -90,8 +90,9 @@ export function createSession(options: SessionOptions): Session {
     };
     const display = (data: Mime, displayId?: string) => send({ type: "display", id, data, displayId });
     runSignal = new AbortController();
+    const signal = runSignal.signal;
     setContext({
-      signal: runSignal.signal,
+      signal,
       display,
       metric: () => {},
       param: () => {},
@@ -104,7 +105,7 @@ export function createSession(options: SessionOptions): Session {
     getNotebook()
       .then((nb) => {
         const cell = nb.setCell(cellId ?? `anonymous-${++anonymous}`, code);
-        return runCell(nb, executor, cell, { cellId: cell.id, label, options: opts }, {
+        return runCell(nb, executor, cell, { cellId: cell.id, label, options: opts, signal }, {
           display,
           stream: (name, text) => send({ type: "stream", id, name, text }),
           stage: (info) => send({ type: "stage", id, info }),

@@ -4,6 +4,7 @@
 // invisible to native SQLite: see docs/installs.md for what that means when backends mix.
 import { rmdirSync, statSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
+import { retryBusy } from "./busy.js";
 import { makeTransaction, pragmaVia } from "./transaction.js";
 import type { OpenOptions, SqlDatabase, SqlParams, SqlStatement, SqlValue } from "./types.js";
 
@@ -35,20 +36,9 @@ export function loadWasmSqlite(): (file: string, options: OpenOptions) => SqlDat
   return (file, options) => open(mod, file, options);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
 /** Run `fn`, retrying while another process holds the lock (up to BUSY_MS), and clearing a dead writer's lock. */
 function whenFree<T>(file: string, fn: () => T): T {
-  const deadline = Date.now() + BUSY_MS;
-  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-    try {
-      return fn();
-    } catch (e) {
-      if (!/database is locked|SQLITE_BUSY/i.test((e as Error).message) || Date.now() > deadline) throw e;
-      clearStaleLock(file);
-      Atomics.wait(sleeper, 0, 0, wait);
-    }
-  }
+  return retryBusy(fn, { ms: BUSY_MS, onBusy: () => clearStaleLock(file) });
 }
 
 /**

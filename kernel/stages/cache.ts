@@ -4,6 +4,7 @@ import { paramsHash } from "./keys.js";
 import type { CodecRegistry } from "./codecs/registry.js";
 import type { Encoding } from "./codecs/types.js";
 import type { RunStore } from "./store/store.js";
+import { encodeOutput } from "./store/outputs.js";
 import type { CacheHit, Metric, OutputRecord, RecordedDisplay, StageRunInput } from "./store/types.js";
 
 /** Where a value in the kernel came from: its content hash and the stage run that produced it. */
@@ -90,7 +91,7 @@ export interface ExecutionResult {
  */
 export async function recordExecution(store: RunStore, codecs: CodecRegistry, key: StageKey, result: ExecutionResult): Promise<{ stageRunId: number; outputs: OutputRecord[]; sources: Map<string, ValueSource> }> {
   const encoded: Record<string, Encoding> = {};
-  if (result.status === "ok") for (const [name, value] of Object.entries(result.values)) encoded[name] = await codecs.encode(value);
+  if (result.status === "ok") for (const [name, value] of Object.entries(result.values)) encoded[name] = await encodeOutput(store.blobs, codecs, value);
   const { stageRunId, outputs } = store.recordStageRun({
     runId: result.runId,
     stage: key.stage,

@@ -12,6 +12,7 @@ import type { CodecRegistry } from "./codecs/registry.js";
 import { createDisplayRecorder, replayOf } from "./displays.js";
 import { lastMetrics, stageContext, withSeededMath, type StageRunContext } from "./runContext.js";
 import type { RunStore } from "./store/store.js";
+import { BlobError } from "./store/blobs.js";
 import type { CacheHit, OutputRecord } from "./store/types.js";
 
 /** A stage as the executor needs it: identity, key parts, gates. */
@@ -105,7 +106,14 @@ async function restoreStage(spec: StageSpec, host: StageHost, key: StageKey, hit
   }
   // Decoding a model builds tfjs layers: the backend must be ready first, as the library makes it.
   if (hit.outputs.some((o) => /model/.test(o.kind))) await (await import("../ml/tf.js")).initTf();
-  const restored = await restoreFromCache(host.store, key, hit, { runId: host.runId, current: host.sources });
+  let restored;
+  try {
+    restored = await restoreFromCache(host.store, key, hit, { runId: host.runId, current: host.sources });
+  } catch (e) {
+    // a stored value lost its bytes (a power loss before they reached the disk): the blob was removed, the stage runs again and rewrites it
+    if (!(e instanceof BlobError)) throw e;
+    return runStage(spec, host, key, `the stored outputs of run ${hit.runId} could not be read (${e.message})`);
+  }
   const body = await host.install(restored.values, restored.kept, hit.declarations);
   if (body.status !== "ok") return { ...base, status: body.status, body, ...(body.error ? { error: body.error } : {}), durationMs: hit.durationMs, outputs: hit.outputs };
   restored.sources.forEach((s, n) => host.sources.set(n, s));

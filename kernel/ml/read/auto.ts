@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { ColumnTable } from "arquero";
 import { parquetMetadataAsync } from "hyparquet";
 import { setRoot } from "../lineage.js";
-import { collectWithin, memoryBudget, shouldStream, type StreamMode, type StreamOptions } from "./budget.js";
+import { collectWithin, memoryBudget, shouldStream, type StreamOptions } from "./budget.js";
 import { readCSV, type CsvOptions } from "./csv.js";
 import { readSqlBatches, sqlString, type TableBatches } from "./duckdb.js";
 import { ReadError } from "./errors.js";
@@ -17,11 +17,76 @@ import { readParquet, type ParquetOptions } from "./parquet.js";
 import { readSQLiteBatches } from "./sqlite.js";
 import { batchesWithProgress } from "./progress.js";
 
-/** A reader whose result type follows its `stream` option: batches for true, a table for false or none, either for "auto". */
-export interface SizedReader<O> {
-  (source: string, options: O & { stream: true }): Promise<TableBatches>;
-  (source: string, options?: O & { stream?: false }): Promise<ColumnTable>;
-  (source: string, options: O & { stream?: StreamMode }): Promise<ColumnTable | TableBatches>;
+/** A size-aware reader's options that ask for one table: `stream` left out or false. */
+export type AsTable<O extends StreamOptions> = O & { stream?: false };
+
+/** A size-aware reader's options that ask for table batches: `stream: true`. */
+export type AsBatches<O extends StreamOptions> = O & { stream: true };
+
+/**
+ * The size-aware readers, `read.csv`, `read.parquet` and `read.sql`. Their result type follows the
+ * `stream` option: one table without it (or false), table batches for true, either for "auto" (test
+ * with `read.isBatches`). Declared as overloaded methods so that hover and signature help show each
+ * call's parameters and doc comment.
+ */
+export interface SizedReaders {
+  /**
+   * CSV with typed columns (numbers, dates, booleans, strings) as one table; see CsvOptions.
+   * Refused with the estimate when the file is over the memory budget: pass `stream: "auto"` or `true`.
+   * @param path the file, relative to the notebook's folder
+   * @param options delimiter, header, names, types, ... and `stream` / `memoryBudget`
+   */
+  csv(path: string, options?: AsTable<CsvReadOptions>): Promise<ColumnTable>;
+  /**
+   * A CSV file of any size as re-iterable table batches (DuckDB's streaming reader, types sniffed).
+   * @param path the file, relative to the notebook's folder
+   * @param options `stream: true`, `batchRows` (default 100,000); delimiter, header and names apply
+   */
+  csv(path: string, options: AsBatches<CsvReadOptions>): Promise<TableBatches>;
+  /**
+   * A CSV file as one table when it fits the memory budget, else table batches (`stream: "auto"`).
+   * @param path the file, relative to the notebook's folder
+   * @param options `stream: "auto"` (or a boolean known only at run time) and the parser's options
+   */
+  csv(path: string, options: CsvReadOptions): Promise<ColumnTable | TableBatches>;
+  /**
+   * A Parquet file as one table (hyparquet). Refused with the estimate when it is over the memory
+   * budget: pass `stream: "auto"` or `true`.
+   * @param path the file, relative to the notebook's folder
+   * @param options columns, rowStart, rowEnd and `stream` / `memoryBudget`
+   */
+  parquet(path: string, options?: AsTable<ParquetReadOptions>): Promise<ColumnTable>;
+  /**
+   * A Parquet file of any size as re-iterable table batches (DuckDB).
+   * @param path the file, relative to the notebook's folder
+   * @param options `stream: true`, `batchRows` (default 100,000); columns, rowStart and rowEnd apply
+   */
+  parquet(path: string, options: AsBatches<ParquetReadOptions>): Promise<TableBatches>;
+  /**
+   * A Parquet file as one table when it fits the memory budget, else table batches (`stream: "auto"`).
+   * @param path the file, relative to the notebook's folder
+   * @param options `stream: "auto"` (or a boolean known only at run time) and the reader's options
+   */
+  parquet(path: string, options: ParquetReadOptions): Promise<ColumnTable | TableBatches>;
+  /**
+   * A query's result as one table: DuckDB over the Parquet / CSV files it names, or with
+   * `{ sqlite: "file.db" }` SQLite's own SQL on that file (`params` bound).
+   * @param sql the query
+   * @param options sqlite, params, maxRows and `stream` / `memoryBudget`
+   */
+  sql(sql: string, options?: AsTable<SqlOptions>): Promise<ColumnTable>;
+  /**
+   * A query's result as re-iterable table batches (the query runs again when iterated again).
+   * @param sql the query
+   * @param options `stream: true`, `batchRows` (default 100,000); sqlite and params apply
+   */
+  sql(sql: string, options: AsBatches<SqlOptions>): Promise<TableBatches>;
+  /**
+   * A query's result as one table when it fits the memory budget, else table batches (`stream: "auto"`).
+   * @param sql the query
+   * @param options `stream: "auto"` (or a boolean known only at run time), sqlite, params, maxRows
+   */
+  sql(sql: string, options: SqlOptions): Promise<ColumnTable | TableBatches>;
 }
 
 /** Options of `read.sql`. */
@@ -136,7 +201,7 @@ function ident(name: string): string {
  * `read.csv(path, options)`: typed columns in one table (see readCSV), or with `stream` DuckDB's
  * streaming CSV reader (types sniffed by DuckDB; `delimiter`, `header` and `names` apply).
  */
-export const readCsvSized = (async (path: string, options: CsvReadOptions = {}) => {
+export async function readCsvSized(path: string, options: CsvReadOptions = {}): Promise<ColumnTable | TableBatches> {
   const { stream, memoryBudget: _budget, batchRows, ...csv } = options;
   const streamIt = stream === true || (stream !== false && shouldStream(csvEstimate(path, csv.delimiter), options, displayPath(path), "read.csv"));
   if (!streamIt) return readCSV(path, csv);
@@ -147,10 +212,10 @@ export const readCsvSized = (async (path: string, options: CsvReadOptions = {}) 
   if (csv.header !== undefined) args.push(`header = ${csv.header}`);
   if (csv.names) args.push(`names = [${csv.names.map(sqlString).join(", ")}]`);
   return batchesWithProgress(readSqlBatches(`select * from read_csv(${args.join(", ")})`, { batchRows }), "read.csv", displayPath(path), size);
-}) as SizedReader<CsvReadOptions>;
+}
 
 /** `read.parquet(path, options)`: one table through hyparquet, or with `stream` DuckDB's Parquet reader in batches (`columns`, `rowStart`, `rowEnd` apply). */
-export const readParquetSized = (async (path: string, options: ParquetReadOptions = {}) => {
+export async function readParquetSized(path: string, options: ParquetReadOptions = {}): Promise<ColumnTable | TableBatches> {
   const { stream, memoryBudget: _budget, batchRows, ...pq } = options;
   const streamIt = stream === true || (stream !== false && shouldStream(await parquetEstimate(path, pq), options, displayPath(path), "read.parquet"));
   if (!streamIt) return readParquet(path, pq);
@@ -159,7 +224,7 @@ export const readParquetSized = (async (path: string, options: ParquetReadOption
   const start = pq.rowStart ?? 0;
   const range = pq.rowEnd !== undefined ? ` limit ${Math.max(0, pq.rowEnd - start)} offset ${start}` : start ? ` offset ${start}` : "";
   return batchesWithProgress(readSqlBatches(`select ${select} from read_parquet(${sqlString(path)})${range}`, { batchRows }), "read.parquet", displayPath(path), size);
-}) as SizedReader<ParquetReadOptions>;
+}
 
 /** Stop a stream with a clear error once it passes `maxRows` rows. */
 async function* capped(batches: AsyncIterable<ColumnTable>, maxRows: number, sql: string): AsyncGenerator<ColumnTable> {
@@ -177,7 +242,7 @@ async function* capped(batches: AsyncIterable<ColumnTable>, maxRows: number, sql
  * the memory budget; past it `stream: "auto"` returns the query's batches and a plain call is
  * refused with the estimate. Files read are recorded for the lock.
  */
-export const readSql = (async (sql: string, options: SqlOptions = {}) => {
+export async function readSql(sql: string, options: SqlOptions = {}): Promise<ColumnTable | TableBatches> {
   const batchRows = options.batchRows ?? 100_000;
   const batches = () => (options.sqlite ? readSQLiteBatches(options.sqlite, sql, options.params, batchRows) : readSqlBatches(sql, { batchRows }));
   if (!options.sqlite && options.params !== undefined) throw new ReadError("read.sql", "params are bound only in SQLite queries ({ sqlite: file }); write DuckDB values into the SQL");
@@ -196,4 +261,14 @@ export const readSql = (async (sql: string, options: SqlOptions = {}) => {
     setRoot(got.table, { kind: "sqlite", name: `${shown}: ${sql}`, path: shown, sha256 }, `sqlite:${sha256}:${sql}:${JSON.stringify(options.params ?? [])}`);
   } else setRoot(got.table, { kind: "sql", name: sql }, `sql:${sql}`);
   return got.table;
-}) as SizedReader<SqlOptions>;
+}
+
+/**
+ * `read.csv`, `read.parquet` and `read.sql` with the overloads of SizedReaders: the same
+ * functions, typed so that the result follows the `stream` option.
+ */
+export const sizedReaders: SizedReaders = {
+  csv: readCsvSized as SizedReaders["csv"],
+  parquet: readParquetSized as SizedReaders["parquet"],
+  sql: readSql as SizedReaders["sql"],
+};

@@ -11,12 +11,13 @@ import { readHTTP, type HttpOptions } from "./http.js";
 import { readNDJSONHttp, type NdjsonHttpOptions } from "./ndjsonHttp.js";
 import { ReadError } from "./errors.js";
 import { readCsvBatches, readParquetBatches, readSqlBatches, type BatchOptions, type TableBatches } from "./duckdb.js";
-import { isBatches, readCsvSized, readParquetSized, readSql, type CsvReadOptions, type ParquetReadOptions, type SqlOptions } from "./auto.js";
+import { isBatches, sizedReaders, type CsvReadOptions, type ParquetReadOptions, type SqlOptions } from "./auto.js";
 
 export { inputsRead, resetInputs, type InputRead } from "./inputs.js";
 export { ReadError } from "./errors.js";
 export { DateColumn, DictColumn } from "./csv-columns.js";
 export type { BatchOptions, SqlOptions, TableBatches, CsvReadOptions, ParquetReadOptions };
+export type { AsBatches, AsTable, SizedReaders } from "./auto.js";
 export type { StreamMode, StreamOptions } from "./budget.js";
 export type { CsvOptions, NdjsonBatchOptions, ParquetOptions, PostgresOptions, HttpOptions, NdjsonHttpOptions };
 
@@ -41,10 +42,8 @@ async function readAny(source: string, options?: Record<string, unknown>): Promi
   return reader(source, options as never);
 }
 
-/** `read(path)` plus one method per format. */
-export const read = Object.assign(readAny, {
-  /** CSV with typed columns (numbers, dates, booleans, strings); see CsvOptions. `stream: "auto"` returns table batches when the file is over the memory budget. */
-  csv: readCsvSized,
+/** `read(path)` plus one method per format; csv, parquet and sql are the size-aware readers (SizedReaders). */
+export const read = Object.assign(readAny, sizedReaders, {
   /** Tab-separated values. */
   tsv: async (path: string, options?: CsvOptions) => readTSV(path, options),
   /** A JSON array of records. */
@@ -53,8 +52,6 @@ export const read = Object.assign(readAny, {
   ndjson: readNDJSON,
   /** Newline-delimited JSON as an async iterable of table batches. */
   ndjsonBatches: (path: string, options?: NdjsonBatchOptions) => readNDJSONBatches(path, options),
-  /** Parquet (hyparquet). `stream: "auto"` returns table batches (DuckDB) when the file is over the memory budget. */
-  parquet: readParquetSized,
   /** Arrow IPC file or stream. */
   arrow: readArrow,
   /** A query on a SQLite file: `read.sqlite("db.sqlite", "select * from t where x > ?", [1])`. */
@@ -65,8 +62,6 @@ export const read = Object.assign(readAny, {
   http: readHTTP,
   /** NDJSON streamed over HTTP, as an async iterable of table batches. */
   ndjsonHttp: readNDJSONHttp,
-  /** A query over Parquet / CSV files (DuckDB) or a SQLite file (`{ sqlite: "x.db" }`): one table, or batches with `stream` (`"auto"`: when over the memory budget). */
-  sql: readSql,
   /** True when a `stream: "auto"` read returned table batches rather than a table. */
   isBatches,
   /** A DuckDB query's result as re-iterable table batches: data larger than memory. */

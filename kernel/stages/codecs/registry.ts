@@ -28,8 +28,12 @@ export interface CodecRegistry {
   registerJsonCodec<T>(kind: string, accepts: (value: unknown) => boolean, fromJSON: (json: any) => T): void;
   /** The codec for `value`, or undefined when only "opaque" fits. */
   codecFor(value: unknown): Codec<any> | undefined;
-  /** Encode and hash `value`; values no codec takes are `{ kind: "opaque", reason }` (never throws for those). */
-  encode(value: unknown): Promise<Encoding>;
+  /**
+   * Encode and hash `value`; values no codec takes are `{ kind: "opaque", reason }` (never throws for those).
+   * `digest` gives each part's sha256 instead of hashing it here: the run store hashes a part
+   * while it writes it (see `encodeOutput` in store/outputs.ts).
+   */
+  encode(value: unknown, options?: { digest?: (part: Part) => string | Promise<string> }): Promise<Encoding>;
   /**
    * Rebuild a value from its kind, meta and parts (by name), and the sidecar stored beside it if
    * any. An `encode` result can be passed as is; an opaque one is refused with its reason.
@@ -93,7 +97,7 @@ export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRe
       for (const codec of jsonKinds.values()) if (codec.accepts(value)) return codec;
       return custom.find((c) => c.accepts(value)) ?? builtins.find((c) => c.accepts(value));
     },
-    async encode(value) {
+    async encode(value, options = {}) {
       const codec = registry.codecFor(value);
       if (!codec) return { kind: "opaque", shape: describe(value), reason: `${describe(value)} has no codec` };
       let out;
@@ -104,7 +108,8 @@ export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRe
       }
       if ("opaque" in out) return { kind: "opaque", shape: out.shape ?? describe(value), reason: out.opaque };
       const meta = out.meta ?? {};
-      const partHashes = out.parts.map((p) => sha256(partChunks(p)));
+      const partHashes: string[] = [];
+      for (const p of out.parts) partHashes.push(options.digest ? await options.digest(p) : sha256(partChunks(p)));
       const encoded: EncodedValue = {
         kind: codec.kind,
         shape: out.shape,

@@ -7,6 +7,14 @@ import type { BlobStore } from "./blobs.js";
 import type { OutputRecord } from "./types.js";
 
 /**
+ * Encode a value to store it: each part is hashed while the blob store writes it (`BlobStore.write`:
+ * the sha256 overlaps the copy to disk), so `storeOutput` then finds its blobs in place.
+ */
+export function encodeOutput(blobs: BlobStore, codecs: CodecRegistry, value: unknown): Promise<Encoding> {
+  return codecs.encode(value, { digest: (part) => blobs.write(partChunks(part)) });
+}
+
+/**
  * The stored record of one output: an encoding's parts and sidecar are written as blobs first
  * (content-addressed, so writing one twice is harmless); an already stored record (a cache
  * restore) is kept as it is; an opaque value is recorded without bytes.

@@ -145,7 +145,14 @@ export function openStore(options: StoreOptions): RunStore {
     blobs,
     beginRun: (run) => beginRun(run),
     endRun(runId, status) {
-      updateRun.run(status, clock(), runId);
+      // A run's end is durable: with synchronous = FULL this commit syncs the WAL, and with it every
+      // earlier commit of the run (the WAL is appended in order). Blobs are not synced (blobs.ts).
+      db.pragma("synchronous = FULL");
+      try {
+        updateRun.run(status, clock(), runId);
+      } finally {
+        db.pragma("synchronous = NORMAL");
+      }
     },
     recordStageRun(record) {
       const outputs = Object.entries(record.outputs).map(([name, v]) => storeOutput(blobs, name, v));

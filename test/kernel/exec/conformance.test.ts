@@ -187,6 +187,24 @@ describe("executor conformance (cells in a kernel process)", () => {
   });
 });
 
+describe("an interrupt while a cell is still being prepared", () => {
+  it("keeps the cell from starting, so a fresh kernel's first busy loop never spins on after it was reported interrupted", async () => {
+    // A fresh kernel spends its first request loading the notebook's modules: an interrupt that
+    // lands then used to be wiped when the cell started, and the loop ran on with the client told "interrupted".
+    const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "off" });
+    try {
+      const loop = run(k, "globalThis.__started = true;\nfor (;;) {}");
+      setTimeout(() => k.interrupt(), 5);
+      assert.equal((await loop).status, "interrupted");
+      // Whether the interrupt came before or after the loop began, the kernel answers the next cell.
+      const next = await Promise.race([run(k, "6 * 7"), new Promise<Ran>((_, no) => setTimeout(() => no(new Error("the kernel did not answer within 20 s: the interrupted cell is still spinning")), 20_000))]);
+      assert.equal(text(next), "42");
+    } finally {
+      await k.shutdown();
+    }
+  });
+});
+
 describe("kernel death", () => {
   it("reports that the kernel died when a cell calls process.exit, and a new kernel runs the next cell", async () => {
     const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "off" });

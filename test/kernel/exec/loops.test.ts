@@ -151,6 +151,9 @@ describe("interrupting loops", () => {
     ["in a function declared in the cell", 'function spin() { while (true) {} }\nconsole.log("spinning");\nspin();'],
     ["in a callback", 'console.log("spinning");\n[1, 2].forEach(() => { for (;;) {} });'],
     ["in a nested loop after an await", 'await null;\nconsole.log("spinning");\nfor (let i = 0; ; i++) { for (let j = 0; j < 10; j++) {} }'],
+    ["in a method", 'class Spinner { spin() { while (true) {} } }\nconsole.log("spinning");\nnew Spinner().spin();'],
+    ["in a generator", 'function* spinning() { while (true) {} }\nconsole.log("spinning");\nspinning().next();'],
+    ["in an async function after an await", 'async function spinLater() { await null; while (true) {} }\nconsole.log("spinning");\nawait spinLater();'],
   ] as const) {
     it(`stops while (true) ${where}`, async () => {
       const r = await interruptWhileSpinning(k, code);

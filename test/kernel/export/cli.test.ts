@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { main as exportMain } from "../../../kernel/cli/export.js";
+import { asTyped, main as exportMain } from "../../../kernel/cli/export.js";
 import { main as importMain } from "../../../kernel/cli/import.js";
 import { parseNotebook, serializeNotebook, type Notebook } from "../../../kernel/notebook/format.js";
 
@@ -56,4 +56,22 @@ test("mlnb export --to ipynb and mlnb import give back the notebook", async () =
   assert.match(refused.err, /rt\.mlnb exists \(--force overwrites it\)/);
   assert.equal((await quiet(() => importMain([join(root, "rt.ipynb"), "-o", join(root, "back.mlnb")]))).value, 0);
   assert.deepEqual(parseNotebook(readFileSync(join(root, "back.mlnb"), "utf8")), original);
+});
+
+test("mlnb export prints what it wrote and the command to run the script with paths as typed in the folder it ran in", async () => {
+  writeFileSync(join(root, "hint.mlnb"), serializeNotebook(nb("%%stage a\nconst x = 1;")));
+  const [log, error, cwd] = [console.log, console.error, process.cwd()];
+  let out = "";
+  console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
+  console.error = () => {};
+  try {
+    process.chdir(root);
+    assert.equal(await exportMain(["hint.mlnb"]), 0);
+  } finally {
+    process.chdir(cwd);
+    [console.log, console.error] = [log, error];
+  }
+  assert.match(out, /^wrote hint\.pipeline\.ts\nwrote hint\.pipeline\.lock\.json\nrun it: (npx )?mlnb script hint\.pipeline\.ts --verify$/m, out);
+  assert.equal(asTyped(join(root, "sub", "x.pipeline.ts"), root), join("sub", "x.pipeline.ts"));
+  assert.equal(asTyped(join(root, "x.ts"), join(root, "elsewhere")), join(root, "x.ts"), "outside the folder: absolute");
 });

@@ -36,7 +36,7 @@ describe("kernel complete and inspect", () => {
   it("inspects a name: its type and doc comment as markdown", async () => {
     const r = await k.inspect("read.csv", 8);
     assert.equal(r.found, true);
-    assert.match(String(r.data["text/markdown"]), /csv: SizedReader<CsvReadOptions>/);
+    assert.match(String(r.data["text/markdown"]), /csv\(path: string, options\?: AsTable<CsvReadOptions>\): Promise<ColumnTable>/);
     assert.match(String(r.data["text/plain"]), /CSV with typed columns/);
     const nothing = await k.inspect("   ", 1);
     assert.deepEqual([nothing.found, nothing.data], [false, {}]);

@@ -68,6 +68,41 @@ describe("notebook language service", () => {
     assert.equal(c.text.slice(h.start, h.end), "trainTestSplit");
   });
 
+  it("hover on read.csv shows its parameters and the result its stream option gives", () => {
+    const pre = 'import { read } from "mlnb";\n';
+    const hoverOn = (use: string) => {
+      s.setCells([{ id: "a", text: pre + use.replace("|", "") }]);
+      return s.hover("a", pre.length + use.indexOf("|"))!.markdown;
+    };
+    const plain = hoverOn("read.c|sv");
+    assert.match(plain, /csv\(path: string, options\?: AsTable<CsvReadOptions>\): Promise<ColumnTable> \(\+2 overloads\)/);
+    assert.match(plain, /CSV with typed columns \(numbers, dates, booleans, strings\) as one table/);
+    assert.match(plain, /@param\* path the file, relative to the notebook's folder/);
+    assert.doesNotMatch(plain, /SizedReader</);
+    assert.match(hoverOn('read.c|sv("big.csv", { stream: true })'), /csv\(path: string, options: AsBatches<CsvReadOptions>\): Promise<TableBatches>/);
+    assert.match(hoverOn('read.c|sv("big.csv", { stream: "auto" })'), /csv\(path: string, options: CsvReadOptions\): Promise<ColumnTable \| TableBatches>/);
+  });
+
+  it("signature help on read.csv lists the table, batches and auto forms with their parameters", () => {
+    const c = at('import { read } from "mlnb";\nread.csv("penguins.csv", |');
+    s.setCells([{ id: "a", text: c.text }]);
+    const help = s.signatureHelp("a", c.offset)!;
+    assert.deepEqual(help.signatures.map((g) => g.label), [
+      "csv(path: string, options?: AsTable<CsvReadOptions>): Promise<ColumnTable>",
+      "csv(path: string, options: AsBatches<CsvReadOptions>): Promise<TableBatches>",
+      "csv(path: string, options: CsvReadOptions): Promise<ColumnTable | TableBatches>",
+    ]);
+    assert.equal(help.activeParameter, 1);
+    assert.equal(help.signatures[0].parameters[0].documentation, "the file, relative to the notebook's folder");
+  });
+
+  it("types a read by its stream option: a table, batches, or either to test with read.isBatches", () => {
+    s.setCells(cells('import { read } from "mlnb";\nconst t = await read.csv("a.csv");\nconst n: number = t.numRows();\nconst b = await read.csv("a.csv", { stream: true });\nfor await (const batch of b) batch.numRows();\nconst u = await read.csv("a.csv", { stream: "auto" });\nconst m: number = read.isBatches(u) ? 0 : u.numRows();\nconst q = await read.sql("select 1");\nq.numRows();\nb.numRows();'));
+    const problems = s.diagnostics().get("c0")!;
+    assert.deepEqual(problems.map((p) => p.code), [2339], problems.map((p) => p.message).join("\n"));
+    assert.match(problems[0].message, /Property 'numRows' does not exist on type 'TableBatches'/);
+  });
+
   it("signature help gives the signature and the argument the cursor is in", () => {
     const c = at('import { scale } from "./helpers";\nscale(|');
     s.setCells([{ id: "a", text: c.text }]);

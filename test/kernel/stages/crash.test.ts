@@ -48,7 +48,10 @@ async function crashRounds(rounds: number): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       await killMidWrite(dir, 5 + ((round * 37) % 120));
       const blobDir = join(dir, "blobs");
+      // temp files of `write` (the stage output path) lie in blobs/ itself
+      for (const name of readdirSync(blobDir)) if (name.startsWith(".tmp-")) tempFiles.add(name);
       for (const sub of readdirSync(blobDir)) {
+        if (sub.startsWith(".tmp-")) continue;
         for (const name of readdirSync(join(blobDir, sub))) {
           if (name.startsWith(".tmp-")) {
             tempFiles.add(name);

@@ -1,0 +1,69 @@
+// Tests that a CommonJS file loads through a V8 code cache it wrote, and compiles as before when the cache is missing, refused or unwritable.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { codeCacheFile, requireWithCodeCache } from "../../../kernel/runtime/codeCache.js";
+
+const require = createRequire(import.meta.url);
+const dir = mkdtempSync(join(tmpdir(), "mlnb-codecache-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small CommonJS module with functions that run only when called (compiled lazily by V8). */
+function writeModule(name: string): string {
+  const path = join(dir, `${name}.cjs`);
+  writeFileSync(path, `const path = require("node:path");\nfunction area(w, h) { return w * h; }\nmodule.exports = { area, base: path.basename(__filename), dir: __dirname };\n`);
+  return path;
+}
+
+type Shapes = { area(w: number, h: number): number; base: string; dir: string };
+
+test("loads a module compiled, then from the cache it saved, with require's module globals", () => {
+  const path = writeModule("shapes");
+  const cache = codeCacheFile(path, join(dir, "cache"), "shapes");
+  const first = requireWithCodeCache<Shapes>(path, cache);
+  assert.equal(first.fromCache, false);
+  assert.equal(first.exports.area(3, 4), 12);
+  assert.deepEqual([first.exports.base, first.exports.dir], ["shapes.cjs", dir]);
+  assert.equal(require(path), first.exports, "a later require gets the same exports");
+  first.save();
+  assert.ok(readFileSync(cache).length > 0);
+
+  delete require.cache[path];
+  const second = requireWithCodeCache<Shapes>(path, cache);
+  assert.equal(second.fromCache, true);
+  assert.equal(second.exports.area(5, 6), 30);
+  assert.notEqual(second.exports, first.exports);
+});
+
+test("compiles the file when the cache holds bytes V8 refuses, and rewrites it", () => {
+  const path = writeModule("refused");
+  const cache = join(dir, "cache", "refused.v8cache");
+  mkdirSync(join(dir, "cache"), { recursive: true });
+  writeFileSync(cache, "not a V8 code cache");
+  const loaded = requireWithCodeCache<Shapes>(path, cache);
+  assert.equal(loaded.fromCache, false);
+  assert.equal(loaded.exports.area(2, 2), 4);
+  loaded.save();
+  assert.notEqual(readFileSync(cache, "utf8"), "not a V8 code cache");
+});
+
+test("names the cache file by the file's size and the Node version, so a new TypeScript or Node gets its own", () => {
+  const path = writeModule("named");
+  const before = codeCacheFile(path, dir, "named");
+  assert.match(before, new RegExp(`named-\\d+-\\d+-node${process.versions.node.replace(/\./g, "\\.")}-${process.arch}\\.v8cache$`));
+  writeFileSync(path, readFileSync(path, "utf8") + "// edited\n");
+  assert.notEqual(codeCacheFile(path, dir, "named"), before);
+});
+
+test("loads without error when the cache folder cannot be made (a file stands in its path)", () => {
+  const path = writeModule("unwritable");
+  const blocker = join(dir, "blocker");
+  writeFileSync(blocker, "a file, not a folder");
+  const loaded = requireWithCodeCache<Shapes>(path, join(blocker, "sub", "unwritable.v8cache"));
+  assert.equal(loaded.exports.area(1, 7), 7);
+  loaded.save();
+  assert.equal(readFileSync(blocker, "utf8"), "a file, not a folder");
+});
