@@ -6,6 +6,7 @@ import { writeSync } from "node:fs";
 import { checkKernelRequirements, START_FAILURE_EXIT, START_FAILURE_MARK } from "./runtime/requirements.js";
 import { Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
+import { createSession } from "./session/session.js";
 import { lockedWrite } from "./replyLock.js";
 import { packageVersion } from "./version.js";
 
@@ -21,24 +22,6 @@ function send(reply: Reply): void {
   else lockedWrite(replyLock, REPLY_FD, line);
 }
 
-// The watchdog thread starts first: it boots on another core while this thread loads the
-// session's modules, so it is reading stdin by the time the client hears "ready".
-// complete/inspect go from it straight to the language thread (answered while a cell runs); it
-// starts that thread on the first of them, so a run that asks none (`mlnb run`) never pays its start.
-type WatchdogMessage = Request | { type: "garbage"; line: string } | { type: "languageThread" };
-const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
-const watchdog = new Worker(new URL("./worker.js", import.meta.url), {
-  workerData: { interruptFlag: interruptFlag.buffer, notebookDir: process.cwd(), replyFd: REPLY_FD, lock: replyLock.buffer },
-});
-// A worker's message with no listener is lost: hold what comes before the session exists.
-const early: WatchdogMessage[] = [];
-let onWatchdog: (msg: WatchdogMessage) => void = (msg) => void early.push(msg);
-watchdog.on("message", (msg: WatchdogMessage) => onWatchdog(msg));
-watchdog.on("error", (e) => {
-  process.stderr.write(`kernel: watchdog failed: ${e.stack}\n`);
-  process.exit(70);
-});
-
 // What this Node cannot give the kernel (too old, no SQLite, no swc) ends the start with one line saying what to install.
 const unmet = checkKernelRequirements();
 if (unmet) {
@@ -48,12 +31,10 @@ if (unmet) {
 
 // Set when the watchdog has started the language thread (on the first complete/inspect).
 let languageThread = false;
-const { createSession } = await import("./session/session.js");
 const session = createSession({
   notebookDir: process.cwd(),
   send,
   languageThread: () => languageThread,
-  interruptFlag,
   typeCheck: (process.env.MLNB_TYPECHECK as TypeCheckMode | undefined) ?? "warn",
 });
 
@@ -79,7 +60,14 @@ process.on("unhandledRejection", (reason) => session.fault(reason, "unhandledRej
 // interrupt means and sends it; the kernel must not die of the terminal's SIGINT.
 process.on("SIGINT", () => {});
 
-onWatchdog = (msg) => {
+// complete/inspect go from the watchdog straight to the language thread (answered while a cell
+// runs); the watchdog starts that thread on the first of them, so a run that asks none (`mlnb run`)
+// never pays its start.
+const watchdog = new Worker(new URL("./worker.js", import.meta.url), {
+  workerData: { interruptFlag: session.executor.interruptFlag.buffer, notebookDir: process.cwd(), replyFd: REPLY_FD, lock: replyLock.buffer },
+});
+
+watchdog.on("message", (msg: Request | { type: "garbage"; line: string } | { type: "languageThread" }) => {
   switch (msg.type) {
     case "languageThread":
       languageThread = true;
@@ -102,8 +90,11 @@ onWatchdog = (msg) => {
       process.stderr.write(`kernel: ignored a request that is not JSON: ${msg.line.slice(0, 200)}\n`);
       break;
   }
-};
-for (const msg of early.splice(0)) onWatchdog(msg);
+});
+watchdog.on("error", (e) => {
+  process.stderr.write(`kernel: watchdog failed: ${e.stack}\n`);
+  process.exit(70);
+});
 
 send({ type: "ready", pid: process.pid, version: packageVersion(), node: process.version });
 // Load TypeScript and warm the checker while the user reads the notebook.

@@ -42,8 +42,6 @@ export interface ExecutorOptions {
   /** The notebook file: cells see it as `__filename` / `import.meta.filename` (default: a name in notebookDir). */
   notebookPath?: string;
   typeCheck?: TypeCheckMode;
-  /** The flag an interrupt raises (shared with the thread that reads requests); default a new one. */
-  interruptFlag?: Int32Array;
 }
 
 /** Raised inside a run when the user interrupts it. */
@@ -86,7 +84,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const compiled = new Map<string, CompiledCell>();
   let checker: TypeChecker | undefined;
   let interruptCurrent: (() => void) | undefined;
-  const interruptFlag = options.interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
+  const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
   const timers = new Map<number, number>();
 
   const typescript = async () => loadTypeScript();

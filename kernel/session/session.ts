@@ -23,8 +23,6 @@ export interface SessionOptions {
   storeDir?: string;
   /** Whether the kernel has started its language thread (it starts on the first complete/inspect); for the `loaded` command. */
   languageThread?: () => boolean;
-  /** The executor's interrupt flag, when the caller made it first (the kernel's watchdog thread starts before the session). */
-  interruptFlag?: Int32Array;
 }
 
 export interface Session {
@@ -45,7 +43,7 @@ export interface Session {
 export function createSession(options: SessionOptions): Session {
   const { send } = options;
   const notebookPath = options.notebookPath ?? notebookPathFromEnv(options.notebookDir);
-  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath, typeCheck: options.typeCheck, interruptFlag: options.interruptFlag });
+  const executor = createExecutor({ notebookDir: options.notebookDir, notebookPath, typeCheck: options.typeCheck });
   // Charts rendered once are shown again without vega, in this kernel and the next (see ml/display.ts).
   keepChartsIn(localCacheDir(notebookPath, "charts", options.storeDir));
   let executionCount = 0;
