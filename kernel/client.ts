@@ -73,8 +73,10 @@ export class KernelClient extends EventEmitter {
         reject(new Error(`the kernel did not start within ${timeoutMs} ms${this.stderrTail ? `:\n${this.stderrTail}` : ""}`));
         child.kill("SIGKILL");
       }, timeoutMs);
+      let ready = false;
       const decoder = new LineDecoder<Reply>((reply) => {
         if (reply.type === "ready") {
+          ready = true;
           clearTimeout(timer);
           resolve(this);
         }
@@ -95,8 +97,10 @@ export class KernelClient extends EventEmitter {
       child.on("exit", (code, signal) => {
         clearTimeout(timer);
         this.exited = true;
-        // Explained without a stack: the user learns what to install (the raw text stays in .detail).
-        reject(explainStartFailure(nodePath, env, this.stderrTail, `code ${code}, signal ${signal}`));
+        // A death during start is explained without a stack: the user learns what to install (the raw
+        // text stays in .detail). After "ready" there is nothing to explain, and explaining asks the
+        // runtime its version synchronously (a whole Node start, paid at every kernel exit).
+        if (!ready) reject(explainStartFailure(nodePath, env, this.stderrTail, `code ${code}, signal ${signal}`));
         this.onExit(code, signal);
       });
     });

@@ -4,7 +4,7 @@
 // out/kernel/server.js` with the notebook's folder as working directory.
 import { writeSync } from "node:fs";
 import { checkKernelRequirements, START_FAILURE_EXIT, START_FAILURE_MARK } from "./runtime/requirements.js";
-import { MessageChannel, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
 import { createSession } from "./session/session.js";
 import { lockedWrite } from "./replyLock.js";
@@ -29,9 +29,12 @@ if (unmet) {
   process.exit(START_FAILURE_EXIT);
 }
 
+// Set when the watchdog has started the language thread (on the first complete/inspect).
+let languageThread = false;
 const session = createSession({
   notebookDir: process.cwd(),
   send,
+  languageThread: () => languageThread,
   typeCheck: (process.env.MLNB_TYPECHECK as TypeCheckMode | undefined) ?? "warn",
 });
 
@@ -57,26 +60,23 @@ process.on("unhandledRejection", (reason) => session.fault(reason, "unhandledRej
 // interrupt means and sends it; the kernel must not die of the terminal's SIGINT.
 process.on("SIGINT", () => {});
 
-// complete/inspect go from the watchdog straight to the language thread: answered while a cell runs.
-const langChannel = new MessageChannel();
-const lang = new Worker(new URL("./lang/kernelWorker.js", import.meta.url), {
-  workerData: { notebookDir: process.cwd(), replyFd: REPLY_FD, lock: replyLock.buffer, port: langChannel.port2 },
-  transferList: [langChannel.port2],
-});
-lang.unref();
-lang.on("error", (e) => process.stderr.write(`kernel: language thread failed: ${e.stack}\n`));
+// complete/inspect go from the watchdog straight to the language thread (answered while a cell
+// runs); the watchdog starts that thread on the first of them, so a run that asks none (`mlnb run`)
+// never pays its start.
 const watchdog = new Worker(new URL("./worker.js", import.meta.url), {
-  workerData: { interruptFlag: session.executor.interruptFlag.buffer, langPort: langChannel.port1 },
-  transferList: [langChannel.port1],
+  workerData: { interruptFlag: session.executor.interruptFlag.buffer, notebookDir: process.cwd(), replyFd: REPLY_FD, lock: replyLock.buffer },
 });
 
-watchdog.on("message", (msg: Request | { type: "garbage"; line: string }) => {
+watchdog.on("message", (msg: Request | { type: "garbage"; line: string } | { type: "languageThread" }) => {
   switch (msg.type) {
+    case "languageThread":
+      languageThread = true;
+      break;
     case "interrupt":
       session.interrupt();
       break;
     case "execute":
-      lang.postMessage({ type: "cell", cellId: msg.cellId ?? msg.id, code: msg.code });
+      watchdog.postMessage({ type: "cell", cellId: msg.cellId ?? msg.id, code: msg.code });
       void session.execute(msg.id, msg.code, msg.options, msg.cellId);
       break;
     case "command":

@@ -1,7 +1,7 @@
 // The kernel's language thread: answers `complete` / `inspect` while the main thread runs a cell.
 //
-// Requests come from the watchdog thread (which reads stdin) through a MessagePort; executed
-// cells come from the main thread. Replies are written straight to the reply descriptor under
+// The watchdog thread (which reads stdin) starts it on the first complete/inspect and sends it
+// requests through a MessagePort, and the executed cells (those before its start first). Replies are written straight to the reply descriptor under
 // the kernel's write lock, so they never interleave with the main thread's lines.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { encode, type Request } from "../protocol.js";

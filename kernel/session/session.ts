@@ -21,6 +21,8 @@ export interface SessionOptions {
   notebookPath?: string;
   /** Run store folder; default `.mlnb/` beside the notebook (MLNB_STORE). */
   storeDir?: string;
+  /** Whether the kernel has started its language thread (it starts on the first complete/inspect); for the `loaded` command. */
+  languageThread?: () => boolean;
 }
 
 export interface Session {
@@ -142,7 +144,7 @@ export function createSession(options: SessionOptions): Session {
     },
     async command(id, command, args) {
       try {
-        const result = await runCommand(await getNotebook(), executor, command, args ?? {});
+        const result = await runCommand(await getNotebook(), executor, command, args ?? {}, { languageThread: options.languageThread ?? (() => false) });
         send({ type: "commandResult", id, ok: true, result });
       } catch (e) {
         send({ type: "commandResult", id, ok: false, error: (e as Error).message });

@@ -1,9 +1,9 @@
 // The kernel's complete and inspect requests (Jupyter's shapes) know the cells that ran, and answer while a cell runs.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, test } from "node:test";
 import { KernelClient } from "../../../kernel/client.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mlnb-complete-"));
@@ -53,4 +53,28 @@ describe("kernel complete and inspect", () => {
     assert.equal(busyDone.status, "ok");
     assert.ok(answeredIn < 3500, `answered during the 4 s busy loop (after ${answeredIn} ms)`);
   });
+});
+
+test("the language thread starts on the first complete, answers it while a cell is busy, and knows the cells that ran before", async () => {
+  const own = mkdtempSync(join(tmpdir(), "mlnb-lazy-"));
+  const k = await KernelClient.start({ notebookPath: join(own, "lazy.mlnb"), typeCheck: "off" });
+  try {
+    await k.execute("const lateCount = 7;", { cellId: "first" });
+    const threads = async () => ((await k.command("loaded")) as { languageThread: boolean }).languageThread;
+    assert.equal(await threads(), false, "cells alone do not start it");
+    // The cell stays busy until the test has its answer (or 120 s pass): the answer cannot wait for the cell.
+    const release = join(own, "release");
+    let answered = false;
+    const busy = k.execute(`const t0 = Date.now();\nwhile (!require("node:fs").existsSync(${JSON.stringify(release)}) && Date.now() - t0 < 120000) {}`, { cellId: "busy" });
+    const r = await k.complete("lateC", 5);
+    answered = !existsSync(release);
+    writeFileSync(release, "");
+    assert.equal((await busy).status, "ok");
+    assert.equal(answered, true, "answered before the busy cell was released");
+    assert.deepEqual(r.matches, ["lateCount"]);
+    assert.equal(await threads(), true);
+  } finally {
+    await k.shutdown();
+    rmSync(own, { recursive: true, force: true });
+  }
 });

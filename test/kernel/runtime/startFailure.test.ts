@@ -1,7 +1,7 @@
 // Tests that a kernel which cannot start says what to install (too old a Node, a native module that does not load), never a stack.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,4 +47,21 @@ test("a native module that fails to load is reported by name and platform, witho
   assert.match(e.message, new RegExp(`^the kernel cannot start: better-sqlite3 failed to load for this platform \\(${process.platform}-${process.arch}, Node ${process.versions.node.replace(/\./g, "\\.")}\\): .*loading addons is disabled`));
   assert.doesNotMatch(e.message, /\n\s+at /);
   assert.equal(e.detail, r.stderr);
+});
+
+test("a kernel that exits after it was ready is not probed for its Node version", async () => {
+  // A real Node behind a script that logs every start: the version probe would be a second start.
+  const log = join(dir, "starts.log");
+  const node = join(dir, "logging-node");
+  writeFileSync(node, `#!/bin/sh\necho "$@" >> "${log}"\nexec "${process.execPath}" "$@"\n`);
+  chmodSync(node, 0o755);
+  const nb = join(dir, "b.mlnb");
+  writeFileSync(nb, "");
+  const kernel = await KernelClient.start({ notebookPath: nb, nodePath: node });
+  const r = await kernel.execute("1 + 1");
+  assert.equal(r.status, "ok");
+  await kernel.shutdown();
+  const starts = readFileSync(log, "utf8").trim().split("\n");
+  assert.equal(starts.length, 1, `one Node start, got: ${starts.join(" | ")}`);
+  assert.match(starts[0]!, /kernel\/server\.js$/);
 });

@@ -52,6 +52,7 @@ test("a stage restored in a fresh kernel loads no TypeScript, and neither do the
   assert.match(scale.stdout, /^cached: from run 1/m);
   assert.equal(scale.result, "'3,6,9'");
   assert.equal(await warm.typescriptLoaded(), false);
+  assert.equal(((await warm.client.command("loaded")) as { languageThread: boolean }).languageThread, false, "no complete or inspect was asked: no language thread");
   await warm.client.shutdown();
 });
 
