@@ -43,7 +43,11 @@ parentPort!.on("message", (msg: { type: "cell"; cellId: string; code: string }) 
 
 const decoder = new LineDecoder<Request>(
   (req) => {
-    if (req.type === "interrupt") Atomics.store(flag, 0, 1);
+    // Counted first, then raised: the main thread compares the count with the interrupts it has handled (exec/executor.ts).
+    if (req.type === "interrupt") {
+      Atomics.add(flag, 1, 1);
+      Atomics.store(flag, 0, 1);
+    }
     if (req.type === "complete" || req.type === "inspect") languageThread().postMessage(req);
     else parentPort!.postMessage(req);
   },

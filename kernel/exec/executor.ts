@@ -53,7 +53,7 @@ export class InterruptError extends Error {
 }
 
 export interface Executor {
-  /** Shared flag every loop in cell code checks; non-zero means "interrupt". */
+  /** Shared with the watchdog thread: [0] the flag every loop in cell code checks (non-zero means "interrupt"), [1] the interrupts the watchdog raised. */
   readonly interruptFlag: Int32Array;
   /** The notebook's variables (null prototype: only what cells defined). */
   readonly scope: Record<string, unknown>;
@@ -84,7 +84,19 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const compiled = new Map<string, CompiledCell>();
   let checker: TypeChecker | undefined;
   let interruptCurrent: (() => void) | undefined;
-  const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+  // [0]: the flag loops test; [1]: how many interrupts the watchdog thread has raised (see lowerFlag).
+  const interruptFlag = new Int32Array(new SharedArrayBuffer(8));
+  /** Interrupts this thread has handled (`interrupt()` calls). */
+  let interruptsHandled = 0;
+  /**
+   * Lower the flag before a cell's code starts, keeping an interrupt that is still on its way: the
+   * watchdog raises the flag at once and tells this thread by a message, which may not have arrived
+   * yet. Such an interrupt is for the cell about to start, so the flag stays up and its first loop stops.
+   */
+  const lowerFlag = () => {
+    Atomics.store(interruptFlag, 0, 0);
+    if (Atomics.load(interruptFlag, 1) > interruptsHandled) Atomics.store(interruptFlag, 0, 1);
+  };
   const timers = new Map<number, number>();
 
   const typescript = async () => loadTypeScript();
@@ -139,7 +151,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (opts.signal?.aborted) return notStarted;
     if (check && mode === "error") {
       // An interrupt while the checker thread works (a fresh kernel loading TypeScript) means the cell never runs.
-      Atomics.store(interruptFlag, 0, 0);
+      lowerFlag();
       const diags = await check;
       if (Atomics.load(interruptFlag, 0) || opts.signal?.aborted) return notStarted;
       if (diags.length) return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
@@ -172,7 +184,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // The flag may still be up from an interrupt of earlier work; this request's own interrupt is
     // its signal (the flag alone would be cleared here, and the cell would run on as if never interrupted).
     if (opts.signal?.aborted) return notStarted;
-    Atomics.store(interruptFlag, 0, 0);
+    lowerFlag();
     const interrupted = new Promise<never>((_, reject) => {
       interruptCurrent = () => reject(new InterruptError());
     });
@@ -204,6 +216,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     scope,
     run,
     interrupt: () => {
+      interruptsHandled++;
       Atomics.store(interruptFlag, 0, 1);
       interruptCurrent?.();
     },

@@ -7,7 +7,6 @@
 // threads: a search with a fit or scoring function runs on the calling thread).
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { availableParallelism } from "node:os";
 import { runTrial, type Trial, type TrialContext, type TrialResult } from "./fit.js";
 import { discard, lease, release, warmWorkers, type PoolWorker } from "./pool.js";
 
@@ -58,7 +57,7 @@ let searches = 0;
 
 /** How many threads a search fits on: `workers` when given, else the core count; never more than the trials. */
 export function threadCount(workers: number | undefined, trials: number): number {
-  const n = workers ?? availableParallelism();
+  const n = workers ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new Error(`tune: workers must be a positive integer, got ${workers}`);
   return Math.max(1, Math.min(n, trials));
 }
