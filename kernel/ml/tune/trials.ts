@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { runTrial, type Trial, type TrialContext, type TrialResult } from "./fit.js";
-import { discard, lease, release, warmWorkers, type PoolWorker } from "./pool.js";
+import { discard, lease, release, type PoolWorker } from "./pool.js";
 
 /** What a pool thread needs to rebuild the folds and fit a trial (all of it structured-cloneable). */
 export interface TrialSetup {
@@ -33,11 +33,6 @@ export type PoolMessage =
 /** How a search runs its trials: `threads` fitting at once (the calling thread is one of them). */
 export interface TrialPlan {
   threads: number;
-  /**
-   * Start cold pool threads only when the sequential run looks longer than this (ms, estimated from
-   * the first fit on the calling thread). Undefined: start them at once.
-   */
-  coldStartAfterMs?: number;
   /** Aborting it stops the search: busy pool threads are terminated, the promise rejects. */
   signal?: AbortSignal;
   onDone?: (r: TrialResult, done: number, where: string) => void;
@@ -50,12 +45,9 @@ export interface TrialRun {
   fitsPerThread: number[];
 }
 
-/** A sequential run shorter than this does not start cold pool threads by default (they cost about a second of CPU each). */
-export const COLD_POOL_MIN_MS = 2000;
-
 let searches = 0;
 
-/** How many threads a search fits on: `workers` when given, else the core count; never more than the trials. */
+/** How many threads a search fits on: `workers` when given, else 1 (see SearchOptions.workers); never more than the trials. */
 export function threadCount(workers: number | undefined, trials: number): number {
   const n = workers ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new Error(`tune: workers must be a positive integer, got ${workers}`);
@@ -156,8 +148,7 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       leased.push(...lease(plan.threads - 1));
       leased.forEach((w, j) => poolThread(w, j + 1));
     };
-    const warm = plan.coldStartAfterMs === undefined || warmWorkers() >= plan.threads - 1;
-    if (warm) startPool();
+    startPool();
 
     // The calling thread takes the first trial before any pool thread can: tables rebuilt from Arrow
     // IPC on a pool thread carry no lineage, so a leak (test rows in the tuned table) is caught here.
@@ -165,11 +156,9 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       let i: number | undefined;
       while ((i = take()) !== undefined) {
         mainBusy = true;
-        const t0 = performance.now();
         const r = await runTrial(ctx, trials[i]!);
         mainBusy = false;
         fitsPerThread[0]!++;
-        if (!leased.length && plan.coldStartAfterMs !== undefined && (performance.now() - t0) * (trials.length - done - 1) > plan.coldStartAfterMs) startPool();
         settle(i, r, "the calling thread");
       }
     })().catch((e: Error) => finish(e));
