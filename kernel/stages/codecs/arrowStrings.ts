@@ -55,7 +55,7 @@ function lazyArray<T extends Uint8Array | Int32Array>(make: new (n: number) => T
 
 /** Int32 view of whole 4-byte slots of a window (windows start 4-byte aligned: scratch buffers and the lazy targets). */
 function int32Window(into: Uint8Array): Int32Array {
-  if (into.byteOffset % 4) throw new Error("internal: a window for Int32 values must start 4-byte aligned");
+  if (into.byteOffset % 4 || into.byteLength < 4) throw new Error("internal: a window for Int32 values must start 4-byte aligned and hold one");
   return new Int32Array(into.buffer, into.byteOffset, into.byteLength >> 2);
 }
 

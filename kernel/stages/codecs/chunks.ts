@@ -54,6 +54,7 @@ export function concatChunks(chunks: readonly Piece[]): Uint8Array {
  * produced into `scratch` (each window is overwritten by the next: `each` must use it at once).
  */
 export function forEachWindow(pieces: readonly Piece[], scratch: Uint8Array, each: (bytes: Uint8Array) => void): void {
+  checkWindow(scratch);
   for (const p of pieces) {
     if (!isLazy(p)) {
       if (p.byteLength) each(p);
@@ -62,6 +63,11 @@ export function forEachWindow(pieces: readonly Piece[], scratch: Uint8Array, eac
     const next = p.open();
     for (let n = next(scratch); n > 0; n = next(scratch)) each(scratch.subarray(0, n));
   }
+}
+
+/** Throws unless `window` is a buffer lazy pieces can be made into (see `LazyBytes`). */
+export function checkWindow(window: Uint8Array): void {
+  if (window.byteLength < 8 || window.byteLength % 8 || window.byteOffset % 8) throw new Error(`internal: a window for lazy bytes must be 8-byte aligned and a multiple of 8 bytes long (got ${window.byteLength} bytes at ${window.byteOffset})`);
 }
 
 /**

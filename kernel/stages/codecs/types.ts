@@ -15,7 +15,8 @@ export interface Part {
 
 /**
  * Bytes made on demand. `open()` gives a cursor: each call writes the next bytes into `into`
- * (at least one while any remain, any window length) and returns how many, 0 at the end.
+ * (a window of at least 8 bytes, a multiple of 8, starting 8-byte aligned; at least one byte
+ * while any remain) and returns how many, 0 at the end.
  * `bytes()` makes them whole once and keeps them.
  */
 export interface LazyBytes {

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { close, openSync, renameSync, unlink, unlinkSync, writev } from "node:fs";
 import { join } from "node:path";
-import { isLazy, type Piece } from "../codecs/chunks.js";
+import { checkWindow, isLazy, type Piece } from "../codecs/chunks.js";
 
 /** A temp file whose pieces are all written and were all handed to `each` (see `streamToTemp`). */
 export interface TempFile {
@@ -47,10 +47,14 @@ async function pwritevAll(fd: number, buffers: Uint8Array[], position: number): 
  * them meanwhile). Resolves when every write is done; on an error (a write, or `each` throwing)
  * the temp file is removed and the promise rejects with it. Byte pieces must not change until then.
  */
-export async function streamToTemp(folder: string, pieces: readonly Piece[], each: (bytes: Uint8Array) => void, name = "blob"): Promise<TempFile> {
+export async function streamToTemp(folder: string, pieces: readonly Piece[], each: (bytes: Uint8Array) => void, options: { name?: string; window?: number } = {}): Promise<TempFile> {
+  const { name = "blob", window: size = WINDOW } = options;
   const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-${name}`);
+  // another window size (tests) gets its own ring, not kept
+  const ring = (size === WINDOW ? rings.pop() : undefined) ?? Array.from({ length: RING }, () => new Uint8Array(size));
+  checkWindow(ring[0]!);
+  const keep = () => void (size === WINDOW && rings.push(ring));
   const fd = openSync(temp, "wx", 0o644);
-  const ring = rings.pop() ?? Array.from({ length: RING }, () => new Uint8Array(WINDOW));
   const writes: Promise<void>[] = [];
   const busy: (Promise<void> | undefined)[] = [];
   let pos = 0;
@@ -98,10 +102,10 @@ export async function streamToTemp(folder: string, pieces: readonly Piece[], eac
     // no write may still use the file or the ring when it is closed and reused
     await Promise.allSettled(writes);
     await new Promise<void>((ok) => close(fd, () => unlink(temp, () => ok())));
-    rings.push(ring);
+    keep();
     throw e;
   }
-  rings.push(ring);
+  keep();
   await new Promise<void>((ok, fail) => close(fd, (e) => (e ? fail(e) : ok())));
   return {
     temp,
