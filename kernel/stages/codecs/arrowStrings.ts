@@ -43,14 +43,41 @@ function utf8Length(s: string): number {
 
 const encoder = new TextEncoder();
 
-/** Buffers left untouched (allocated, never written) for lazy pieces, by their ArrayBuffer: `tableToArrowChunks` swaps them for the lazy pieces. */
-type Lazies = Map<ArrayBufferLike, LazyBytes>;
+// Room for the buffers of lazy pieces, lent by one ArrayBuffer that is never written (so its pages
+// are never backed): flechette only reads their lengths, and each view of one that reaches the
+// sink is swapped for its lazy piece. Fresh placeholders per table (18 MB for bench/stages.ts's)
+// made V8 collect garbage for the external memory each time.
+let arena: ArrayBuffer | undefined;
 
-/** An untouched zero-padded buffer of `length` elements whose bytes `content` makes on demand (registered in `lazies`). */
-function lazyArray<T extends Uint8Array | Int32Array>(make: new (n: number) => T, length: number, lazies: Lazies, content: () => (into: Uint8Array) => number): T {
-  const array = aligned(make, length);
-  lazies.set(array.buffer, lazyBytes(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), content));
-  return array;
+/** The lazy pieces of one table, by where their placeholder sits in the arena. */
+class Lazies {
+  private readonly at = new Map<ArrayBufferLike, Map<number, LazyBytes>>();
+  private next = 0;
+
+  /** A zero-padded typed array of `length` elements in the arena, whose bytes `content` makes on demand. */
+  array<T extends Uint8Array | Int32Array>(make: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, length: number, content: () => (into: Uint8Array) => number): T {
+    const bpe = make.BYTES_PER_ELEMENT;
+    const size = (length * bpe + 7) & ~7;
+    if (!arena || this.next + size > arena.byteLength) {
+      arena = new ArrayBuffer(Math.max(64 << 20, 2 * size));
+      this.next = 0;
+    }
+    const array = new make(arena, this.next, size / bpe);
+    let byOffset = this.at.get(arena);
+    if (!byOffset) this.at.set(arena, (byOffset = new Map()));
+    byOffset.set(this.next, lazyBytes(size, content));
+    this.next += size;
+    return array;
+  }
+
+  /** The lazy piece a view of the arena stands for; undefined for any other bytes. */
+  of(view: Uint8Array): LazyBytes | undefined {
+    const byOffset = this.at.get(view.buffer);
+    if (!byOffset) return undefined;
+    const lazy = byOffset.get(view.byteOffset);
+    if (!lazy || lazy.byteLength !== view.byteLength) throw new Error(`internal: a view of ${view.byteLength} bytes at ${view.byteOffset} of the lazy buffers is no lazy piece`);
+    return lazy;
+  }
 }
 
 /** Int32 view of whole 4-byte slots of a window (windows start 4-byte aligned: scratch buffers and the lazy targets). */
@@ -68,20 +95,26 @@ function int32Window(into: Uint8Array): Int32Array {
  * go through encodeInto (what TextEncoder.encode writes); a string longer than what is left of
  * a window is encoded once and copied over the windows.
  */
-function encodeStrings(values: ArrayLike<string | null | undefined>, lazies: Lazies): { offsets: Int32Array; bytes: Uint8Array } | undefined {
+function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: Int32Array; bytes: Uint8Array; nulls: number } | undefined {
   const n = values.length;
   let total = 0;
   let units = 0;
+  let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v == null) continue;
-    total += utf8Length(v);
-    units += v.length;
+    if (v == null) nulls++;
+    else if (typeof v !== "string") return undefined;
+    else {
+      total += utf8Length(v);
+      units += v.length;
+    }
   }
-  if (total > 0x7fffffff) return undefined;
+  // all missing: arquero infers another type; leave it to flechette
+  if (total > 0x7fffffff || nulls === n) return undefined;
+  const strings = values as ArrayLike<string | null | undefined>;
   const ascii = total === units;
   const size = ascii ? (v: string) => v.length : utf8Length;
-  const offsets = lazyArray(Int32Array, n + 1, lazies, () => {
+  const offsets = lazies.array(Int32Array, n + 1, () => {
     let i = 0;
     let pos = 0;
     return (into) => {
@@ -89,7 +122,7 @@ function encodeStrings(values: ArrayLike<string | null | undefined>, lazies: Laz
       let w = 0;
       for (; w < out.length && i <= n; w++, i++) {
         if (i > 0) {
-          const v = values[i - 1];
+          const v = strings[i - 1];
           if (v != null) pos += size(v);
         }
         out[w] = pos;
@@ -97,7 +130,7 @@ function encodeStrings(values: ArrayLike<string | null | undefined>, lazies: Laz
       return w * 4;
     };
   });
-  const bytes = lazyArray(Uint8Array, total + 1, lazies, () => {
+  const bytes = lazies.array(Uint8Array, total + 1, () => {
     let i = 0;
     // a string that did not fit in a window: its bytes, and how many of them are out
     let long: Uint8Array | undefined;
@@ -114,7 +147,7 @@ function encodeStrings(values: ArrayLike<string | null | undefined>, lazies: Laz
         long = undefined;
       }
       for (; i < n; i++) {
-        const v = values[i];
+        const v = strings[i];
         if (v == null) continue;
         const len = ascii ? v.length : utf8Length(v);
         if (len > room - w) {
@@ -132,30 +165,19 @@ function encodeStrings(values: ArrayLike<string | null | undefined>, lazies: Laz
       return w;
     };
   });
-  return { offsets, bytes };
+  return { offsets, bytes, nulls };
 }
 
-/** Count nulls of a column that holds only strings and missing values; -1 if any value is something else. */
-function stringNulls(values: ArrayLike<unknown>): number {
-  let nulls = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v == null) nulls++;
-    else if (typeof v !== "string") return -1;
-  }
-  return nulls;
-}
-
-/** A utf8 column of one batch, as columnFromValues(values, utf8()) builds it. */
-function utf8Column(values: ArrayLike<string | null | undefined>, nullCount: number, type: DataType, lazies: Lazies): Column<unknown> | undefined {
+/** A utf8 column of one batch, as columnFromValues(values, utf8()) builds it; undefined unless the values are strings or missing, not all missing. */
+function utf8Column(values: ArrayLike<unknown>, type: DataType, lazies: Lazies): Column<unknown> | undefined {
   const enc = encodeStrings(values, lazies);
   if (!enc) return undefined;
   const Batch = batchType(type) as unknown as new (o: object) => never;
-  return new Column([new Batch({ length: values.length, nullCount, type, validity: validityOf(values, nullCount), offsets: enc.offsets, values: enc.bytes })], type);
+  return new Column([new Batch({ length: values.length, nullCount: enc.nulls, type, validity: validityOf(values, enc.nulls), offsets: enc.offsets, values: enc.bytes })], type);
 }
 
 /** A dictionary(utf8) column of one batch, keys in first-seen order, as columnFromValues with the inferred type builds it; the keys are lazy (looked up again as they are made). */
-function dictionaryColumn(values: ArrayLike<string | null | undefined>, nullCount: number, lazies: Lazies): Column<unknown> | undefined {
+function dictionaryColumn(values: ArrayLike<unknown>, lazies: Lazies): Column<unknown> | undefined {
   const type = dictionary(utf8());
   const n = values.length;
   const keys = new Map<string, number>();
@@ -169,26 +191,28 @@ function dictionaryColumn(values: ArrayLike<string | null | undefined>, nullCoun
     }
     return keys.get(v) ?? -1;
   };
+  let nullCount = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v == null || keyOf(v) >= 0) continue;
-    keys.set(v, uniques.length);
-    uniques.push(v);
+    if (v == null) nullCount++;
+    else if (typeof v !== "string") return undefined;
+    else if (keyOf(v) < 0) {
+      keys.set(v, uniques.length);
+      uniques.push(v);
+    }
   }
-  // the dictionary is small and read when the batch is built (its value cache): made at once
-  const own: Lazies = new Map();
-  const dict = utf8Column(uniques, 0, type.dictionary as DataType, own);
+  if (nullCount === n) return undefined;
+  const dict = utf8Column(uniques, type.dictionary as DataType, lazies);
   if (!dict) return undefined;
-  for (const l of own.values()) l.bytes();
   const lookup = uniques.length <= 8 ? keyOf : (v: string) => keys.get(v)!;
-  const indices = lazyArray(Int32Array, n, lazies, () => {
+  const indices = lazies.array(Int32Array, n, () => {
     let i = 0;
     return (into) => {
       const out = int32Window(into);
       let w = 0;
       for (; w < out.length && i < n; w++, i++) {
         const v = values[i];
-        out[w] = v == null ? 0 : lookup(v);
+        out[w] = v == null ? 0 : lookup(v as string);
       }
       return w * 4;
     };
@@ -213,7 +237,7 @@ export function tableToArrowIPC(table: aq.ColumnTable, types: Record<string, Dat
  * one buffer. Hash and write them as they are (chunks.ts).
  */
 export function tableToArrowChunks(table: aq.ColumnTable, types: Record<string, DataType> = {}): Piece[] {
-  const lazies: Lazies = new Map();
+  const lazies = new Lazies();
   const data = table.data() as Record<string, unknown>;
   const fullScan = !table.isFiltered() && !table.isOrdered();
   const columns = table.columnNames().map((name): [string, Column<unknown>] => {
@@ -221,13 +245,9 @@ export function tableToArrowChunks(table: aq.ColumnTable, types: Record<string, 
     const type = types[name];
     const isArray = Array.isArray(values) || ArrayBuffer.isView(values);
     if (fullScan && Array.isArray(values) && (type === undefined || (type as { typeId: number }).typeId === (utf8() as { typeId: number }).typeId)) {
-      const nulls = stringNulls(values);
-      // all missing: arquero infers another type; leave it to flechette
-      if (nulls >= 0 && nulls < values.length) {
-        const strings = values as (string | null | undefined)[];
-        const col = type ? utf8Column(strings, nulls, type, lazies) : dictionaryColumn(strings, nulls, lazies);
-        if (col) return [name, col];
-      }
+      // undefined unless all strings or missing (not all missing): then arquero's path, as for any other column
+      const col = type ? utf8Column(values, type, lazies) : dictionaryColumn(values, lazies);
+      if (col) return [name, col];
     }
     // arquero's own toArrow, unchanged
     if (fullScan && (isArray || typeof values.toArray === "function")) return [name, columnFromArray((isArray ? values : values.toArray!()) as never, type)];
@@ -235,13 +255,8 @@ export function tableToArrowChunks(table: aq.ColumnTable, types: Record<string, 
     return [name, columnFromValues((visit: (v: unknown) => void) => table.scan((row?: number) => visit(get(row!)), true), type)];
   });
   const pieces: Piece[] = [];
-  // a buffer left for a lazy piece arrives whole (flechette passes a view of it): the lazy piece
-  // goes in its place; any other view of it gets the bytes made
-  const write = (bytes: Uint8Array) => {
-    const lazy = lazies.get(bytes.buffer);
-    if (lazy && bytes.byteOffset === 0 && bytes.byteLength === lazy.byteLength) pieces.push(lazy);
-    else pieces.push(bytes.byteLength && lazy ? (lazy.bytes(), bytes) : bytes);
-  };
+  // a placeholder arrives as a view of the whole of it: its lazy piece goes in its place
+  const write = (bytes: Uint8Array) => void pieces.push(lazies.of(bytes) ?? bytes);
   const sink = { write, pad: (n: number) => void pieces.push(new Uint8Array(n)), finish: () => null };
   tableToIPC(tableFromColumns(columns), { format: "stream", sink: sink as never });
   return pieces;

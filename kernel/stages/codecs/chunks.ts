@@ -71,13 +71,11 @@ export function checkWindow(window: Uint8Array): void {
 }
 
 /**
- * Lazy bytes filling `target` (a buffer the caller allocated and has not touched: fresh memory
- * costs nothing until written): `open` gives a cursor from `content` and then zeros up to the
- * target's length; `bytes()` fills the target itself once and returns it.
+ * Lazy bytes of `byteLength`: `open` gives a cursor from `content` and then zeros up to the
+ * length (Arrow's padding); `bytes()` makes them into a buffer of their own once and keeps it.
  */
-export function lazyBytes(target: Uint8Array, content: () => (into: Uint8Array) => number): LazyBytes {
-  let filled = false;
-  const byteLength = target.byteLength;
+export function lazyBytes(byteLength: number, content: () => (into: Uint8Array) => number): LazyBytes {
+  let made: Uint8Array | undefined;
   const open = () => {
     const next = content();
     let at = 0;
@@ -87,7 +85,7 @@ export function lazyBytes(target: Uint8Array, content: () => (into: Uint8Array) 
       const room = Math.min(into.byteLength, byteLength - at);
       let n = done ? 0 : next(room === into.byteLength ? into : into.subarray(0, room));
       if (n === 0) {
-        // the content ended: zero padding up to the target's length
+        // the content ended: zero padding up to the length
         done = true;
         n = room;
         into.fill(0, 0, n);
@@ -100,12 +98,13 @@ export function lazyBytes(target: Uint8Array, content: () => (into: Uint8Array) 
     byteLength,
     open,
     bytes() {
-      if (!filled) {
+      if (!made) {
+        const out = new Uint8Array(byteLength);
         const next = open();
-        for (let at = 0; at < byteLength; ) at += next(target.subarray(at));
-        filled = true;
+        for (let at = 0; at < byteLength; ) at += next(out.subarray(at));
+        made = out;
       }
-      return target;
+      return made;
     },
   };
 }
