@@ -113,7 +113,6 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
   if (total > 0x7fffffff || nulls === n) return undefined;
   const strings = values as ArrayLike<string | null | undefined>;
   const ascii = total === units;
-  const size = ascii ? (v: string) => v.length : utf8Length;
   const offsets = lazies.array(Int32Array, n + 1, () => {
     let i = 0;
     let pos = 0;
@@ -123,7 +122,7 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
       for (; w < out.length && i <= n; w++, i++) {
         if (i > 0) {
           const v = strings[i - 1];
-          if (v != null) pos += size(v);
+          if (v != null) pos += ascii ? v.length : utf8Length(v);
         }
         out[w] = pos;
       }
