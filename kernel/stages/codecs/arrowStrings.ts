@@ -126,6 +126,7 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
         }
         out[w] = pos;
       }
+      if (i > n && pos !== total) throw changed();
       return w * 4;
     };
   });
@@ -134,6 +135,7 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
     // a string that did not fit in a window: its bytes, and how many of them are out
     let long: Uint8Array | undefined;
     let longAt = 0;
+    let made = 0;
     return (into) => {
       const room = into.byteLength;
       let w = 0;
@@ -142,7 +144,10 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
         into.set(long.subarray(longAt, longAt + k));
         longAt += k;
         w = k;
-        if (longAt < long.byteLength) return w;
+        if (longAt < long.byteLength) {
+          made += w;
+          return w;
+        }
         long = undefined;
       }
       for (; i < n; i++) {
@@ -155,16 +160,24 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
           longAt = Math.min(room, len);
           into.set(long.subarray(0, longAt));
           i++;
+          made += longAt;
           return longAt;
         }
         if (len === v.length) for (let k = 0; k < len; k++) into[w + k] = v.charCodeAt(k);
         else encoder.encodeInto(v, into.subarray(w, w + len));
         w += len;
       }
+      made += w;
+      if (i === n && made !== total) throw changed();
       return w;
     };
   });
   return { offsets, bytes, nulls };
+}
+
+/** The error of a string column whose values changed between sizing and making its bytes (the stored table must not change while it is stored). */
+function changed(): Error {
+  return new Error("a string column of the table changed while it was being stored (arquero tables are stored as they were when the stage ended; do not modify their arrays)");
 }
 
 /** A utf8 column of one batch, as columnFromValues(values, utf8()) builds it; undefined unless the values are strings or missing, not all missing. */

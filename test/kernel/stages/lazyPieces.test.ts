@@ -112,3 +112,14 @@ test("a stage output with megabytes of strings is stored through the 1 MB window
   assert.equal(Buffer.compare(Buffer.from(blobs.get(record.parts[0]!.hash)), want), 0);
   assert.equal((await codecs.encode(table) as { hash: string }).hash, encoded.hash, "hashing alone and storing give one value hash");
 });
+
+test("a string column changed between sizing and making its bytes is an error naming it, not a blob of wrong bytes", async () => {
+  const ids = Array.from({ length: 1000 }, (_, i) => `id-${i}`);
+  const table = aq.table({ id: ids });
+  const pieces = tableToArrowChunks(table, { id: utf8() });
+  ids[500] = "a much longer id than before";
+  assert.throws(() => sha256(pieces), /string column of the table changed while it was being stored/);
+  const temps = () => readdirSync(dir).filter((f) => f.startsWith(".tmp-"));
+  await assert.rejects(streamToTemp(dir, pieces, () => undefined), /changed while it was being stored/);
+  assert.deepEqual(temps(), [], "the temp file is removed");
+});
