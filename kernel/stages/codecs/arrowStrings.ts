@@ -216,15 +216,24 @@ function dictionaryColumn(values: ArrayLike<unknown>, lazies: Lazies): Column<un
   if (nullCount === n) return undefined;
   const dict = utf8Column(uniques, type.dictionary as DataType, lazies);
   if (!dict) return undefined;
-  const lookup = uniques.length <= 8 ? keyOf : (v: string) => keys.get(v)!;
+  const few = uniques.length <= 8;
+  const strings = values as ArrayLike<string | null | undefined>;
   const indices = lazies.array(Int32Array, n, () => {
     let i = 0;
     return (into) => {
       const out = int32Window(into);
       let w = 0;
       for (; w < out.length && i < n; w++, i++) {
-        const v = values[i];
-        out[w] = v == null ? 0 : lookup(v as string);
+        const v = strings[i];
+        if (v == null) out[w] = 0;
+        else {
+          // every value is one of the uniques (the pass above saw them all), unless the column changed since
+          let k = 0;
+          if (few) while (k < uniques.length && uniques[k] !== v) k++;
+          else k = keys.get(v) ?? uniques.length;
+          if (k === uniques.length) throw changed();
+          out[w] = k;
+        }
       }
       return w * 4;
     };

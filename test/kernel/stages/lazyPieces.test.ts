@@ -122,4 +122,10 @@ test("a string column changed between sizing and making its bytes is an error na
   const temps = () => readdirSync(dir).filter((f) => f.startsWith(".tmp-"));
   await assert.rejects(streamToTemp(dir, pieces, () => undefined), /changed while it was being stored/);
   assert.deepEqual(temps(), [], "the temp file is removed");
+  for (const kinds of [3, 40]) {
+    const species = Array.from({ length: 1000 }, (_, i) => `s${i % kinds}`);
+    const keyed = tableToArrowChunks(aq.table({ species }));
+    species[700] = "a category the sizing did not see";
+    assert.throws(() => sha256(keyed), /changed while it was being stored/, `${kinds} categories`);
+  }
 });
