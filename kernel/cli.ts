@@ -1,6 +1,7 @@
 // The `mlnb` command line: dispatches `mlnb <command>` to kernel/cli/<command>.ts.
 import { readFileSync } from "node:fs";
 import { closest } from "./magics/suggest.js";
+import { mark } from "./runtime/trace.js";
 
 /** Subcommands and one line of help each; each lives in kernel/cli/<name>.ts exporting `main(argv)`. */
 export const COMMANDS: Record<string, string> = {
@@ -35,6 +36,7 @@ function usage(): string {
 
 /** Entry point; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  mark("cli: started");
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     console.log(usage());
@@ -50,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod = (await import(`./cli/${command}.js`)) as { main(argv: string[]): Promise<number> };
+  mark(`cli: ${command} loaded`);
   try {
     return await mod.main(rest);
   } catch (e) {

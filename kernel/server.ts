@@ -10,6 +10,9 @@ import { createSession } from "./session/session.js";
 import { refuseRethrowingHandlers } from "./session/faults.js";
 import { lockedWrite } from "./replyLock.js";
 import { packageVersion } from "./version.js";
+import { mark } from "./runtime/trace.js";
+
+mark("kernel: modules loaded");
 
 // The client says which descriptor carries replies (3, a pipe of its own); by hand, stdout.
 const REPLY_FD = Number(process.env.MLNB_REPLY_FD ?? 1);
@@ -85,7 +88,9 @@ watchdog.on("message", (msg: Request | { type: "garbage"; line: string } | { typ
       void session.command(msg.id, msg.command, msg.args);
       break;
     case "shutdown":
+      mark("kernel: shutdown asked");
       session.close();
+      mark("kernel: session closed");
       setImmediate(() => process.exit(0));
       break;
     case "garbage":
@@ -98,6 +103,7 @@ watchdog.on("error", (e) => {
   process.exit(70);
 });
 
+mark("kernel: ready");
 send({ type: "ready", pid: process.pid, version: packageVersion(), node: process.version });
 // Load TypeScript and warm the checker while the user reads the notebook.
 setImmediate(() => void session.warmup());

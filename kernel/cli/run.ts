@@ -9,6 +9,7 @@ import { DEFAULT_OUTPUT_CAP_BYTES, RAISE_IN_CLI } from "../notebook/outputCap.js
 import type { Reply, TypeCheckMode } from "../protocol.js";
 import { defineCommand, startCommand, usageError } from "./args.js";
 import { ProgressLine } from "./progress.js";
+import { mark } from "../runtime/trace.js";
 
 const SPEC = defineCommand({
   command: "run",
@@ -46,10 +47,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`mlnb run: ${e instanceof NotebookFormatError ? e.message : `cannot read ${file}: ${(e as Error).message}`}`);
     return 1;
   }
+  mark("cli: notebook read");
   const quiet = args.values.quiet === true;
   const progress = new ProgressLine(process.stdout);
   // No type-checker warm-up: a run over a warm store answers its checks from the persistent cache.
   const kernel = await KernelClient.start({ notebookPath: path, typeCheck, env: { MLNB_TYPECHECK_WARMUP: "off" } });
+  mark("cli: kernel ready");
   let failed: string | undefined;
   const started = Date.now();
   // Execution id -> the cell's label and outputs, so an error that escapes a finished cell
@@ -87,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       collector.finish();
       collector.setExecutionCount(result.executionCount);
       cell.outputs = collector.outputs;
+      mark(`cli: ${label} done`);
       cell.executionCount = result.executionCount || null;
       if (result.status !== "ok") {
         failed = `${label} of ${file} failed${result.status === "interrupted" ? " (interrupted)" : ""}`;
@@ -96,10 +100,12 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     stopSignals();
     await kernel.shutdown();
+    mark("cli: kernel exited");
   }
   if (args.values["no-write"] !== true) {
     const out = args.values.out ?? join(dirname(path), `${basename(path, ".mlnb")}.out.mlnb`);
     writeFileAtomic(out, serializeNotebook(nb));
+    mark("cli: notebook saved");
     if (!quiet) console.log(`\nwrote ${out}`);
   }
   if (failed) {

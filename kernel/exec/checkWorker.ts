@@ -7,10 +7,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import { keepTypeScriptCodeCache, typescript, typescriptLoaded } from "../lang/typescript.js";
 import { openCheckCache } from "./checkCache.js";
 import type { CheckReply, CheckRequest } from "./checker.js";
-import { CellTypeChecker, declaredNames } from "./typecheck.js";
+import { CellTypeChecker, declaredNames, type CheckerState } from "./typecheck.js";
 
-const { notebookDir, cacheDir } = workerData as { notebookDir: string; cacheDir?: string };
+const { notebookDir, cacheDir, state } = workerData as { notebookDir: string; cacheDir?: string; state?: CheckerState };
 const checker = new CellTypeChecker(typescript, notebookDir, cacheDir ? openCheckCache(cacheDir, notebookDir) : undefined);
+// What the kernel's main thread learned before it needed TypeScript (see checker.ts).
+if (state) checker.adopt(state);
 
 function handle(req: CheckRequest): unknown {
   switch (req.op) {
@@ -19,10 +21,7 @@ function handle(req: CheckRequest): unknown {
     case "commit":
       return checker.commit(req.code);
     case "learn":
-      // Declarations recorded with a stage's execution: no type check of a restored stage.
-      if (checker.relearn(req.code, req.stored)) return;
-      checker.check(req.code, (ts) => declaredNames(ts, req.code));
-      return checker.commit(req.code);
+      return checker.learn(req.code, req.stored);
     case "declarations":
       return checker.declarationsOf(req.code);
     case "reset":

@@ -1,9 +1,19 @@
 // The kernel's handle on its type checker thread (checkWorker.ts): requests in order, answers as promises.
 //
-// The thread starts on first use (a kernel with type checking off never starts it) and does not
-// keep the process alive while nothing is pending.
+// Checks the persistent cache answers (a fresh kernel over a warm store) are answered here, on the
+// main thread, from the same CellTypeChecker code with TypeScript withheld: no thread starts for
+// them. The first check that needs TypeScript starts the thread, hands it what was learned so far
+// and from then on every request goes there, in order. The thread does not keep the process alive
+// while nothing is pending.
 import { Worker } from "node:worker_threads";
-import type { CellDiagnostic } from "./typecheck.js";
+import { openCheckCache } from "./checkCache.js";
+import { CellTypeChecker, declaredNames, type CellDiagnostic } from "./typecheck.js";
+
+/** Thrown by the main thread's checker where it would need TypeScript: the thread takes over. */
+class NeedsTypeScript extends Error {}
+const withheld = (): never => {
+  throw new NeedsTypeScript();
+};
 
 /** A request to the checker thread (`id` pairs it with its reply). */
 export type CheckRequest = { id: number } & (
@@ -32,6 +42,8 @@ export interface TypeChecker {
   warm(): void;
   /** Whether the checker thread has loaded TypeScript. */
   typescriptLoaded(): Promise<boolean>;
+  /** Whether the checker thread was started (not while the persistent cache answered every check). */
+  threadStarted(): boolean;
 }
 
 /** A request without its id. */
@@ -42,10 +54,15 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
   let worker: Worker | undefined;
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  // Answers from the persistent cache until a request needs TypeScript (no cache: no such answers).
+  let front: CellTypeChecker | undefined = cacheDir ? new CellTypeChecker(withheld, notebookDir, openCheckCache(cacheDir, notebookDir)) : undefined;
 
   const thread = () => {
     if (worker) return worker;
-    const w = new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: { notebookDir, cacheDir } });
+    // What the main thread learned goes with the thread it hands over to.
+    const state = front?.state();
+    front = undefined;
+    const w = new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: { notebookDir, cacheDir, state } });
     w.unref();
     w.on("message", (reply: CheckReply) => {
       const p = pending.get(reply.id);
@@ -73,15 +90,27 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     w.postMessage({ id, ...body });
     return answer;
   }
+  /** `answer` on the main thread while it needs no TypeScript, else `body` on the checker thread. */
+  function here<T>(answer: (c: CellTypeChecker) => T, body: Body): Promise<T> {
+    if (front) {
+      try {
+        return Promise.resolve(answer(front));
+      } catch (e) {
+        if (!(e instanceof NeedsTypeScript)) return Promise.reject(e);
+      }
+    }
+    return request<T>(body);
+  }
   const quietly = (p: Promise<unknown>) => void p.catch(() => {});
 
   return {
-    check: (code) => request<CellDiagnostic[]>({ op: "check", code }),
-    commit: (code) => quietly(request({ op: "commit", code })),
-    learn: (code, stored) => request<void>({ op: "learn", code, ...(stored ? { stored } : {}) }),
-    declarations: (code) => (worker ? request<[string, string][] | undefined>({ op: "declarations", code }) : Promise.resolve(undefined)),
-    reset: () => void (worker && quietly(request({ op: "reset" }))),
+    check: (code) => here((c) => c.check(code, (ts) => declaredNames(ts, code)), { op: "check", code }),
+    commit: (code) => quietly(here((c) => c.commit(code), { op: "commit", code })),
+    learn: (code, stored) => here((c) => c.learn(code, stored), { op: "learn", code, ...(stored ? { stored } : {}) }),
+    declarations: (code) => (front ? Promise.resolve(front.declarationsOf(code)) : worker ? request<[string, string][] | undefined>({ op: "declarations", code }) : Promise.resolve(undefined)),
+    reset: () => (front ? front.reset() : void (worker && quietly(request({ op: "reset" })))),
     warm: () => quietly(request({ op: "warm" })),
     typescriptLoaded: () => (worker ? request<boolean>({ op: "loaded" }) : Promise.resolve(false)),
+    threadStarted: () => worker !== undefined,
   };
 }

@@ -71,6 +71,8 @@ export interface Executor {
   declarations(code: string): Promise<[string, string][] | undefined>;
   /** Whether TypeScript is loaded in this kernel, on any thread (restored stages and unchecked cells must not need it). */
   typescriptLoaded(): Promise<boolean>;
+  /** Whether the type checker's thread was started (checks the persistent cache answers start none). */
+  checkerThread(): boolean;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -246,6 +248,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     typescript,
     declarations: async (code) => checker?.declarations(code),
     typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
+    checkerThread: () => checker?.threadStarted() ?? false,
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
       // Declarations recorded with the stage's execution: no type check of a restored stage.

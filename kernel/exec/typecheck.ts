@@ -18,6 +18,12 @@ export interface CellDiagnostic {
   code: number;
 }
 
+/** The declarations a checker knows, in order (see CellTypeChecker.state). */
+export interface CheckerState {
+  history: [string, string][];
+  declsByCode: [string, [string, string][]][];
+}
+
 const CELL_FILE = "__mlnb_cell__.ts";
 const GLOBALS_FILE = "__mlnb_globals__.d.ts";
 
@@ -187,6 +193,29 @@ export class CellTypeChecker {
     if (!decls) return false;
     for (const [name, text] of decls) this.history.set(name, text);
     return true;
+  }
+
+  /**
+   * Teach the checker a cell's declarations without running it: those it made when it last ran
+   * here or, else, the `stored` ones (recorded with a stage's execution: no type check of a
+   * restored stage); failing both, by checking it.
+   */
+  learn(code: string, stored?: readonly [string, string][]): void {
+    if (this.relearn(code, stored)) return;
+    this.check(code, (ts) => declaredNames(ts, code));
+    this.commit(code);
+  }
+
+  /** What the checker knows of earlier cells, to carry over to another thread (`adopt`). */
+  state(): CheckerState {
+    return { history: [...this.history], declsByCode: [...this.declsByCode] };
+  }
+
+  /** Take over what another checker knew (`state()`), in place of what this one knew. */
+  adopt(state: CheckerState): void {
+    this.reset();
+    for (const [name, text] of state.history) this.history.set(name, text);
+    for (const [code, decls] of state.declsByCode) this.declsByCode.set(code, decls);
   }
 
   /** The declarations `code` made when it last ran here (recorded with a stage's execution). */

@@ -4,10 +4,12 @@ import type * as TfWasm from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { registerFileRouter } from "./train/fsio.js";
+import { tfjs } from "./tfjs.js";
 
 // `require`, not `import`: an ES import of these CommonJS bundles makes Node scan them, and every
-// package they re-export, for export names (about half a second of a kernel's start).
-export const tf = createRequire(import.meta.url)("@tensorflow/tfjs") as typeof TF;
+// package they re-export, for export names (about half a second of a kernel's start). The parts
+// of @tensorflow/tfjs the library uses, not the whole package (see tfjs.ts).
+export const tf = tfjs();
 const { setWasmPaths } = createRequire(import.meta.url)("@tensorflow/tfjs-backend-wasm") as typeof TfWasm;
 
 /** The tfjs types the library names as `tf.X` (a value loaded with `require` carries no namespace of types). */

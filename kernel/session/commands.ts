@@ -14,8 +14,8 @@ import { graphStructure } from "../stages/views/graphLayout.js";
  * stale/failed/never-run stages and the unloaded stages they need, `upstreamCells` {stage} a stage
  * and everything it depends on, each after the cells they need that are not stages and have not
  * run here (`%%params`, `%seed`, plain cells defining names they read); `variables` the %who entries;
- * `loaded` whether TypeScript is loaded (on any of the kernel's threads) and whether the language
- * thread has started (`threads` says so).
+ * `loaded` whether TypeScript is loaded (on any of the kernel's threads), whether the language
+ * thread has started (`threads` says so) and whether the type checker's thread has.
  * `sync` and `stages` also return the graph's structure (the graph view draws it); the views'
  * commands (runs, table pages, stored outputs...) are in viewCommands.ts.
  */
@@ -42,7 +42,7 @@ export async function runCommand(nb: NotebookState, executor: Executor, command:
     }
     case "loaded":
       // Which heavy modules this kernel has loaded (a restored stage and an unchecked cell must not need TypeScript).
-      return { typescript: await executor.typescriptLoaded(), languageThread: threads.languageThread() };
+      return { typescript: await executor.typescriptLoaded(), languageThread: threads.languageThread(), checkerThread: executor.checkerThread() };
     case "variables":
       return Object.keys(executor.scope).filter((n) => !KERNEL_SCOPE_NAMES.has(n)).map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
     default:

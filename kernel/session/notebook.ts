@@ -5,6 +5,7 @@
 import { basename, dirname, join } from "node:path";
 import { localModulesHash } from "../exec/localModules.js";
 import type * as Magics from "../magics/index.js";
+import { mark } from "../runtime/trace.js";
 import type * as Stages from "../stages/index.js";
 import type { CellFacts, CodecRegistry, RunStore, StageGraph, StageInfo, StageState, ValueSource } from "../stages/index.js";
 
@@ -97,7 +98,12 @@ export class NotebookState {
   }
 
   get store(): RunStore {
-    return (this.storeCache ??= this.mods.stages.openStore({ dir: this.storeDir ?? this.mods.stages.storeDirFor(this.notebookPath), codecs: this.mods.codecs }));
+    if (!this.storeCache) {
+      mark("kernel: store opening");
+      this.storeCache = this.mods.stages.openStore({ dir: this.storeDir ?? this.mods.stages.storeDirFor(this.notebookPath), codecs: this.mods.codecs });
+      mark("kernel: store open");
+    }
+    return this.storeCache;
   }
 
   /** The run this session records into (begun at the first stage). */

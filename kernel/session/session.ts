@@ -12,6 +12,7 @@ import { loadStageModules, NotebookState, notebookPathFromEnv } from "./notebook
 import { runCell } from "./runCell.js";
 import { runCommand } from "./commands.js";
 import { createFaultReporter } from "./faults.js";
+import { mark } from "../runtime/trace.js";
 
 export interface SessionOptions {
   notebookDir: string;
@@ -59,7 +60,7 @@ export function createSession(options: SessionOptions): Session {
   const faults = createFaultReporter({ send, running: () => running?.id, labelOf: (id) => labels.get(id), describe: (e) => executor.describe(e) });
   const getNotebook = () =>
     (notebook ??= loadStageModules().then(
-      (mods) => (loaded = new NotebookState(options.notebookPath ?? notebookPathFromEnv(options.notebookDir), mods, options.storeDir)),
+      (mods) => (mark("kernel: stage modules loaded"), loaded = new NotebookState(options.notebookPath ?? notebookPathFromEnv(options.notebookDir), mods, options.storeDir)),
     ));
 
   /** Resolves when the execution is done, even if its code never settles (interrupted). */
@@ -75,6 +76,7 @@ export function createSession(options: SessionOptions): Session {
       if (finished) return;
       finished = true;
       running = undefined;
+      mark(`kernel: ${labels.get(id) ?? id} done`);
       send({ type: "done", id, status, executionCount: count, durationMs: performance.now() - started });
       send({ type: "status", state: "idle" });
       settle();

@@ -14,6 +14,7 @@ import { lastMetrics, stageContext, withSeededMath, type StageRunContext } from 
 import type { RunStore } from "./store/store.js";
 import { BlobError } from "./store/blobs.js";
 import type { CacheHit, OutputRecord } from "./store/types.js";
+import { mark } from "../runtime/trace.js";
 
 /** A stage as the executor needs it: identity, key parts, gates. */
 export interface StageSpec {
@@ -114,7 +115,9 @@ async function restoreStage(spec: StageSpec, host: StageHost, key: StageKey, hit
     if (!(e instanceof BlobError)) throw e;
     return runStage(spec, host, key, `the stored outputs of run ${hit.runId} could not be read (${e.message})`);
   }
+  mark(`stage ${spec.name}: outputs decoded`);
   const body = await host.install(restored.values, restored.kept, hit.declarations);
+  mark(`stage ${spec.name}: restored`);
   if (body.status !== "ok") return { ...base, status: body.status, body, ...(body.error ? { error: body.error } : {}), durationMs: hit.durationMs, outputs: hit.outputs };
   restored.sources.forEach((s, n) => host.sources.set(n, s));
   const { shown, result } = replayOf(hit.displays);

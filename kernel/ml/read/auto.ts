@@ -6,7 +6,6 @@
 // runs the query again when iterated). The decision itself is budget.ts's `shouldStream`.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { ColumnTable } from "arquero";
-import { parquetMetadataAsync } from "hyparquet";
 import { setRoot } from "../lineage.js";
 import { collectWithin, memoryBudget, shouldStream, type StreamOptions } from "./budget.js";
 import { readCSV, type CsvOptions } from "./csv.js";
@@ -167,6 +166,8 @@ export async function parquetEstimate(path: string, options: ParquetOptions = {}
     };
     let metadata;
     try {
+      // Loaded here, as parquet.ts loads its reader: a kernel that reads no Parquet never loads hyparquet.
+      const { parquetMetadataAsync } = await import("hyparquet");
       metadata = await parquetMetadataAsync(file);
     } catch (e) {
       throw new ReadError(displayPath(path), `not a valid Parquet file: ${(e as Error).message}`, undefined, undefined, { cause: e });

@@ -1,11 +1,11 @@
 // A `file://` save/load handler (model.json + weights.bin) for when tfjs-node, which has its own, is absent.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createRequire } from "node:module";
 import type * as tf from "@tensorflow/tfjs";
+import { tfjs } from "../tfjs.js";
 
-// `require`, not `import` (see ../tf.ts): Node does not scan the CommonJS bundle for export names.
-const tfjs = createRequire(import.meta.url)("@tensorflow/tfjs") as typeof tf;
+// The parts of @tensorflow/tfjs the library uses (see ../tfjs.ts).
+const tfApi = tfjs();
 
 const MODEL_JSON = "model.json";
 const WEIGHTS_BIN = "weights.bin";
@@ -25,7 +25,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
         throw new Error(`save ${dir}: binary model topologies are not supported by the file:// handler`);
       }
       await mkdir(dir, { recursive: true });
-      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tfjs.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tfApi.io.CompositeArrayBuffer.join(artifacts.weightData);
       const modelJSON: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology ?? {},
         weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
@@ -37,7 +37,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       if (artifacts.userDefinedMetadata) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
       await writeFile(path.join(dir, WEIGHTS_BIN), new Uint8Array(weights));
       await writeFile(path.join(dir, MODEL_JSON), JSON.stringify(modelJSON));
-      return { modelArtifactsInfo: tfjs.io.getModelArtifactsInfoForJSON(artifacts) };
+      return { modelArtifactsInfo: tfApi.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
       const file = path.join(dir, MODEL_JSON);
@@ -47,7 +47,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       } catch (err) {
         throw new Error(`load ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return tfjs.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+      return tfApi.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
@@ -57,7 +57,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
           }
         }
-        return [specs, tfjs.io.CompositeArrayBuffer.join(buffers)];
+        return [specs, tfApi.io.CompositeArrayBuffer.join(buffers)];
       });
     },
   };
@@ -69,13 +69,13 @@ let registered = false;
 export function registerFileRouter(): void {
   if (registered) return;
   registered = true;
-  if (tfjs.io.getSaveHandlers("file://probe").length > 0) return;
+  if (tfApi.io.getSaveHandlers("file://probe").length > 0) return;
   const route = (url: string | string[]) => {
     const u = Array.isArray(url) ? url[0] : url;
     return typeof u === "string" && u.startsWith("file://") ? fileHandler(modelDir(u)) : null;
   };
   // tfjs routers return null for URLs they do not handle, though the declared type omits it
   const router = route as unknown as Parameters<typeof tf.io.registerSaveRouter>[0];
-  tfjs.io.registerSaveRouter(router);
-  tfjs.io.registerLoadRouter(router);
+  tfApi.io.registerSaveRouter(router);
+  tfApi.io.registerLoadRouter(router);
 }

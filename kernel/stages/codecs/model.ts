@@ -1,5 +1,4 @@
 // tfjs LayersModel <-> model.json + weights.bin, through in-memory save/load handlers (no file:// needed).
-import { createRequire } from "node:module";
 import { canonicalJson } from "./canonicalJson.js";
 import type { Codec } from "./types.js";
 
@@ -29,10 +28,10 @@ function isLayersModel(value: unknown): value is LayersModelLike {
 }
 
 /**
- * A LayersModel codec. `loadTf` gives the tfjs module used to rebuild models; by default
- * `@tensorflow/tfjs` is required (not imported: no scan of the CommonJS bundle for export names) the first time a model is decoded.
+ * A LayersModel codec. `loadTf` gives the tfjs module used to rebuild models; by default the
+ * library's tfjs (ml/tfjs.ts: the parts of `@tensorflow/tfjs` it uses), loaded the first time a model is decoded.
  */
-export function createModelCodec(loadTf: () => Promise<TfLike> = async () => createRequire(import.meta.url)("@tensorflow/tfjs") as TfLike): Codec<LayersModelLike> {
+export function createModelCodec(loadTf: () => Promise<TfLike> = async () => (await import("../../ml/tfjs.js")).tfjs() as unknown as TfLike): Codec<LayersModelLike> {
   return {
     kind: "model",
     accepts: isLayersModel,

@@ -52,7 +52,29 @@ test("a stage restored in a fresh kernel loads no TypeScript, and neither do the
   assert.match(scale.stdout, /^cached: from run 1/m);
   assert.equal(scale.result, "'3,6,9'");
   assert.equal(await warm.typescriptLoaded(), false);
-  assert.equal(((await warm.client.command("loaded")) as { languageThread: boolean }).languageThread, false, "no complete or inspect was asked: no language thread");
+  const loaded = (await warm.client.command("loaded")) as { languageThread: boolean; checkerThread: boolean };
+  assert.equal(loaded.languageThread, false, "no complete or inspect was asked: no language thread");
+  assert.equal(loaded.checkerThread, false, "the stored checks answered every cell on the main thread: no checker thread");
+  await warm.client.shutdown();
+});
+
+test("in a fresh kernel the first check the store cannot answer starts the checker thread, which knows the cells answered before it", async () => {
+  const dir = freshDir();
+  const cold = await kernel(dir, "warn");
+  for (const cell of [PARAMS, INGEST, PLAIN]) assert.equal((await cold.run(cell)).status, "ok");
+  await cold.client.shutdown();
+
+  const warm = await kernel(dir, "warn");
+  for (const cell of [PARAMS, INGEST, PLAIN]) assert.equal((await warm.run(cell)).status, "ok");
+  assert.equal(((await warm.client.command("loaded")) as { checkerThread: boolean }).checkerThread, false);
+  // A new cell reading names from each earlier cell (a param, a stage output, a plain cell's const), with a type error on the last.
+  const fresh = await warm.run("const total: number = factor + rows.numRows() + shown;\nconst label: number = `${total}`;\ntotal");
+  assert.equal(fresh.status, "ok");
+  assert.equal(fresh.result, "9");
+  assert.equal(fresh.stderr, "warning: Cell[4]:2:7 TS2322: Type 'string' is not assignable to type 'number'.\n", "only the real error: factor, rows and shown are known to the thread");
+  const loaded = (await warm.client.command("loaded")) as { checkerThread: boolean; typescript: boolean };
+  assert.equal(loaded.checkerThread, true);
+  assert.equal(loaded.typescript, true);
   await warm.client.shutdown();
 });
 
