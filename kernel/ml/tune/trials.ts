@@ -1,8 +1,9 @@
 // Deals a search's trials (candidate x fold) to the calling thread and leased pool threads, one at a time to whichever is free.
 //
 // The calling thread fits trials from the first moment; pool threads join as soon as they are
-// ready (a cold one after about a second, a warm one at once), so a pool never makes a search
-// slower than the sequential run by more than the messages. Tables travel as Arrow IPC in a
+// ready (a cold one after about a second, a warm one at once), so given a free core a pool never
+// makes a search slower than the sequential run by more than the messages. (On a busy machine a
+// cold thread's start takes CPU from the calling thread: bench/tune.ts.) Tables travel as Arrow IPC in a
 // SharedArrayBuffer, once per search; model and scoring go by name (functions cannot cross
 // threads: a search with a fit or scoring function runs on the calling thread).
 import * as aq from "arquero";
