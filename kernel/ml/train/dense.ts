@@ -25,7 +25,7 @@ export function checkActivation(a: string, verb: string): Activation {
 }
 
 /** The name of a dense stack's model, and the prefixes of its layers' names (`mlnb_dense_0`, `mlnb_dropout_0`, ...). */
-export const DENSE_NAMES = { model: "mlnb_dense", dense: "mlnb_dense_", dropout: "mlnb_dropout_" } as const;
+const DENSE_NAMES = { model: "mlnb_dense", dense: "mlnb_dense_", dropout: "mlnb_dropout_" } as const;
 
 /**
  * A tf.Sequential of Dense (+ Dropout) layers whose kernels use glorotUniform seeded per layer,
