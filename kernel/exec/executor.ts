@@ -185,12 +185,19 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // its signal (the flag alone would be cleared here, and the cell would run on as if never interrupted).
     if (opts.signal?.aborted) return notStarted;
     lowerFlag();
+    let interruptedEarly = false;
     const interrupted = new Promise<never>((_, reject) => {
-      interruptCurrent = () => reject(new InterruptError());
+      interruptCurrent = () => {
+        interruptedEarly = true;
+        reject(new InterruptError());
+      };
     });
     // User code starts in its own macrotask: if a busy loop in it is terminated by an interrupt,
     // only that task unwinds, and this function still settles.
     const user = new Promise<unknown>((resolve, reject) => setImmediate(() => {
+      // Interrupted before its macrotask came: the cell was reported interrupted, and the next cell
+      // may already have lowered the flag, so starting it now would spin on unseen.
+      if (interruptedEarly) return reject(new InterruptError());
       try {
         resolve(fn());
       } catch (e) {
