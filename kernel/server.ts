@@ -7,6 +7,7 @@ import { checkKernelRequirements, START_FAILURE_EXIT, START_FAILURE_MARK } from 
 import { Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
 import { createSession } from "./session/session.js";
+import { refuseRethrowingHandlers } from "./session/faults.js";
 import { lockedWrite } from "./replyLock.js";
 import { packageVersion } from "./version.js";
 
@@ -56,6 +57,7 @@ for (const name of ["stdout", "stderr"] as const) {
 // handles): shown on the cell that scheduled it, and the kernel and its variables live on.
 process.on("uncaughtException", (error, origin) => session.fault(error, origin === "unhandledRejection" ? "unhandledRejection" : "uncaughtException"));
 process.on("unhandledRejection", (reason) => session.fault(reason, "unhandledRejection"));
+refuseRethrowingHandlers();
 // Ctrl-C in a terminal signals the whole process group: the client (the CLI) decides what an
 // interrupt means and sends it; the kernel must not die of the terminal's SIGINT.
 process.on("SIGINT", () => {});

@@ -1,4 +1,5 @@
 // The TypeScript cell executor: type check, compile, run in the shared scope, turn the result rich.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
@@ -98,6 +99,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (Atomics.load(interruptFlag, 1) > interruptsHandled) Atomics.store(interruptFlag, 0, 1);
   };
   const timers = new Map<number, number>();
+  /**
+   * The execution a cell's code runs for, through its awaits and callbacks: one interrupted while
+   * it waited must not go on when the wait ends, perhaps while the next cell runs with the flag down
+   * (its loops would spin unseen). Every `await` in cell code is wrapped in `resumed`, which checks.
+   */
+  const execution = new AsyncLocalStorage<{ interrupted: boolean }>();
 
   const typescript = async () => loadTypeScript();
   // Checks run on a thread of their own, which loads TypeScript only for a check the persistent
@@ -130,6 +137,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
       bind: (name: string, get: () => unknown, set: (v: unknown) => void) => Object.defineProperty(scope, name, { get, set, enumerable: true, configurable: true }),
       // A cell's const, import, function or plain-local let, published by value.
       set: (name: string, value: unknown) => Object.defineProperty(scope, name, { value, writable: true, enumerable: true, configurable: true }),
+      resumed: <T>(value: T): T => {
+        if (execution.getStore()?.interrupted) throw new InterruptError();
+        return value;
+      },
       stop: () => {
         Atomics.store(interruptFlag, 0, 0);
         throw new InterruptError();
@@ -185,10 +196,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // its signal (the flag alone would be cleared here, and the cell would run on as if never interrupted).
     if (opts.signal?.aborted) return notStarted;
     lowerFlag();
-    let interruptedEarly = false;
+    const token = { interrupted: false };
     const interrupted = new Promise<never>((_, reject) => {
       interruptCurrent = () => {
-        interruptedEarly = true;
+        token.interrupted = true;
         reject(new InterruptError());
       };
     });
@@ -197,9 +208,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const user = new Promise<unknown>((resolve, reject) => setImmediate(() => {
       // Interrupted before its macrotask came: the cell was reported interrupted, and the next cell
       // may already have lowered the flag, so starting it now would spin on unseen.
-      if (interruptedEarly) return reject(new InterruptError());
+      if (token.interrupted) return reject(new InterruptError());
       try {
-        resolve(fn());
+        resolve(execution.run(token, fn));
       } catch (e) {
         reject(e);
       }

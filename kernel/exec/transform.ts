@@ -45,7 +45,9 @@ const DONE = `${RUNTIME}_done`;
 const RESULT = `${RUNTIME}_result`;
 const isLoopType = (type: string) => isLoop({ type } as AnyNode);
 const SCOPE = `${RUNTIME}_scope`;
-const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global, ${SCOPE} = ${RUNTIME}.scope;`;
+/** Wraps every `await` of the cell: an execution interrupted while it waited does not go on (see executor.ts). */
+const RESUMED = `${RUNTIME}_resumed`;
+const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${RESUMED} = ${RUNTIME}.resumed, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global, ${SCOPE} = ${RUNTIME}.scope;`;
 
 /**
  * Publish a cell-local `let` or class that the cell's closures capture to the notebook scope as a
@@ -69,6 +71,8 @@ interface Edit {
   start: number;
   end: number;
   text: string;
+  /** Among insertions at one point: lower goes first (default 0, then the order they were made). */
+  rank?: number;
 }
 
 /**
@@ -193,6 +197,7 @@ export function compileCell(source: string, filename: string, options: CompileOp
 
   const loops: AnyNode[] = [];
   const continues: AnyNode[] = [];
+  const awaits: AnyNode[] = [];
   const parents = new Map<AnyNode, AnyNode>();
   walk(program, (n, parent) => {
     if (parent) parents.set(n, parent);
@@ -203,7 +208,13 @@ export function compileCell(source: string, filename: string, options: CompileOp
     // Every loop tests the interrupt flag, so a busy loop stops when the user interrupts.
     if (isLoop(n)) loops.push(n);
     if (n.type === "ContinueStatement") continues.push(n);
+    if (n.type === "AwaitExpression") awaits.push(n);
   });
+  // `await x` becomes `RESUMED(await x)`: innermost of whatever else opens or closes at its ends.
+  for (const a of awaits) {
+    edits.push({ start: a.start, end: a.start, text: `${RESUMED}(`, rank: 1 });
+    edits.push({ start: a.end, end: a.end, text: ")", rank: -1 - a.start });
+  }
   // Publishing the plain-local lets when the cell ends, however it ends, takes a try/finally
   // around the cell; but inside a try a loop keeps its numbers boxed (V8 must be able to hand them
   // to the handler at every step), 3-5x slower. So a cell with loops in its own top-level code
@@ -291,8 +302,8 @@ function walk(node: AnyNode, visit: (n: AnyNode, parent?: AnyNode) => void, pare
 }
 
 function applyEdits(text: string, edits: Edit[]): string {
-  // Stable order: by position, insertions at one point in the order they were made.
-  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  // Stable order: by position, insertions at one point by rank, then in the order they were made.
+  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.start - b.start || a.end - b.end || (a.rank ?? 0) - (b.rank ?? 0) || a.i - b.i);
   let out = "";
   let pos = 0;
   for (const e of sorted) {

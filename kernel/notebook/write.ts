@@ -1,6 +1,6 @@
 // Writes a file so that readers see the old bytes or the new ones, never half of them.
 import { randomBytes } from "node:crypto";
-import { close, closeSync, fsyncSync, openSync, renameSync, unlink, unlinkSync, writeSync, writev, writevSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, writevSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export interface AtomicWriteOptions {
@@ -38,61 +38,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
   closeSync(fd);
   renameSync(temp, path);
   if (sync) syncDir(folder);
-}
-
-/** A temp file being written from libuv's thread pool (see `writeTempAsync`). */
-export interface TempWrite {
-  /** The temp file's path (".tmp-" first, beside where it will be renamed to). */
-  readonly temp: string;
-  /** Wait for every piece to be written, then rename the temp file to `path` (same filesystem: atomic). */
-  commit(path: string): Promise<void>;
-  /** Wait for the writes, then remove the temp file (its bytes are not wanted after all). */
-  discard(): Promise<void>;
-}
-
-/**
- * Start writing byte pieces to a fresh temp file in `folder` from libuv's thread pool and return
- * at once, so this thread can work meanwhile (the blob store hashes the same pieces while they
- * go to the file). The pieces must not change until `commit` or `discard` settles. Never
- * fsynced: only for files whose readers check their content (blobs.ts says why). On a write
- * error the temp file is removed and `commit` rejects with the error.
- */
-export function writeTempAsync(folder: string, pieces: readonly Uint8Array[], name = "blob"): TempWrite {
-  const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-${name}`);
-  const fd = openSync(temp, "wx", 0o644);
-  const written = writePiecesAsync(fd, pieces.filter((p) => p.byteLength > 0)).then(
-    () => new Promise<void>((ok, fail) => close(fd, (e) => (e ? fail(e) : ok()))),
-    (e: Error) => new Promise<never>((_, fail) => close(fd, () => unlink(temp, () => fail(e)))),
-  );
-  // the caller's `commit` or `discard` reports a failure; until then it must not be "unhandled"
-  written.catch(() => undefined);
-  return {
-    temp,
-    async commit(path) {
-      await written;
-      renameSync(temp, path);
-    },
-    async discard() {
-      await written;
-      unlinkSync(temp);
-    },
-  };
-}
-
-/** writev of the pieces from the thread pool, 1,024 at a time (IOV_MAX); a short write goes on from where it stopped. */
-async function writePiecesAsync(fd: number, pieces: Uint8Array[]): Promise<void> {
-  const writevAsync = (batch: Uint8Array[]) => new Promise<number>((ok, fail) => writev(fd, batch, (e, n) => (e ? fail(e) : ok(n))));
-  let queue = pieces;
-  while (queue.length) {
-    const batch = queue.slice(0, 1024);
-    let n = await writevAsync(batch);
-    if (n === 0) throw new Error(`writev wrote nothing to ${batch.length} pieces`);
-    const rest = queue.slice(batch.length);
-    // drop what was written; a piece written in part goes on from where it stopped
-    let i = 0;
-    while (i < batch.length && n >= batch[i]!.byteLength) n -= batch[i++]!.byteLength;
-    queue = i < batch.length ? [batch[i]!.subarray(n), ...batch.slice(i + 1), ...rest] : rest;
-  }
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

@@ -42,3 +42,22 @@ export function createFaultReporter(options: FaultReporterOptions): FaultReporte
     },
   };
 }
+
+/**
+ * Keep the kernel's error boundary its own: a library that adds a process handler which only throws
+ * again (Emscripten's Node shell does, so tfjs-backend-wasm made every uncaught error or unhandled
+ * rejection fatal once loaded) has that handler removed as soon as it is added. Other handlers stay.
+ */
+export function refuseRethrowingHandlers(): void {
+  process.on("newListener", (event: string | symbol, listener: (...args: unknown[]) => void) => {
+    if ((event === "uncaughtException" || event === "unhandledRejection") && onlyRethrows(listener)) {
+      process.nextTick(() => process.removeListener(event, listener));
+    }
+  });
+}
+
+/** True for `function (e) { throw e; }`, also guarded by one `instanceof` test, or as an arrow. */
+export function onlyRethrows(listener: (...args: unknown[]) => void): boolean {
+  const source = Function.prototype.toString.call(listener).replace(/\s+/g, "");
+  return /^(?:function\w*)?\(?(\w+)\)?(?:=>)?\{(?:if\(!\(\1instanceof[\w$.]+\)\)\{?)?throw\1;?\}?\}$/.test(source);
+}

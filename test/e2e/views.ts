@@ -143,7 +143,12 @@ export async function runViewsTest(o: ViewsTestOptions): Promise<ViewsTestResult
     await runRows.nth(0).click();
     await runRows.nth(1).click({ modifiers: ["Control"] });
     await runRows.nth(1).click({ button: "right" });
-    await page.getByRole("menuitem", { name: "Compare Runs" }).first().click();
+    // VS Code's web menu acts on the item it has focused: hover focuses it, Enter runs it (a plain
+    // click was seen highlighting the item and doing nothing on clean-clone runs).
+    const item = page.getByRole("menuitem", { name: "Compare Runs" }).first();
+    await item.hover();
+    await page.waitForTimeout(200);
+    await page.keyboard.press("Enter");
     // The two selected runs, one of them still running: the comparison opens for them, no question asked.
     let compare: Frame;
     let viaMenu = true;

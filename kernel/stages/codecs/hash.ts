@@ -1,13 +1,17 @@
 // Content hashes of encoded values: sha256 of each part, then of kind + meta + part hashes.
 import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonicalJson.js";
-import type { Json } from "./types.js";
+import { forEachWindow } from "./chunks.js";
+import type { Json, Piece } from "./types.js";
 
-/** sha256 (hex) of bytes, a UTF-8 string, or consecutive byte pieces (the hash of their concatenation). */
-export function sha256(data: Uint8Array | string | readonly Uint8Array[]): string {
+// where lazy pieces are made to be hashed: kept for the process, as memory touched once is cheap to reuse (chunks.ts)
+let scratch: Uint8Array | undefined;
+
+/** sha256 (hex) of bytes, a UTF-8 string, or consecutive pieces (the hash of their concatenation; lazy pieces made window by window). */
+export function sha256(data: Uint8Array | string | readonly Piece[]): string {
   if (typeof data === "string" || data instanceof Uint8Array) return createHash("sha256").update(data).digest("hex");
   const h = createHash("sha256");
-  for (const piece of data) h.update(piece);
+  forEachWindow(data, (scratch ??= new Uint8Array(1 << 20)), (bytes) => h.update(bytes));
   return h.digest("hex");
 }
 

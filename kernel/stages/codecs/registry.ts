@@ -1,7 +1,7 @@
 // The codec registry: picks a codec for a value, encodes and hashes it, and decodes stored parts.
 import { canonicalJson, describe } from "./canonicalJson.js";
 import { sha256, valueHash } from "./hash.js";
-import { chunksLength, partChunks } from "./chunks.js";
+import { chunksLength, partPieces } from "./chunks.js";
 import { jsonCodec, undefinedCodec } from "./json.js";
 import { createModelCodec } from "./model.js";
 import { tableCodec } from "./table.js";
@@ -109,7 +109,7 @@ export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRe
       if ("opaque" in out) return { kind: "opaque", shape: out.shape ?? describe(value), reason: out.opaque };
       const meta = out.meta ?? {};
       const partHashes: string[] = [];
-      for (const p of out.parts) partHashes.push(options.digest ? await options.digest(p) : sha256(partChunks(p)));
+      for (const p of out.parts) partHashes.push(options.digest ? await options.digest(p) : sha256(partPieces(p)));
       const encoded: EncodedValue = {
         kind: codec.kind,
         shape: out.shape,
@@ -117,7 +117,7 @@ export function createCodecRegistry(options: CodecRegistryOptions = {}): CodecRe
         parts: out.parts,
         partHashes,
         hash: valueHash(codec.kind, meta, out.parts, partHashes),
-        size: out.parts.reduce((n, p) => n + chunksLength(partChunks(p)), 0),
+        size: out.parts.reduce((n, p) => n + chunksLength(partPieces(p)), 0),
         // beside the hash, never in it
         ...(out.sidecar !== undefined ? { sidecar: out.sidecar } : {}),
       };

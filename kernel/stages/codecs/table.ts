@@ -32,7 +32,10 @@ function stringTypes(table: Table, utf8: Libraries["flechette"]["utf8"]): Record
   const types: Record<string, ReturnType<typeof utf8>> = {};
   const rows = Math.min(table.numRows(), SAMPLE);
   if (rows < 100) return types;
+  const data = table.data() as Record<string, unknown>;
   for (const name of table.columnNames()) {
+    // a typed array holds no strings
+    if (ArrayBuffer.isView(data[name])) continue;
     const get = table.getter(name);
     const seen = new Set<string>();
     let strings = 0;

@@ -9,7 +9,24 @@ export interface Part {
   bytes: Uint8Array;
   /** The same bytes as consecutive pieces, when the codec made them so (hashed and written piece by piece; see chunks.ts). */
   chunks?: readonly Uint8Array[];
+  /** The same bytes as pieces some of which are made on demand (chunks.ts): hashing and blob writing stream these; `chunks` fills them in. */
+  pieces?: readonly Piece[];
 }
+
+/**
+ * Bytes made on demand. `open()` gives a cursor: each call writes the next bytes into `into`
+ * (a window of at least 8 bytes, a multiple of 8, starting 8-byte aligned; at least one byte
+ * while any remain) and returns how many, 0 at the end.
+ * `bytes()` makes them whole once and keeps them.
+ */
+export interface LazyBytes {
+  readonly byteLength: number;
+  open(): (into: Uint8Array) => number;
+  bytes(): Uint8Array;
+}
+
+/** A piece of a part: bytes, or bytes made on demand. */
+export type Piece = Uint8Array | LazyBytes;
 
 /** A value a codec could encode: what it is, how big, its bytes and its content hash. */
 export interface EncodedValue {

@@ -15,11 +15,15 @@
 // 261 ms: the fsync cost as much as encoding the table, to protect what a re-run rebuilds.
 //
 // `write` hashes pieces while libuv's thread pool writes them to the temp file, so the copy into
-// the page cache (the dearest step on a VM that backs fresh memory lazily) overlaps the sha256.
-import { writeFileAtomic, writeTempAsync } from "../../notebook/write.js";
+// the page cache overlaps the sha256; lazy pieces (a table's string columns) are made in reused
+// scratch windows on the way (tempWrite.ts), never in fresh memory.
+import { createHash } from "node:crypto";
+import { writeFileAtomic } from "../../notebook/write.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "../codecs/hash.js";
+import { materialize, type Piece } from "../codecs/chunks.js";
+import { streamToTemp } from "./tempWrite.js";
 
 /** A blob whose bytes no longer match its name (disk corruption, manual edits). */
 export class BlobError extends Error {
@@ -32,13 +36,13 @@ export class BlobError extends Error {
 export interface BlobStore {
   readonly dir: string;
   /** Write bytes (or consecutive pieces of them, written with one writev) under their sha256 (computed when not given); a blob already present is not rewritten. Returns the hash. */
-  put(bytes: Uint8Array | readonly Uint8Array[], hash?: string): string;
+  put(bytes: Uint8Array | readonly Piece[], hash?: string): string;
   /**
    * Write pieces under their sha256, hashed on this thread while the thread pool writes them to a
    * temp file; the blob appears whole (rename) once both are done. A blob already present is not
    * rewritten (it is marked used and the temp file dropped). Returns the hash.
    */
-  write(pieces: readonly Uint8Array[]): Promise<string>;
+  write(pieces: readonly Piece[]): Promise<string>;
   /**
    * The bytes of a blob; with `verify` (default) a blob whose content does not match its hash is
    * removed (so the next `put` writes it whole) and is an error.
@@ -89,26 +93,21 @@ export function createBlobStore(dir: string): BlobStore {
       if (touchFile(final)) return hash;
       mkdirSync(join(dir, hash.slice(0, 2)), { recursive: true });
       // A temp file beside the blob, renamed into place: never a half object under its hash.
-      writeFileAtomic(final, bytes, { sync: false });
+      writeFileAtomic(final, bytes instanceof Uint8Array ? bytes : materialize(bytes), { sync: false });
       return hash;
     },
     async write(pieces) {
       // the temp file in the store's folder (one filesystem with every blob's): its final folder is known once hashed
-      const temp = writeTempAsync(dir, pieces);
-      let hash: string;
-      try {
-        hash = sha256(pieces);
-      } catch (e) {
-        await temp.discard();
-        throw e;
-      }
+      const h = createHash("sha256");
+      const temp = await streamToTemp(dir, pieces, (bytes) => h.update(bytes));
+      const hash = h.digest("hex");
       const final = pathOf(hash);
       if (touchFile(final)) {
-        await temp.discard();
+        temp.discard();
         return hash;
       }
       mkdirSync(join(dir, hash.slice(0, 2)), { recursive: true });
-      await temp.commit(final);
+      temp.commit(final);
       return hash;
     },
     get(hash, verify = true) {

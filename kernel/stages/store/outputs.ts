@@ -2,7 +2,7 @@
 import { isEncoded, type Encoding, type Json } from "../codecs/types.js";
 import type { CodecRegistry } from "../codecs/registry.js";
 import { canonicalJson } from "../codecs/canonicalJson.js";
-import { chunksLength, partChunks } from "../codecs/chunks.js";
+import { chunksLength, partPieces } from "../codecs/chunks.js";
 import type { BlobStore } from "./blobs.js";
 import type { OutputRecord } from "./types.js";
 
@@ -11,7 +11,7 @@ import type { OutputRecord } from "./types.js";
  * the sha256 overlaps the copy to disk), so `storeOutput` then finds its blobs in place.
  */
 export function encodeOutput(blobs: BlobStore, codecs: CodecRegistry, value: unknown): Promise<Encoding> {
-  return codecs.encode(value, { digest: (part) => blobs.write(partChunks(part)) });
+  return codecs.encode(value, { digest: (part) => blobs.write(partPieces(part)) });
 }
 
 /**
@@ -23,7 +23,7 @@ export function storeOutput(blobs: BlobStore, name: string, value: Encoding | Ou
   if (!("partHashes" in value) && "parts" in value) return { ...value, name };
   const e = value as Encoding;
   if (!isEncoded(e)) return { name, kind: "opaque", shape: e.shape, reason: e.reason, meta: {}, parts: [], size: 0 };
-  const parts = e.parts.map((p, i) => ({ name: p.name, hash: blobs.put(partChunks(p), e.partHashes[i]), size: chunksLength(partChunks(p)) }));
+  const parts = e.parts.map((p, i) => ({ name: p.name, hash: blobs.put(partPieces(p), e.partHashes[i]), size: chunksLength(partPieces(p)) }));
   let sidecar: OutputRecord["sidecar"];
   if (e.sidecar !== undefined) {
     const bytes = Buffer.from(canonicalJson(e.sidecar), "utf8");

@@ -185,6 +185,36 @@ describe("executor conformance (cells in a kernel process)", () => {
     assert.equal((await hang).status, "interrupted");
     assert.equal(text(await run(k, "1 + 1")), "2");
   });
+
+  it("stops a cell interrupted while it awaits when the wait ends, even after the next cell lowered the flag", async () => {
+    // Before: the cell was reported interrupted, the next cell started (the flag down), and when the
+    // timer fired the first cell's loop spun for ever, so the cell after that never ran.
+    const waiting = run(k, "await new Promise((ok) => setTimeout(ok, 300));\n(globalThis as any).__resumedLoop = true;\nfor (;;) {}");
+    setTimeout(() => k.interrupt(), 50);
+    assert.equal((await waiting).status, "interrupted", (await waiting).error?.message);
+    assert.equal(text(await run(k, "6 * 7")), "42");
+    await new Promise((ok) => setTimeout(ok, 500));
+    const after = await Promise.race([run(k, "[7 * 7, (globalThis as any).__resumedLoop === true]"), new Promise<Ran>((_, no) => setTimeout(() => no(new Error("the kernel did not answer within 10 s: the interrupted cell's loop spins")), 10_000))]);
+    assert.equal(text(after), "[ 49, false ]");
+  });
+
+  it("keeps a background task of a cell that was not interrupted going when another cell is interrupted", async () => {
+    // The task awaits in a chain of callbacks (no loop: a loop of any cell sees the interrupt flag while it is up).
+    await run(k, "const g = globalThis as any;\ng.__ticks = 0;\nconst tick = async () => { await new Promise((ok) => setTimeout(ok, 10)); g.__ticks++; if (!g.__stopTicks) void tick(); };\nvoid tick();");
+    const loop = run(k, "for (;;) {}");
+    setTimeout(() => k.interrupt(), 100);
+    assert.equal((await loop).status, "interrupted", (await loop).error?.message);
+    const before = Number(text(await run(k, "g.__ticks")));
+    await new Promise((ok) => setTimeout(ok, 200));
+    const later = Number(text(await run(k, "const later = g.__ticks;\ng.__stopTicks = true;\nlater")));
+    assert.ok(later > before, `ticks went from ${before} to ${later}`);
+  });
+
+  it("keeps the value of every await, wherever it stands in the cell", async () => {
+    // Each await is wrapped for the interrupt check: results, lets published at the end, nested awaits.
+    assert.equal(text(await run(k, "let got = await Promise.resolve(2);\nfor (let i = 0; i < 3; i++) got += await Promise.resolve(i);\nawait got")), "5", JSON.stringify(await run(k, "got")));
+    assert.equal(text(await run(k, "const twice = await await Promise.resolve(Promise.resolve(3));\n[twice, got, (await import('node:path')).sep]")), "[ 3, 5, '/' ]");
+  });
 });
 
 describe("an interrupt while a cell is still being prepared", () => {
@@ -232,6 +262,26 @@ describe("kernel death", () => {
       for (let i = 0; i < 100 && !faults.length; i++) await new Promise((r) => setTimeout(r, 50));
       assert.match(faults[0] ?? "", /late boom/);
       assert.equal(text(await run(k, "survivor * 6")), "42");
+      assert.equal(k.alive, true);
+    } finally {
+      await k.shutdown();
+    }
+  });
+});
+
+describe("faults with the wasm backend loaded", () => {
+  it("survives a throw in a timer and an unhandled rejection after tfjs-backend-wasm is initialised", async () => {
+    // Emscripten's Node shell adds process handlers that throw again: loaded, they made every such fault fatal.
+    const k = await KernelClient.start({ notebookPath: notebook, typeCheck: "off" });
+    try {
+      const faults: string[] = [];
+      k.on("fault", (f: Extract<Reply, { type: "fault" }>) => faults.push(f.error.message));
+      const ready = await run(k, 'import * as tf from "@tensorflow/tfjs";\nimport "@tensorflow/tfjs-backend-wasm";\nawait tf.setBackend("wasm");\nconst wasmKept = 5;\ntf.getBackend()');
+      assert.equal(text(ready), "'wasm'", ready.error?.message);
+      await run(k, "setTimeout(() => { throw new Error('timer boom') }, 20);\nvoid Promise.reject(new Error('rejected boom'));");
+      for (let i = 0; i < 100 && faults.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(faults.map((f) => /timer boom|rejected boom/.exec(f)?.[0]).sort(), ["rejected boom", "timer boom"]);
+      assert.equal(text(await run(k, "wasmKept * 8")), "40");
       assert.equal(k.alive, true);
     } finally {
       await k.shutdown();
