@@ -4,7 +4,8 @@
 // 40 epochs: 24 fits. Each mlnb row runs in this process; GridSearchCV runs in Debian's python3
 // (skipped when python3-sklearn is missing). The first search on pool threads starts them (cold);
 // later searches lease them warm. Warm rows alternate with workers: 1 and report medians of
-// REPEATS runs, so a load change on this shared machine hits both sides alike.
+// REPEATS runs, so a load change on this shared machine hits both sides alike. A last row times
+// the start of one pool thread on its own (what a default search weighs before starting cold ones).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import * as aq from "arquero";
 import { mulberry32, withContext } from "../kernel/ml/context.js";
 import { tune } from "../kernel/ml/tune/index.js";
-import { closePool } from "../kernel/ml/tune/pool.js";
+import { closePool, warmPool } from "../kernel/ml/tune/pool.js";
 
 const ROWS = 1500, COLS = 8, EPOCHS = 40, FOLDS = 3, REPEATS = 3;
 const GRID = { layers: [[16], [32], [16, 16], [32, 16]], learningRate: [0.01, 0.003] };
@@ -90,9 +91,21 @@ export async function run(): Promise<void> {
   for (const [n, xs] of runs) {
     const m = { s: median(xs.map((x) => x.s)), cpu: median(xs.map((x) => x.cpu)), best: xs[0]!.best };
     const differ = xs.map(same).find(Boolean) ?? "";
-    rows.push([`mlnb tune.gridSearch, workers: ${n}${n > 1 ? ", pool warm" : ""} (median of ${xs.length})${differ}`, m.s, m.best, m.cpu]);
+    const isDefault = n === cores ? ", the default here (the core count)" : "";
+    rows.push([`mlnb tune.gridSearch, workers: ${n}${n > 1 ? ", pool warm" : ""}${isDefault} (median of ${xs.length})${differ}`, m.s, m.best, m.cpu]);
     if (n === 2) rows.push([`mlnb tune.gridSearch, workers: 2, pool cold (first search: starts the thread)${same(cold)}`, cold.s, cold.best, cold.cpu]);
   }
+  // one cold thread on its own: loading tfjs and arquero and initialising the backend, no fit
+  const starts: Timing[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    await closePool();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await warmPool(1);
+    const cpu = process.cpuUsage(c0);
+    starts.push({ s: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6, best: NaN, scores: "" });
+  }
+  await closePool();
   const dir = mkdtempSync(join(tmpdir(), "mlnb-bench-tune-"));
   try {
     const csv = join(dir, "t.csv");
@@ -105,14 +118,17 @@ export async function run(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  rows.push([`starting one pool thread, no fit (warmPool(1), median of ${REPEATS})`, median(starts.map((x) => x.s)), NaN, median(starts.map((x) => x.cpu))]);
   const one = rows[0]![1];
+  const sk = rows.find(([name]) => name.startsWith("scikit-learn GridSearchCV("))?.[1] ?? NaN;
   console.log(`\n## tune: ${Object.values(GRID).reduce((n, v) => n * v.length, 1)} candidates x ${FOLDS} folds = ${8 * FOLDS} fits (MLP, ${EPOCHS} epochs, ${ROWS} rows x ${COLS}), ${cores} cores\n`);
   console.log("workers: n = the calling thread and n - 1 pool threads; tfjs's wasm backend runs single-threaded in Node, so n threads use n cores\n");
   console.log(`load average at the start ${startLoad.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)}: a speed-up needs a free core (compare CPU time with wall time)${autogroup() ? "; with the scheduler's autogroup on (it is here), a busy machine gives all threads of this process one fair share together" : ""}\n`);
   const oneCpu = rows[0]![3];
-  console.log("| run | time | speed-up vs workers: 1 | CPU time (all threads) | CPU time vs workers: 1 | CPU / wall | best mean score |\n|---|---:|---:|---:|---:|---:|---:|");
+  console.log("| run | time | speed-up vs workers: 1 | speed-up vs GridSearchCV(n_jobs=-1) | CPU time (all threads) | CPU time vs workers: 1 | CPU / wall | best mean score |\n|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const [name, s, best, cpu] of rows) {
     const nan = (v: number, f: string) => (Number.isNaN(v) ? "—" : f);
-    console.log(`| ${name} | ${nan(s, `${s.toFixed(2)} s`)} | ${nan(s, `${(one / s).toFixed(2)}x`)} | ${nan(cpu, `${cpu.toFixed(2)} s`)} | ${nan(cpu, `${(cpu / oneCpu).toFixed(2)}x`)} | ${nan(cpu, (cpu / s).toFixed(2))} | ${nan(best, best.toFixed(4))} |`);
+    const search = !name.startsWith("starting");
+    console.log(`| ${name} | ${nan(s, `${s.toFixed(2)} s`)} | ${search ? nan(s, `${(one / s).toFixed(2)}x`) : "—"} | ${search ? nan(sk + s, `${(sk / s).toFixed(2)}x`) : "—"} | ${nan(cpu, `${cpu.toFixed(2)} s`)} | ${nan(cpu, `${(cpu / oneCpu).toFixed(2)}x`)} | ${nan(cpu, (cpu / s).toFixed(2))} | ${nan(best, best.toFixed(4))} |`);
   }
 }

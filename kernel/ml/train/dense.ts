@@ -24,23 +24,34 @@ export function checkActivation(a: string, verb: string): Activation {
   return a as Activation;
 }
 
+/** The name of a dense stack's model, and the prefixes of its layers' names (`mlnb_dense_0`, `mlnb_dropout_0`, ...). */
+const DENSE_NAMES = { model: "mlnb_dense", dense: "mlnb_dense_", dropout: "mlnb_dropout_" } as const;
+
 /**
  * A tf.Sequential of Dense (+ Dropout) layers whose kernels use glorotUniform seeded per layer,
  * so the same seed gives the same initial weights on every run.
+ *
+ * The model and its layers are named by position (`mlnb_dense_0`, `mlnb_dropout_0`, ...), not by
+ * tfjs's per-thread counters (`dense_Dense7`), so the saved topology and weight names, and so a
+ * fitted model's hash, depend only on the data, params and seed: not on how many models this
+ * thread built before (a re-run in one kernel, or trials dealt to pool threads). Names may repeat
+ * across models: tfjs keeps the layer's name and suffixes only the backing variable's unique name
+ * (`mlnb_dense_0/kernel_1`), while saving uses the original names.
  */
 export function buildDense(spec: DenseSpec): tf.Sequential {
-  const model = tf.sequential();
+  const model = tf.sequential({ name: DENSE_NAMES.model });
   const sizes = [...spec.hidden, spec.outputs];
   sizes.forEach((units, i) => {
     const last = i === sizes.length - 1;
     model.add(tf.layers.dense({
+      name: `${DENSE_NAMES.dense}${i}`,
       units,
       activation: last ? spec.output : spec.activation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: (spec.seed + i * 7919) >>> 0 }),
       biasInitializer: "zeros",
       ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
     }));
-    if (!last && spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, seed: (spec.seed + i * 104729) >>> 0 }));
+    if (!last && spec.dropout > 0) model.add(tf.layers.dropout({ name: `${DENSE_NAMES.dropout}${i}`, rate: spec.dropout, seed: (spec.seed + i * 104729) >>> 0 }));
   });
   return model;
 }

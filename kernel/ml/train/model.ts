@@ -16,7 +16,10 @@ export interface AnyModelOptions extends FitOptions {
 
 /**
  * Train a user-built LayersModel (its own initialisers; our seeded shuffling and dropout seeds).
- * The returned Model owns the network: `dispose()` frees it and the optimiser.
+ * The returned Model owns the network: `dispose()` frees it and the optimiser. Its stored hash
+ * includes the layer names: unnamed tfjs layers take per-thread counter names (`dense_Dense3`),
+ * which change with every model the thread built before, so give each layer a `name` for a hash
+ * that reproduces on a re-run and in the exported script (the train verbs' own models do so).
  */
 export function model(network: tf.LayersModel, table: ColumnTable | AsyncIterable<ColumnTable>, opts: AnyModelOptions): Promise<Model> {
   const verb = "train.model";

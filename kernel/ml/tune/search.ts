@@ -9,7 +9,7 @@ import type { Model } from "../train/trained.js";
 import { searchChart } from "./chart.js";
 import { fitter, isClassifierName, searchFolds, type Trial } from "./fit.js";
 import type { Params } from "./space.js";
-import { runTrials, sharedTableBytes, threadCount } from "./trials.js";
+import { COLD_POOL_MIN_MS, runTrials, sharedTableBytes, threadCount } from "./trials.js";
 
 export { fitter, scoreOf } from "./fit.js";
 
@@ -43,11 +43,13 @@ export interface SearchOptions {
   /**
    * Threads fitting trials (candidate x fold) at once, the calling thread included: 1 = all on the
    * calling thread, n = the calling thread and n - 1 pool threads (kept warm between searches, see
-   * pool.ts). Scores equal the sequential run's whatever the count. Default 1: tfjs names a model's
-   * layers by a per-thread counter, so with trials dealt to pool threads the refitted `bestModel`'s
-   * layer names, and so its stored hash, depend on how many trials this thread fitted; an exported
-   * script then cannot reproduce the notebook's hash. Set `workers` (e.g. the core count) for speed
-   * where the model's hash need not reproduce. A `model` or `scoring` function always runs on the calling thread.
+   * pool.ts). Scores, best params and the refitted `bestModel` (hash for hash: its layers are named
+   * by position, see train/dense.ts) equal the sequential run's whatever the count. Default: the
+   * core count (`os.availableParallelism()`), except that a search whose sequential rest looks
+   * shorter than 2 s (a fit's time x the trials left) does not start cold pool threads, which cost
+   * about 0.6 s of CPU each before their first fit: it uses the warm ones waiting, if any, and the
+   * calling thread. An explicit count starts its threads at once. A `model` or `scoring` function
+   * always runs on the calling thread.
    */
   workers?: number;
 }
@@ -93,6 +95,7 @@ export async function search(verb: string, table: ColumnTable, candidates: Param
     verb, ipc: sharedTableBytes(table), opts: { ...opts, scoring }, seed, classifier, k, backend: backendName() ?? "cpu",
   }), trials, {
     threads,
+    coldStartAfterMs: opts.workers === undefined ? COLD_POOL_MIN_MS : undefined,
     signal: context().signal,
     onDone: (r, done) => context().display({ "text/plain": `${verb}: ${done}/${trials.length} fits done (candidate ${r.candidate + 1}/${candidates.length}, fold ${r.fold + 1}/${k}) on up to ${threads} thread${threads > 1 ? "s" : ""}` }, displayId),
   });

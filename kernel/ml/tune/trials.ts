@@ -1,14 +1,16 @@
 // Deals a search's trials (candidate x fold) to the calling thread and leased pool threads, one at a time to whichever is free.
 //
 // The calling thread fits trials from the first moment; pool threads join as soon as they are
-// ready (a cold one after about a second, a warm one at once), so a pool never makes a search
-// slower than the sequential run by more than the messages. Tables travel as Arrow IPC in a
+// ready (a cold one after about a second, a warm one at once), so given a free core a pool never
+// makes a search slower than the sequential run by more than the messages. (On a busy machine a
+// cold thread's start takes CPU from the calling thread: bench/tune.ts.) Tables travel as Arrow IPC in a
 // SharedArrayBuffer, once per search; model and scoring go by name (functions cannot cross
 // threads: a search with a fit or scoring function runs on the calling thread).
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { availableParallelism } from "node:os";
 import { runTrial, type Trial, type TrialContext, type TrialResult } from "./fit.js";
-import { discard, lease, release, type PoolWorker } from "./pool.js";
+import { discard, lease, release, warmWorkers, type PoolWorker } from "./pool.js";
 
 /** What a pool thread needs to rebuild the folds and fit a trial (all of it structured-cloneable). */
 export interface TrialSetup {
@@ -33,6 +35,12 @@ export type PoolMessage =
 /** How a search runs its trials: `threads` fitting at once (the calling thread is one of them). */
 export interface TrialPlan {
   threads: number;
+  /**
+   * Start cold pool threads only once the calling thread's fits predict more than this much
+   * sequential work left (ms: the last fit's time x the trials not yet dealt); warm threads join at
+   * once. Undefined: start every thread at once.
+   */
+  coldStartAfterMs?: number;
   /** Aborting it stops the search: busy pool threads are terminated, the promise rejects. */
   signal?: AbortSignal;
   onDone?: (r: TrialResult, done: number, where: string) => void;
@@ -45,11 +53,18 @@ export interface TrialRun {
   fitsPerThread: number[];
 }
 
+/**
+ * By default a search starts cold pool threads only when its sequential rest looks longer than this
+ * (ms). A cold thread takes about 0.6 s of CPU and 0.6-1 s of wall time to load tfjs before its
+ * first fit (measured: bench/README.md), which a shorter search never earns back.
+ */
+export const COLD_POOL_MIN_MS = 2000;
+
 let searches = 0;
 
-/** How many threads a search fits on: `workers` when given, else 1 (see SearchOptions.workers); never more than the trials. */
+/** How many threads a search fits on: `workers` when given, else the core count; never more than the trials. */
 export function threadCount(workers: number | undefined, trials: number): number {
-  const n = workers ?? 1;
+  const n = workers ?? availableParallelism();
   if (!Number.isInteger(n) || n < 1) throw new Error(`tune: workers must be a positive integer, got ${workers}`);
   return Math.max(1, Math.min(n, trials));
 }
@@ -98,7 +113,9 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       if (finished) return;
       results[i] = r;
       if ("error" in r) failed = true;
-      plan.onDone?.(r, ++done, where);
+      // counted apart from the optional call: `f?.(++done)` skips the increment when there is no `f`
+      done++;
+      plan.onDone?.(r, done, where);
       if (done === trials.length || (failed && busy.size === 0 && !mainBusy)) finish();
     };
     let mainBusy = false;
@@ -143,12 +160,16 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       );
     };
     const pending = new Map<PoolWorker, number>();
-    const startPool = () => {
-      if (finished || leased.length || plan.threads < 2) return;
-      leased.push(...lease(plan.threads - 1));
-      leased.forEach((w, j) => poolThread(w, j + 1));
+    /** Lease up to `n` more pool threads (warm ones first) and deal them trials as they get ready. */
+    const addPool = (n: number) => {
+      const more = Math.min(n, plan.threads - 1 - leased.length);
+      if (finished || more < 1) return;
+      const ws = lease(more);
+      const base = leased.length;
+      leased.push(...ws);
+      ws.forEach((w, j) => poolThread(w, base + j + 1));
     };
-    startPool();
+    addPool(plan.coldStartAfterMs === undefined ? plan.threads - 1 : warmWorkers());
 
     // The calling thread takes the first trial before any pool thread can: tables rebuilt from Arrow
     // IPC on a pool thread carry no lineage, so a leak (test rows in the tuned table) is caught here.
@@ -156,9 +177,11 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       let i: number | undefined;
       while ((i = take()) !== undefined) {
         mainBusy = true;
+        const t0 = performance.now();
         const r = await runTrial(ctx, trials[i]!);
         mainBusy = false;
         fitsPerThread[0]!++;
+        if (plan.coldStartAfterMs !== undefined && (performance.now() - t0) * (trials.length - next) > plan.coldStartAfterMs) addPool(plan.threads);
         settle(i, r, "the calling thread");
       }
     })().catch((e: Error) => finish(e));

@@ -164,3 +164,27 @@ test("a stage restored in a fresh kernel re-learns the declarations recorded wit
   assert.equal(done(await second.run("const total: number = xs.reduce((a, b) => a + b, 0);")).status, "ok");
   second.session.close();
 });
+
+test("a stage re-run in one kernel stores its trained model with the same hash, after other models were built", async () => {
+  const k = kernel();
+  const fit = `%%stage fit --no-cache
+import * as aq from "arquero";
+import { train } from "mlnb";
+const t = aq.table({ x: Array.from({ length: 40 }, (_, i) => (i % 2 ? 1 : -1) + Math.sin(i)), label: Array.from({ length: 40 }, (_, i) => (i % 2 ? "a" : "b")) });
+const model = await train.mlpClassifier(t, { target: "label", layers: [4], dropout: 0.1, epochs: 2, seed: 3, progress: false });`;
+  assert.equal(done(await k.run(fit, "fit")).status, "ok");
+  const other = await k.run(`import { train } from "mlnb";\nconst other = await train.logisticRegression(t, { target: "label", epochs: 1, seed: 1, progress: false });`);
+  assert.equal(done(other).status, "ok", JSON.stringify(error(other)));
+  assert.equal(done(await k.run(fit, "fit")).status, "ok");
+  k.session.close();
+  const store = openStore({ dir: join(k.dir, ".mlnb") });
+  try {
+    const runs = store.getRun(1)!.stageRuns.filter((s) => s.stage === "fit");
+    assert.deepEqual(runs.map((s) => s.status), ["ok", "ok"]);
+    const hashes = runs.map((s) => s.outputs.find((o) => o.name === "model")?.hash);
+    assert.match(hashes[0]!, /^[0-9a-f]{64}$/);
+    assert.equal(hashes[1], hashes[0]);
+  } finally {
+    store.close();
+  }
+});

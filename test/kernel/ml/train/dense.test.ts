@@ -3,6 +3,11 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { initTf, tf } from "../../../../kernel/ml/tf.js";
 import { buildDense, denseForward, denseVariables, type Activation } from "../../../../kernel/ml/train/dense.js";
+import { isEncoded } from "../../../../kernel/stages/codecs/index.js";
+import { createLibraryCodecs } from "../../../../kernel/stages/libraryCodecs.js";
+import { train } from "../../../../kernel/ml/train/index.js";
+import type { Model } from "../../../../kernel/ml/train/trained.js";
+import { blobs, linear } from "./data.js";
 
 describe("dense stack", () => {
   before(async () => { await initTf(); });
@@ -14,6 +19,51 @@ describe("dense stack", () => {
     assert.deepEqual(w(a), w(b));
     assert.notDeepEqual(w(a), w(c));
     [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it("names the model and its layers by position, whatever this thread built before", () => {
+    const spec = { inputs: 3, hidden: [5, 4], activation: "relu" as const, dropout: 0.2, outputs: 2, output: "softmax" as const, seed: 1 };
+    // a user's network with tfjs's counter names in between
+    const other = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+    const [a, b] = [buildDense(spec), buildDense(spec)];
+    for (const m of [a, b]) {
+      assert.equal(m.name, "mlnb_dense");
+      assert.deepEqual(m.layers.map((l) => l.name), ["mlnb_dense_0", "mlnb_dropout_0", "mlnb_dense_1", "mlnb_dropout_1", "mlnb_dense_2"]);
+      assert.deepEqual(m.weights.map((w) => w.originalName), ["mlnb_dense_0/kernel", "mlnb_dense_0/bias", "mlnb_dense_1/kernel", "mlnb_dense_1/bias", "mlnb_dense_2/kernel", "mlnb_dense_2/bias"]);
+    }
+    // the variables behind the weights stay distinct: tfjs suffixes their unique names, not the layers'
+    const names = [...a.weights, ...b.weights].map((w) => (w.read() as tf.Variable).name);
+    assert.equal(new Set(names).size, 12);
+    [a, b, other].forEach((m) => m.dispose());
+  });
+
+  it("stores the same bytes, hash for hash, for a model fitted twice in one thread with other models built in between", async () => {
+    // the registry the kernel and exported scripts store stage outputs with
+    const codecs = createLibraryCodecs();
+    const hashOf = async (m: Model): Promise<string> => {
+      const e = await codecs.encode(m);
+      assert.ok(isEncoded(e) && e.kind === "mlnb-model", "a trained Model has a codec");
+      return e.hash;
+    };
+    const fits: [string, () => Promise<Model>][] = [
+      ["mlpClassifier with dropout", () => train.mlpClassifier(blobs(60, 2), { target: "label", layers: [6, 3], dropout: 0.1, epochs: 2, seed: 4, progress: false })],
+      ["mlpRegressor", () => train.mlpRegressor(linear(60), { target: "y", layers: [5], epochs: 2, seed: 4, progress: false })],
+      ["logisticRegression", () => train.logisticRegression(blobs(60, 2), { target: "label", epochs: 2, seed: 4, progress: false })],
+    ];
+    const first: string[] = [];
+    for (const [, fit] of fits) {
+      const m = await fit();
+      first.push(await hashOf(m));
+      m.dispose();
+    }
+    const between = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2] }), tf.layers.dense({ units: 1 })] });
+    for (const [i, [name, fit]] of fits.entries()) {
+      const m = await fit();
+      assert.equal(await hashOf(m), first[i], name);
+      m.dispose();
+    }
+    assert.equal(new Set(first).size, 3);
+    between.dispose();
   });
 
   for (const activation of ["relu", "tanh"] as Activation[]) {

@@ -1,13 +1,21 @@
 // A trained Model's life cycle: save/load round trip, tensor accounting on dispose, progress display.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { train } from "../../../../kernel/ml/train/index.js";
 import { tf } from "../../../../kernel/ml/tf.js";
 import { withContext } from "../../../../kernel/ml/context.js";
+import { createLibraryCodecs } from "../../../../kernel/stages/libraryCodecs.js";
+import { isEncoded } from "../../../../kernel/stages/codecs/index.js";
+import type { Model } from "../../../../kernel/ml/train/trained.js";
 import { blobs, recordingContext } from "./data.js";
+
+/** model.json text as mlnb stored it before layers were named by position: tfjs's per-thread counter names. */
+function counterNames(json: string): string {
+  return json.replaceAll("mlnb_dense_0", "dense_Dense7").replaceAll("mlnb_dropout_0", "dropout_Dropout3").replaceAll("mlnb_dense_1", "dense_Dense8").replaceAll("\"mlnb_dense\"", "\"sequential_4\"");
+}
 
 describe("Model", () => {
   before(async () => { await train.ready(); });
@@ -46,6 +54,34 @@ describe("Model", () => {
       assert.deepEqual(back.predictProba(t), m.predictProba(t));
       m.dispose();
       back.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("loads a model saved with tfjs's counter layer names, from a folder and from the run store", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mlnb-model-"));
+    try {
+      const t = blobs();
+      const m = await train.mlpClassifier(t, { target: "label", layers: [5], dropout: 0.1, epochs: 2, seed: 8, progress: false });
+      await m.save(dir);
+      const file = path.join(dir, "model.json");
+      const old = counterNames(await readFile(file, "utf8"));
+      assert.match(old, /"dense_Dense7\/kernel"/);
+      assert.doesNotMatch(old, /mlnb_dense/);
+      await writeFile(file, old);
+      const back = await train.load(dir);
+      assert.deepEqual(back.network.layers.map((l) => l.name), ["dense_Dense7", "dropout_Dropout3", "dense_Dense8"]);
+      assert.deepEqual(back.predictProba(t), m.predictProba(t));
+
+      const codecs = createLibraryCodecs();
+      const e = await codecs.encode(m);
+      assert.ok(isEncoded(e));
+      const parts = new Map(e.parts.map((p) => [p.name, p.name === "model.json" ? Buffer.from(counterNames(Buffer.from(p.bytes).toString("utf8"))) : p.bytes]));
+      const restored = (await codecs.decode({ kind: e.kind, meta: e.meta, parts })) as Model;
+      assert.equal(restored.network.layers[0]!.name, "dense_Dense7");
+      assert.deepEqual(restored.predictProba(t), m.predictProba(t));
+      for (const x of [m, back, restored]) x.dispose();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,11 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { tune, type SearchOptions, type SearchResult } from "../../../../kernel/ml/tune/index.js";
 import { closePool, lease, poolSize, release, warmPool, warmWorkers } from "../../../../kernel/ml/tune/pool.js";
-import { sharedTableBytes, type PoolMessage } from "../../../../kernel/ml/tune/trials.js";
+import { runTrials, sharedTableBytes, type PoolMessage, type TrialSetup } from "../../../../kernel/ml/tune/trials.js";
+import { fitter, searchFolds, type Trial } from "../../../../kernel/ml/tune/fit.js";
+import { createLibraryCodecs } from "../../../../kernel/stages/libraryCodecs.js";
+import { isEncoded } from "../../../../kernel/stages/codecs/index.js";
+import type { Model } from "../../../../kernel/ml/train/trained.js";
 import { backendName } from "../../../../kernel/ml/tf.js";
 import { withContext, type RunContext } from "../../../../kernel/ml/context.js";
 import { train } from "../../../../kernel/ml/train/index.js";
@@ -65,13 +69,71 @@ describe("tune trials on the pool", () => {
     assert.ok(fitsPerThread(two.last)[1]! >= 1, two.last);
   });
 
-  it("keeps a search on the calling thread by default, even with a warm pool thread waiting, so a refitted model's hash reproduces", async () => {
+  it("gives bit-identical scores, best params and refitted bestModel hash for workers 1, 2 and the default (the core count)", async () => {
+    // the registry the kernel and exported scripts hash stage outputs with
+    const codecs = createLibraryCodecs();
+    const hashOf = async (m: Model | undefined): Promise<string> => {
+      const e = await codecs.encode(m);
+      assert.ok(isEncoded(e) && e.kind === "mlnb-model", "bestModel is a stored trained Model");
+      return e.hash;
+    };
+    const grid = { layers: [[6], [8, 4]], learningRate: [0.05, 0.01] };
+    const opts = (workers?: number): SearchOptions => ({ model: "mlpClassifier", target: "label", base: { epochs: 6, dropout: 0.1 }, folds: 3, scoring: "logLoss", positive: "right", seed: 11, ...(workers ? { workers } : {}) });
+    const data = blobs(150, 5).derive({ x1: (d: { x1: number; x2: number }) => d.x1 * 0.3 + d.x2 });
+    const one = await traced(() => tune.gridSearch(data, grid, opts(1)));
+    const oneHash = await hashOf(one.r.bestModel);
+    // the default search leases the warm thread; a cold pool would wait for a long search (see the next test)
     await warmPool(1);
-    assert.equal(warmWorkers(), 1);
-    const search = (): Promise<SearchResult> => tune.gridSearch(blobs(40, 1), { learningRate: [0.05, 0.01] }, { model: "logisticRegression", target: "label", base: { epochs: 2 }, folds: 2, seed: 1, refit: false });
-    const byDefault = await traced(search);
-    assert.deepEqual(fitsPerThread(byDefault.last), [], byDefault.last);
-    assert.equal(warmWorkers(), 1, "the warm thread was left alone");
+    const two = await traced(() => tune.gridSearch(data, grid, opts(2)));
+    await warmPool(Math.max(1, cores - 1));
+    const byDefault = await traced(() => tune.gridSearch(data, grid, opts()));
+    for (const other of [two, byDefault]) {
+      assert.deepEqual(other.r.results.objects(), one.r.results.objects());
+      assert.deepEqual(other.r.bestParams, one.r.bestParams);
+      assert.ok(Object.is(other.r.bestScore, one.r.bestScore));
+      assert.equal(await hashOf(other.r.bestModel), oneHash);
+    }
+    assert.equal(new Set(one.r.results.array("mean_test_score") as number[]).size, 4);
+    // the calling thread fitted fewer trials than in the sequential run, so it built fewer models before the refit
+    assert.deepEqual(fitsPerThread(one.last), []);
+    assert.ok(fitsPerThread(two.last)[1]! >= 1, two.last);
+    if (cores > 1) {
+      assert.equal(fitsPerThread(byDefault.last).length, Math.min(cores, 12), byDefault.last);
+      assert.ok(fitsPerThread(byDefault.last)[1]! >= 1, byDefault.last);
+    }
+    assert.match(byDefault.last, /best logLoss [\d.]+ with/);
+    for (const x of [one, two, byDefault]) x.r.bestModel!.dispose();
+  });
+
+  it("keeps a small search on the calling thread by default when no pool thread is warm, and uses warm ones", { skip: cores < 2 && "one core: the default is one thread" }, async () => {
+    await closePool();
+    const small = (): Promise<SearchResult> => tune.gridSearch(blobs(40, 1), { learningRate: [0.05, 0.01] }, { model: "logisticRegression", target: "label", base: { epochs: 2 }, folds: 2, seed: 1, refit: false });
+    const cold = await traced(small);
+    assert.equal(poolSize(), 0, "no cold thread started for 4 short fits");
+    assert.deepEqual(fitsPerThread(cold.last), []);
+    await warmPool(1);
+    const warm = await traced(small);
+    assert.equal(fitsPerThread(warm.last).length, 2, warm.last);
+    assert.deepEqual(warm.r.results.objects(), cold.r.results.objects());
+  });
+
+  it("starts cold pool threads once the calling thread's fits predict more sequential work than the threshold", { skip: cores < 2 && "one core: the default is one thread" }, async () => {
+    const table = blobs(60, 3);
+    const opts: SearchOptions = { model: "logisticRegression", target: "label", base: { epochs: 3 }, folds: 3, scoring: "accuracy" };
+    const folds = searchFolds(table, "label", true, 3, 2);
+    const ctx = { verb: "tune.gridSearch", folds, fit: fitter(opts, 2, "tune.gridSearch"), scoring: "accuracy" as const, opts };
+    const setup = (): TrialSetup => ({ verb: "tune.gridSearch", ipc: sharedTableBytes(table), opts: { ...opts }, seed: 2, classifier: true, k: 3, backend: backendName()! });
+    const trials: Trial[] = [0.1, 0.05, 0.02, 0.01].flatMap((learningRate, candidate) => [0, 1, 2].map((fold) => ({ candidate, params: { learningRate }, fold })));
+    await closePool();
+    const patient = await runTrials(ctx, setup, trials, { threads: 2, coldStartAfterMs: 1e9 });
+    assert.deepEqual(patient.fitsPerThread, [12], "no fit predicts 1e9 ms of work: the search stayed on the calling thread");
+    assert.equal(poolSize(), 0);
+    // 1 ms: the first fit (several ms) times 11 trials left crosses it, and a cold thread starts at once
+    const eager = await runTrials(ctx, setup, trials, { threads: 2, coldStartAfterMs: 1 });
+    assert.equal(poolSize(), 1, "one cold thread was started after the first fit");
+    assert.equal(eager.fitsPerThread.length, 2);
+    assert.equal(eager.fitsPerThread[0]! + eager.fitsPerThread[1]!, 12);
+    assert.deepEqual(eager.results.map((r) => r && "score" in r && r.score), patient.results.map((r) => r && "score" in r && r.score));
   });
 
   it("stops a search when its run is interrupted, ending the pool thread that was fitting", async () => {
