@@ -45,7 +45,7 @@ const DONE = `${RUNTIME}_done`;
 const RESULT = `${RUNTIME}_result`;
 const isLoopType = (type: string) => isLoop({ type } as AnyNode);
 const SCOPE = `${RUNTIME}_scope`;
-/** Wraps every `await` of the cell: an execution interrupted while it waited does not go on (see executor.ts). */
+/** Wraps every `await` of the cell, and starts each step of a `for await`: an execution interrupted while it waited does not go on (see executor.ts). */
 const RESUMED = `${RUNTIME}_resumed`;
 const HELPERS = `const ${FLAG} = ${RUNTIME}.flag, ${STOP} = ${RUNTIME}.stop, ${RESUMED} = ${RUNTIME}.resumed, ${BIND} = ${RUNTIME}.bind, ${SET} = ${RUNTIME}.set, ${GLOBAL} = ${RUNTIME}.global, ${SCOPE} = ${RUNTIME}.scope;`;
 
@@ -214,6 +214,13 @@ export function compileCell(source: string, filename: string, options: CompileOp
   for (const a of awaits) {
     edits.push({ start: a.start, end: a.start, text: `${RESUMED}(`, rank: 1 });
     edits.push({ start: a.end, end: a.end, text: ")", rank: -1 - a.start });
+  }
+  // A `for await` waits at each step with no await expression to wrap: its body checks first.
+  for (const loop of loops) {
+    if (loop.type !== "ForOfStatement" || !loop.await) continue;
+    const body = loop.body as AnyNode;
+    const at = body.type === "BlockStatement" ? body.start + 1 : body.start;
+    edits.push({ start: at, end: at, text: `${RESUMED}();`, rank: 1 });
   }
   // Publishing the plain-local lets when the cell ends, however it ends, takes a try/finally
   // around the cell; but inside a try a loop keeps its numbers boxed (V8 must be able to hand them

@@ -198,6 +198,24 @@ describe("executor conformance (cells in a kernel process)", () => {
     assert.equal(text(after), "[ 49, false ]");
   });
 
+  it("stops a for-await loop over a library's stream at its next step once its cell was interrupted", async () => {
+    // node:timers/promises' setInterval is an async iterator from outside the cell: no await of the cell's own to check.
+    // Interrupt once the loop steps (its first step printed), not while the cell is type checked.
+    const onStdout = (reply: Reply) => {
+      if (reply.type !== "stream" || !reply.text.includes("stepping")) return;
+      k.off("reply", onStdout);
+      setTimeout(() => k.interrupt(), 100);
+    };
+    k.on("reply", onStdout);
+    const ticking = run(k, 'import { setInterval as every } from "node:timers/promises";\nconst gt = globalThis as any;\ngt.__steps = 0;\nfor await (const _ of every(20)) if (gt.__steps++ === 0) console.log("stepping");');
+    assert.equal((await ticking).status, "interrupted", (await ticking).error?.message);
+    const atInterrupt = Number(text(await run(k, "(globalThis as any).__steps")));
+    await new Promise((ok) => setTimeout(ok, 300));
+    const later = Number(text(await run(k, "(globalThis as any).__steps")));
+    assert.ok(atInterrupt > 0, "the loop ran before the interrupt");
+    assert.ok(later <= atInterrupt + 1, `the loop went on after its cell was interrupted: ${atInterrupt} steps, then ${later}`);
+  });
+
   it("keeps a background task of a cell that was not interrupted going when another cell is interrupted", async () => {
     // The task awaits in a chain of callbacks (no loop: a loop of any cell sees the interrupt flag while it is up).
     await run(k, "const g = globalThis as any;\ng.__ticks = 0;\nconst tick = async () => { await new Promise((ok) => setTimeout(ok, 10)); g.__ticks++; if (!g.__stopTicks) void tick(); };\nvoid tick();");
