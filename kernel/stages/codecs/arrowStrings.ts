@@ -100,12 +100,17 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
   let total = 0;
   let units = 0;
   let nulls = 0;
+  // Each value's UTF-8 length, as sized: the offsets come from these, and the bytes pass checks each
+  // value against its own (a value whose length changed in between is an error, not offsets of one table over the bytes of another).
+  const lengths = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v == null) nulls++;
     else if (typeof v !== "string") return undefined;
     else {
-      total += utf8Length(v);
+      const len = utf8Length(v);
+      lengths[i] = len;
+      total += len;
       units += v.length;
     }
   }
@@ -120,13 +125,9 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
       const out = int32Window(into);
       let w = 0;
       for (; w < out.length && i <= n; w++, i++) {
-        if (i > 0) {
-          const v = strings[i - 1];
-          if (v != null) pos += ascii ? v.length : utf8Length(v);
-        }
+        if (i > 0) pos += lengths[i - 1]!;
         out[w] = pos;
       }
-      if (i > n && pos !== total) throw changed();
       return w * 4;
     };
   });
@@ -154,6 +155,7 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
         const v = strings[i];
         if (v == null) continue;
         const len = ascii ? v.length : utf8Length(v);
+        if (len !== lengths[i]) throw changed();
         if (len > room - w) {
           if (w > 0) break;
           long = encoder.encode(v);

@@ -50,12 +50,17 @@ async function pwritevAll(fd: number, buffers: Uint8Array[], position: number): 
 export async function streamToTemp(folder: string, pieces: readonly Piece[], each: (bytes: Uint8Array) => void, options: { name?: string; window?: number } = {}): Promise<TempFile> {
   const { name = "blob", window: size = WINDOW } = options;
   const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-${name}`);
+  const fd = openSync(temp, "wx", 0o644);
   // another window size (tests) gets its own ring, not kept
   const ring = (size === WINDOW ? rings.pop() : undefined) ?? Array.from({ length: RING }, () => new Uint8Array(size));
-  checkWindow(ring[0]!);
   const keep = () => void (size === WINDOW && rings.push(ring));
-  const fd = openSync(temp, "wx", 0o644);
   const writes: Promise<void>[] = [];
+  // Each write is awaited at the end (or in the ring); one that fails meanwhile is not an unhandled rejection.
+  const track = (p: Promise<void>) => {
+    p.catch(() => {});
+    writes.push(p);
+    return p;
+  };
   const busy: (Promise<void> | undefined)[] = [];
   let pos = 0;
   let batch: Uint8Array[] = [];
@@ -63,11 +68,12 @@ export async function streamToTemp(folder: string, pieces: readonly Piece[], eac
   let batchBytes = 0;
   const flush = () => {
     if (!batch.length) return;
-    writes.push(pwritevAll(fd, batch, batchAt));
+    track(pwritevAll(fd, batch, batchAt));
     batch = [];
     batchBytes = 0;
   };
   try {
+    checkWindow(ring[0]!);
     let slot = 0;
     for (const p of pieces) {
       if (!isLazy(p)) {
@@ -88,9 +94,7 @@ export async function streamToTemp(folder: string, pieces: readonly Piece[], eac
         const n = next(buf);
         if (n === 0) break;
         const window = buf.subarray(0, n);
-        const written = pwritevAll(fd, [window], pos);
-        writes.push(written);
-        busy[slot] = written;
+        busy[slot] = track(pwritevAll(fd, [window], pos));
         pos += n;
         slot = (slot + 1) % RING;
         each(window);
