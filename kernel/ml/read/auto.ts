@@ -164,10 +164,11 @@ export async function parquetEstimate(path: string, options: ParquetOptions = {}
         return out.buffer;
       },
     };
+    // Loaded here, as parquet.ts loads its reader: a kernel that reads no Parquet never loads hyparquet
+    // (outside the try: a broken install is not "not a valid Parquet file").
+    const { parquetMetadataAsync } = await import("hyparquet");
     let metadata;
     try {
-      // Loaded here, as parquet.ts loads its reader: a kernel that reads no Parquet never loads hyparquet.
-      const { parquetMetadataAsync } = await import("hyparquet");
       metadata = await parquetMetadataAsync(file);
     } catch (e) {
       throw new ReadError(displayPath(path), `not a valid Parquet file: ${(e as Error).message}`, undefined, undefined, { cause: e });

@@ -100,7 +100,7 @@ function start(): PoolWorker {
 }
 
 /** The process's Node flags a thread can take: `--input-type` (of `node --input-type=module -e ...`) makes a Worker fail to start. */
-export function threadArgs(execArgv: readonly string[]): string[] {
+function threadArgs(execArgv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     if (execArgv[i] === "--input-type") i++;

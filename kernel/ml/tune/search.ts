@@ -11,8 +11,6 @@ import { fitter, isClassifierName, searchFolds, type Trial } from "./fit.js";
 import type { Params } from "./space.js";
 import { COLD_POOL_MIN_MS, runTrials, sharedTableBytes, threadCount } from "./trials.js";
 
-export { fitter, scoreOf } from "./fit.js";
-
 /** The train verbs a search can fit by name. */
 export type ModelName = "logisticRegression" | "linearRegression" | "mlpClassifier" | "mlpRegressor";
 

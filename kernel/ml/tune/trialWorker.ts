@@ -11,7 +11,10 @@ let current: { id: number; ctx?: TrialContext; error?: string } | undefined;
 let chain: Promise<void> = Promise.resolve();
 
 parentPort!.on("message", (m: PoolMessage) => {
-  chain = chain.then(() => handle(m));
+  // A message that fails is answered, never the end of the chain: a trial waited for must get its result.
+  chain = chain.then(() => handle(m)).catch((e: unknown) => {
+    if (m.type === "trial") parentPort!.postMessage({ type: "result", id: m.id, result: { candidate: m.trial.candidate, fold: m.trial.fold, error: e instanceof Error ? e.message : String(e) } });
+  });
 });
 
 async function handle(m: PoolMessage): Promise<void> {
@@ -20,7 +23,7 @@ async function handle(m: PoolMessage): Promise<void> {
     current = { id: m.id };
     try {
       // The calling thread's backend, so that a trial scores the same here as there.
-      if (tf.getBackend() !== s.backend) await tf.setBackend(s.backend);
+      if (tf.getBackend() !== s.backend && !(await tf.setBackend(s.backend))) throw new Error(`the ${s.backend} backend did not start on this thread`);
       // A view of the shared bytes: the table crossed once per search, without a copy per thread.
       const table = aq.fromArrow(new Uint8Array(s.ipc));
       const opts = s.opts as unknown as SearchOptions;

@@ -82,6 +82,7 @@ export function sharedTableBytes(table: ColumnTable): SharedArrayBuffer {
  * from `setup`. Stops dealing at the first failed trial (the failure is in the results).
  */
 export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Trial[], plan: TrialPlan): Promise<TrialRun> {
+  if (!trials.length) return Promise.resolve({ results: [], fitsPerThread: [0] });
   const results: (TrialResult | undefined)[] = new Array(trials.length);
   const fitsPerThread = [0];
   const id = ++searches;
@@ -120,6 +121,8 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
     };
     let mainBusy = false;
     let prepared: TrialSetup | undefined;
+    // The table could not be made for the threads (e.g. a column of mixed types): the calling thread does every trial.
+    let noSetup = false;
 
     const poolThread = (w: PoolWorker, index: number) => {
       fitsPerThread[index] = 0;
@@ -150,10 +153,16 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       };
       w.ready.then(
         () => {
-          if (finished || w.dead) return;
+          if (finished || w.dead || noSetup) return;
+          try {
+            prepared ??= setup();
+          } catch {
+            noSetup = true;
+            return;
+          }
           w.worker.on("message", onMessage);
           w.worker.on("exit", onExit);
-          w.worker.postMessage({ type: "search", id, setup: (prepared ??= setup()) } satisfies PoolMessage);
+          w.worker.postMessage({ type: "search", id, setup: prepared } satisfies PoolMessage);
           give();
         },
         (e: Error) => finish(new Error(`${e.message} (workers: 1 runs the search on the calling thread)`)),

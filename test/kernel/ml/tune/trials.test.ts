@@ -136,6 +136,21 @@ describe("tune trials on the pool", () => {
     assert.deepEqual(eager.results.map((r) => r && "score" in r && r.score), patient.results.map((r) => r && "score" in r && r.score));
   });
 
+  it("finishes at once with no results for an empty list of trials, and runs every trial on the calling thread when the table cannot be sent to a thread", async () => {
+    const table = blobs(40, 5);
+    const opts: SearchOptions = { model: "logisticRegression", target: "label", base: { epochs: 2 }, folds: 2, scoring: "accuracy" };
+    const ctx = { verb: "tune.gridSearch", folds: searchFolds(table, "label", true, 2, 2), fit: fitter(opts, 2, "tune.gridSearch"), scoring: "accuracy" as const, opts };
+    const unsendable = (): TrialSetup => {
+      throw new Error("Mixed types detected, please define a union type.");
+    };
+    assert.deepEqual(await runTrials(ctx, unsendable, [], { threads: 2 }), { results: [], fitsPerThread: [0] });
+    await warmPool(1);
+    const trials: Trial[] = [0.1, 0.01].flatMap((learningRate, candidate) => [0, 1].map((fold) => ({ candidate, params: { learningRate }, fold })));
+    const r = await runTrials(ctx, unsendable, trials, { threads: 2 });
+    assert.equal(r.fitsPerThread[0], 4, `fits per thread: ${r.fitsPerThread.join(", ")}`);
+    assert.ok(r.results.every((x) => x && "score" in x), JSON.stringify(r.results));
+  });
+
   it("stops a search when its run is interrupted, ending the pool thread that was fitting", async () => {
     await warmPool(1);
     assert.equal(poolSize(), 1);
