@@ -3,6 +3,7 @@
 // Why not model.fit: fit re-slices tensors, runs a callback chain and syncs every batch, which on the
 // wasm backend costs more than the arithmetic. Here batches are built from typed arrays, the loss of
 // every batch stays on the device and is read once per epoch, and the shuffle is our own seeded one.
+import { context } from "../context.js";
 import { tf } from "../tf.js";
 import { takeRows } from "./data.js";
 
@@ -108,6 +109,9 @@ export async function runLoop(data: TrainData, o: LoopOptions): Promise<{ histor
       for (const [k, v] of Object.entries(logs)) history[k]?.push(v);
       o.onEpoch?.(epoch, logs);
       await new Promise((resolve) => setImmediate(resolve));
+      // An interrupt of the run stops training at the epoch's end (the tune search's trials included),
+      // instead of fitting on in the background after the cell was reported interrupted.
+      context().signal?.throwIfAborted();
 
       if (es) {
         const value = logs[monitor];

@@ -14,6 +14,21 @@ const quiet = { progress: false } as const;
 describe("train", () => {
   before(async () => { await train.ready(); });
 
+  it("stops training at the end of an epoch once its run is interrupted", async () => {
+    const abort = new AbortController();
+    let shown = 0;
+    const ctx = { ...recordingContext(), signal: abort.signal };
+    // the progress display comes once per epoch: interrupt at the first
+    ctx.display = () => {
+      if (++shown === 1) abort.abort(new Error("Interrupted by the user"));
+    };
+    const started = performance.now();
+    const fitting = withContext(ctx, () => train.mlpClassifier(blobs(60, 6), { target: "label", layers: [4], epochs: 2000, seed: 1 }));
+    await assert.rejects(fitting, /Interrupted by the user/);
+    const epochs = shown;
+    assert.ok(epochs <= 3, `${epochs} epoch displays after the interrupt at the first (${Math.round(performance.now() - started)} ms)`);
+  });
+
   it("separates two classes with string labels by logistic regression", async () => {
     const t = blobs();
     const m = await train.logisticRegression(t, { target: "label", epochs: 30, seed: 1, ...quiet });
