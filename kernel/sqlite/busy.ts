@@ -11,10 +11,10 @@ export interface RetryBusyOptions {
 
 /**
  * Run `fn`, retrying while SQLite says the database is locked, waiting 2 ms at first and twice as
- * long each time up to 50 ms, for up to `ms` (a number is `{ ms }`); then the last error is thrown.
+ * long each time up to 50 ms, for up to `ms`; then the last error is thrown.
  */
-export function retryBusy<T>(fn: () => T, options: number | RetryBusyOptions = {}): T {
-  const { ms = 10_000, onBusy }: RetryBusyOptions = typeof options === "number" ? { ms: options } : options;
+export function retryBusy<T>(fn: () => T, options: RetryBusyOptions = {}): T {
+  const { ms = 10_000, onBusy } = options;
   const deadline = Date.now() + ms;
   for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
     try {

@@ -110,6 +110,8 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
     plan.signal?.addEventListener("abort", onAbort);
 
     const take = (): number | undefined => (failed || finished || next >= trials.length ? undefined : next++);
+    /** After a failure, once no thread is still fitting: the search ends with it. */
+    const drained = () => failed && busy.size === 0 && !mainBusy;
     const settle = (i: number, r: TrialResult, where: string) => {
       if (finished) return;
       results[i] = r;
@@ -117,7 +119,7 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
       // counted apart from the optional call: `f?.(++done)` skips the increment when there is no `f`
       done++;
       plan.onDone?.(r, done, where);
-      if (done === trials.length || (failed && busy.size === 0 && !mainBusy)) finish();
+      if (done === trials.length || drained()) finish();
     };
     let mainBusy = false;
     let prepared: TrialSetup | undefined;
@@ -144,7 +146,7 @@ export function runTrials(ctx: TrialContext, setup: () => TrialSetup, trials: Tr
         if (i === undefined) {
           w.worker.off("message", onMessage);
           w.worker.off("exit", onExit);
-          if (failed && busy.size === 0 && !mainBusy) finish();
+          if (drained()) finish();
           return;
         }
         pending.set(w, i);
