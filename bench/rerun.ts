@@ -73,7 +73,7 @@ function warmPhases(path: string, store: string, dir: string): string {
   const cliPid = marks[0]!.pid;
   const at = (name: string, pid?: number) => marks.find((m) => m.name === name && (pid === undefined || m.pid === pid))?.at;
   const start = marks[0]!.at;
-  const spawned = at("cli: notebook read");
+  const spawned = at("cli: kernel spawned") ?? at("cli: notebook read");
   const ready = at("cli: kernel ready");
   const exit = at("process exit", cliPid);
   const cellsDone = marks.filter((m) => m.pid === cliPid && / done$/.test(m.name));

@@ -51,6 +51,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`mlnb: unknown command "${command}"${guess ? `; did you mean ${guess}?` : ""}\n\n${usage()}`);
     return 2;
   }
+  // `mlnb run` spawns its kernel before loading the rest of itself: the two Node starts overlap (cli/runKernel.ts).
+  const run = command === "run" ? await import("./cli/runKernel.js") : undefined;
+  run?.prestartRunKernel(rest);
   const mod = (await import(`./cli/${command}.js`)) as { main(argv: string[]): Promise<number> };
   mark(`cli: ${command} loaded`);
   try {
@@ -60,5 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!(e instanceof Error) || !["KernelStartError", "SqliteUnavailable"].includes(e.name)) throw e;
     console.error(`mlnb ${command}: ${e.message}`);
     return 1;
+  } finally {
+    run?.discardPrestartedKernel();
   }
 }

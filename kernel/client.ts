@@ -52,6 +52,14 @@ export class KernelClient extends EventEmitter {
 
   /** Spawn a kernel and wait until it is ready. */
   static async start(options: KernelClientOptions): Promise<KernelClient> {
+    return KernelClient.spawn(options).ready;
+  }
+
+  /**
+   * Spawn a kernel now and listen to it from the start; `ready` resolves when it is ready (or
+   * rejects as `start` does). A caller may await it later: a failed start is no unhandled rejection.
+   */
+  static spawn(options: KernelClientOptions): { client: KernelClient; ready: Promise<KernelClient> } {
     // MLNB_KERNEL_NODE_ARGS adds node flags NODE_OPTIONS refuses (e.g. --cpu-prof to profile a kernel).
     const extra = (process.env.MLNB_KERNEL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     const nodePath = options.nodePath ?? process.execPath;
@@ -63,7 +71,9 @@ export class KernelClient extends EventEmitter {
       detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
-    return client.waitReady(options.startTimeoutMs ?? 30_000, nodePath, env);
+    const ready = client.waitReady(options.startTimeoutMs ?? 30_000, nodePath, env);
+    ready.catch(() => {});
+    return { client, ready };
   }
 
   private waitReady(timeoutMs: number, nodePath: string, env: NodeJS.ProcessEnv): Promise<KernelClient> {

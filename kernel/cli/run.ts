@@ -1,33 +1,18 @@
 // `mlnb run NB.mlnb`: runs every code cell headless in one kernel, prints outputs, writes the executed notebook.
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { KernelClient } from "../client.js";
+import type { KernelClient } from "../client.js";
 import { parseNotebook, serializeNotebook, NotebookFormatError } from "../notebook/format.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { OutputCollector, outputText } from "../notebook/outputs.js";
 import { DEFAULT_OUTPUT_CAP_BYTES, RAISE_IN_CLI } from "../notebook/outputCap.js";
 import type { Reply, TypeCheckMode } from "../protocol.js";
-import { defineCommand, startCommand, usageError } from "./args.js";
+import { startCommand, usageError } from "./args.js";
+import { RUN_SPEC, startRunKernel } from "./runKernel.js";
 import { ProgressLine } from "./progress.js";
 import { mark } from "../runtime/trace.js";
 
-const SPEC = defineCommand({
-  command: "run",
-  usage: ["mlnb run NOTEBOOK.mlnb [options]"],
-  about: `Runs every code cell in order in one kernel, prints each cell's outputs as text and writes
-the executed notebook. Exits non-zero at the first failing cell, naming it. Displays updated in
-place (training epochs, tune trials, large reads) show as one progress line on a terminal, else a line every 5 s.`,
-  options: {
-    out: { type: "string", short: "o", arg: "FILE", help: "where to write the executed notebook (default: NOTEBOOK.out.mlnb beside it)" },
-    "no-write": { type: "boolean", help: "do not write the executed notebook" },
-    "no-cache": { type: "boolean", help: "run every stage even if a cached execution matches" },
-    "type-check": { type: "string", arg: "MODE", help: "error | warn | off (default: warn: type errors are printed, the cell runs; error stops it, for CI)" },
-    quiet: { type: "boolean", help: "print only errors and the summary" },
-    "max-output": { type: "string", arg: "BYTES", help: `the most output one cell keeps in the executed notebook (default ${DEFAULT_OUTPUT_CAP_BYTES}); past it a note says what was cut` },
-  },
-  params: true,
-  positionals: { min: 1, max: 1, what: "notebook" },
-});
+const SPEC = RUN_SPEC;
 
 /** Entry point of `mlnb run`. */
 export async function main(argv: string[]): Promise<number> {
@@ -50,8 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   mark("cli: notebook read");
   const quiet = args.values.quiet === true;
   const progress = new ProgressLine(process.stdout);
-  // No type-checker warm-up: a run over a warm store answers its checks from the persistent cache.
-  const kernel = await KernelClient.start({ notebookPath: path, typeCheck, env: { MLNB_TYPECHECK_WARMUP: "off" } });
+  const kernel = await startRunKernel(path, typeCheck);
   mark("cli: kernel ready");
   let failed: string | undefined;
   const started = Date.now();

@@ -11,6 +11,9 @@ import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
 import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
 import { checkCacheDir } from "./checkCache.js";
+import { keptStrips } from "../transpile/keptStrips.js";
+import { swcLoaded } from "../transpile/swc.js";
+import { localCacheDir } from "../stages/store/location.js";
 import { createTypeChecker, type TypeChecker } from "./checker.js";
 import { syntaxErrors, type CellDiagnostic } from "./typecheck.js";
 import { typescript as loadTypeScript, typescriptLoaded } from "../lang/typescript.js";
@@ -73,6 +76,8 @@ export interface Executor {
   typescriptLoaded(): Promise<boolean>;
   /** Whether the type checker's thread was started (checks the persistent cache answers start none). */
   checkerThread(): boolean;
+  /** Whether swc was loaded in this kernel (cells stripped in earlier kernels are taken from the store). */
+  swcLoaded(): boolean;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -112,6 +117,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
   // Checks run on a thread of their own, which loads TypeScript only for a check the persistent
   // cache cannot answer (a fresh kernel over a warm store may never need it).
   const getChecker = () => (checker ??= createTypeChecker(notebookDir, checkCacheDir(notebookPath)));
+  // Cells stripped of types in earlier kernels are not stripped again: a warm run loads no swc.
+  const strip = keptStrips(localCacheDir(notebookPath, "stripped"));
 
   // Helpers cell scripts call (imports, scope) live on one global object.
   Object.defineProperty(globalThis, RUNTIME, {
@@ -177,6 +184,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       cell = compileCell(code, opts.label, {
         isNotebookName: (name) => name in scope,
         isPlainNotebookValue: (name) => "value" in (Object.getOwnPropertyDescriptor(scope, name) ?? {}),
+        strip,
       });
     } catch (e) {
       const diags = syntaxErrors(await typescript(), code);
@@ -249,6 +257,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     declarations: async (code) => checker?.declarations(code),
     typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
     checkerThread: () => checker?.threadStarted() ?? false,
+    swcLoaded,
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
       // Declarations recorded with the stage's execution: no type check of a restored stage.

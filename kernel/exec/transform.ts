@@ -9,6 +9,7 @@
 // node's speed. Line breaks are preserved by every rewrite; the swc source map takes script lines
 // back to cell lines.
 import { transformSync } from "../transpile/swc.js";
+import type { Strip } from "../transpile/keptStrips.js";
 import { parse, type Node } from "acorn";
 import { aliasDeclaration, builtinsUsed } from "./builtinAliases.js";
 import { closureNames, CLOSURE_TYPES } from "./captured.js";
@@ -65,6 +66,8 @@ export interface CompileOptions {
   isNotebookName?: (name: string) => boolean;
   /** True for a notebook name held as a plain value (not another cell's live binding): loops may read it as a constant. */
   isPlainNotebookValue?: (name: string) => boolean;
+  /** How types are stripped (default: swc each time; the kernel keeps outputs across kernels, transpile/keptStrips.ts). */
+  strip?: Strip;
 }
 
 interface Edit {
@@ -80,7 +83,7 @@ interface Edit {
  * parser for the exact position, which swc's message lacks).
  */
 export function compileCell(source: string, filename: string, options: CompileOptions = {}): CompiledCell {
-  const out = transformSync(source, {
+  const out = (options.strip ?? transformSync)(source, {
     filename,
     sourceMaps: true,
     isModule: true,

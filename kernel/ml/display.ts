@@ -10,6 +10,7 @@ import { liveTablePayload } from "../views/tableRegistry.js";
 
 export { VEGALITE_MIME } from "../protocol.js";
 import { VEGALITE_MIME } from "../protocol.js";
+import { formatCount } from "../text/count.js";
 
 /** Rows of a table shown in a cell's HTML output. */
 const TABLE_PREVIEW_ROWS = 10;
@@ -43,7 +44,7 @@ export function isVegaLiteSpec(value: unknown): value is Record<string, unknown>
 export function tableBundle(t: TableLike): Mime {
   const rows = t.numRows();
   const cols = t.numCols();
-  const caption = `${rows.toLocaleString("en-US")} rows × ${cols} columns${rows > TABLE_PREVIEW_ROWS ? ` (first ${TABLE_PREVIEW_ROWS} shown)` : ""}`;
+  const caption = `${formatCount(rows)} rows × ${cols} columns${rows > TABLE_PREVIEW_ROWS ? ` (first ${TABLE_PREVIEW_ROWS} shown)` : ""}`;
   const html = `<div class="mlnb-table">${t.toHTML({ limit: TABLE_PREVIEW_ROWS })}<p><small>${caption}</small></p></div>`;
   const live = liveTablePayload(t);
   return { ...(live ? { [TABLE_MIME]: live } : {}), "text/html": html, "text/plain": `${t.toMarkdown({ limit: TABLE_PREVIEW_ROWS })}\n${caption}` };
@@ -55,7 +56,7 @@ export function recordsBundle(records: Record<string, unknown>[]): Mime {
   const shown = live.rows.slice(0, TABLE_PREVIEW_ROWS);
   const head = live.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join("");
   const body = shown.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v === null ? "" : String(v))}</td>`).join("")}</tr>`).join("");
-  const caption = `${live.numRows.toLocaleString("en-US")} records × ${live.columns.length} fields${live.numRows > shown.length ? ` (first ${shown.length} shown)` : ""}`;
+  const caption = `${formatCount(live.numRows)} records × ${live.columns.length} fields${live.numRows > shown.length ? ` (first ${shown.length} shown)` : ""}`;
   const text = [live.columns.map((c) => c.name).join(" | "), ...shown.map((r) => r.map((v) => (v === null ? "" : String(v))).join(" | ")), caption].join("\n");
   return { [TABLE_MIME]: live, "text/html": `<div class="mlnb-table"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p><small>${caption}</small></p></div>`, "text/plain": text };
 }

@@ -1,36 +1,24 @@
 // What the kernel needs of the Node it runs on, checked at start and explained when a start fails.
 import { sqliteBackend } from "../sqlite/open.js";
-import { swcBuild } from "../transpile/swc.js";
+import { swcInstalled } from "../transpile/swc.js";
+import { atLeast, MIN_NODE, nodeTooOld } from "./nodeVersion.js";
 
-/** The oldest Node the kernel runs on (package.json "engines"). */
-export const MIN_NODE = "20.19.0";
-
-/** The line a kernel that cannot start writes to stderr before exiting with START_FAILURE_EXIT. */
-export const START_FAILURE_MARK = "mlnb: the kernel cannot start: ";
-export const START_FAILURE_EXIT = 3;
-
-/** True when version `v` ("20.19.0" or "v20.19.0") is at least `min`. */
-export function atLeast(v: string, min: string): boolean {
-  const a = v.replace(/^v/, "").split(".").map((x) => Number.parseInt(x, 10) || 0);
-  const b = min.split(".").map(Number);
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) > b[i]!;
-  return true;
-}
-
-/** The message for a Node older than MIN_NODE, naming the executable and what to do. */
-export function nodeTooOld(nodePath: string, version: string): string {
-  return `mlnb's kernel needs Node >= ${MIN_NODE}, and ${nodePath} is Node ${version.replace(/^v/, "")}. Install Node ${MIN_NODE.split(".").slice(0, 2).join(".")} or newer (https://nodejs.org), or point the setting mlnb.nodePath at one.`;
-}
+// The version rules live apart (runtime/nodeVersion.ts) so that clients, which explain failed starts,
+// do not load the SQLite and swc wrappers.
+export { atLeast, MIN_NODE, nodeTooOld, START_FAILURE_EXIT, START_FAILURE_MARK } from "./nodeVersion.js";
 
 /**
- * Everything the kernel cannot run without, loaded now: a Node new enough, a SQLite for the run
- * store and swc for cells. Returns a user message (what failed, what to install), or undefined.
+ * Everything the kernel cannot run without: a Node new enough, a SQLite for the run store (loaded
+ * now) and an installed swc build for cells (found, not loaded: a fresh kernel over a warm store
+ * finds every cell already stripped, and swc's native binary costs about 60 ms to load; a build
+ * found here that then fails to load falls back to the WebAssembly one, see transpile/swc.ts).
+ * Returns a user message (what failed, what to install), or undefined.
  */
 export function checkKernelRequirements(): string | undefined {
   if (!atLeast(process.versions.node, MIN_NODE)) return nodeTooOld(process.execPath, process.versions.node);
   try {
     sqliteBackend();
-    swcBuild();
+    swcInstalled();
   } catch (e) {
     return (e as Error).message;
   }

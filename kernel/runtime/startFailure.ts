@@ -1,6 +1,6 @@
 // Turns a kernel that died while starting into a message saying what to install, never a native module's stack.
 import { spawnSync } from "node:child_process";
-import { atLeast, MIN_NODE, nodeTooOld, START_FAILURE_MARK } from "./requirements.js";
+import { atLeast, MIN_NODE, nodeTooOld, START_FAILURE_MARK } from "./nodeVersion.js";
 
 /** A kernel that could not start; its message is for the user as it stands (no stack to show). */
 export class KernelStartError extends Error {

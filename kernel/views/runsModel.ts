@@ -2,6 +2,7 @@
 import { formatTime } from "../stages/format.js";
 import { latestStageRuns, metricsOf } from "../stages/store/history.js";
 import type { OutputRecord, RunDetail, RunSummary, StageRunDetail } from "../stages/store/types.js";
+import { formatCount } from "../text/count.js";
 
 /** Text of a tree item: its label, the grey description after it, and a tooltip. */
 export interface ItemText {
@@ -47,7 +48,7 @@ export function outputItemText(o: OutputRecord): ItemText {
   return {
     label: o.name,
     description: `${o.kind} ${o.shape}${o.reason ? ` (not stored: ${o.reason})` : ""}`,
-    tooltip: [`${o.name}: ${o.kind} ${o.shape}`, o.hash ? `sha256 ${o.hash}` : `opaque: ${o.reason ?? "no codec"}`, `${o.size.toLocaleString("en-US")} bytes`].join("\n"),
+    tooltip: [`${o.name}: ${o.kind} ${o.shape}`, o.hash ? `sha256 ${o.hash}` : `opaque: ${o.reason ?? "no codec"}`, `${formatCount(o.size)} bytes`].join("\n"),
   };
 }
 

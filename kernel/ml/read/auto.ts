@@ -15,6 +15,7 @@ import { displayPath, fileNotFound, inputsRead, resolvePath } from "./inputs.js"
 import { readParquet, type ParquetOptions } from "./parquet.js";
 import { readSQLiteBatches } from "./sqlite.js";
 import { batchesWithProgress } from "./progress.js";
+import { formatCount } from "../../text/count.js";
 
 /** A size-aware reader's options that ask for one table: `stream` left out or false. */
 export type AsTable<O extends StreamOptions> = O & { stream?: false };
@@ -254,7 +255,7 @@ export async function readSql(sql: string, options: SqlOptions = {}): Promise<Co
   const got = await collectWithin(capped(batches(), options.maxRows ?? 5_000_000, sql), budget);
   if (!got.table) {
     // over the budget: "auto" streams, a plain call is refused (shouldStream says which)
-    shouldStream(got.bytes, options, source, `read.sql (${got.rows.toLocaleString("en")} rows read so far)`);
+    shouldStream(got.bytes, options, source, `read.sql (${formatCount(got.rows)} rows read so far)`);
     return batches();
   }
   if (options.sqlite) {

@@ -2,6 +2,7 @@
 import type { ColumnTable } from "arquero";
 import { context } from "../context.js";
 import { mb } from "./budget.js";
+import { formatCount } from "../../text/count.js";
 
 /** A reader's progress reporter; a no-op for small files. */
 export interface ReadProgress {
@@ -37,10 +38,10 @@ export function readProgress(verb: string, source: string, totalBytes: number, e
       last = now;
       const seconds = (now - started) / 1000;
       const part = bytes === undefined ? "" : `  ${mb(bytes)} / ${mb(totalBytes)} (${Math.floor((100 * bytes) / Math.max(1, totalBytes))}%)`;
-      show(`${verb} ${source}${part}  ${rows.toLocaleString("en")} rows  ${Math.round(rows / Math.max(seconds, 1e-3)).toLocaleString("en")} rows/s ...`);
+      show(`${verb} ${source}${part}  ${formatCount(rows)} rows  ${formatCount(rows / Math.max(seconds, 1e-3))} rows/s ...`);
     },
     done(rows) {
-      show(`${verb} ${source}  ${mb(totalBytes)}  ${rows.toLocaleString("en")} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      show(`${verb} ${source}  ${mb(totalBytes)}  ${formatCount(rows)} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     },
   };
 }

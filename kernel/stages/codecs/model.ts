@@ -1,6 +1,7 @@
 // tfjs LayersModel <-> model.json + weights.bin, through in-memory save/load handlers (no file:// needed).
 import { canonicalJson } from "./canonicalJson.js";
 import type { Codec } from "./types.js";
+import { formatCount } from "../../text/count.js";
 
 /** The part of a tfjs LayersModel the codec uses (duck-typed so this module does not load tfjs). */
 interface LayersModelLike {
@@ -47,7 +48,7 @@ export function createModelCodec(loadTf: () => Promise<TfLike> = async () => (aw
       const { weightData, ...rest } = saved;
       const weights = concat(weightData);
       return {
-        shape: `${model.layers.length} layers, ${model.countParams().toLocaleString("en-US")} params`,
+        shape: `${model.layers.length} layers, ${formatCount(model.countParams())} params`,
         parts: [
           { name: "model.json", bytes: Buffer.from(canonicalJson(rest), "utf8") },
           { name: "weights.bin", bytes: weights },
