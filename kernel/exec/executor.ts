@@ -9,7 +9,7 @@ import type { ErrorInfo, ExecStatus, TypeCheckMode } from "../protocol.js";
 import { moduleGlobals, moduleMeta } from "./moduleGlobals.js";
 import { interopDefault, resolveCellImport } from "./modules.js";
 import { wallTime } from "./timeLine.js";
-import { compileCell, RUNTIME, type CompiledCell } from "./transform.js";
+import { compileCell, RUNTIME, stripCell, type CompiledCell } from "./transform.js";
 import { checkCacheDir } from "./checkCache.js";
 import { keptStrips } from "../transpile/keptStrips.js";
 import { swcLoaded } from "../transpile/swc.js";
@@ -78,6 +78,8 @@ export interface Executor {
   checkerThread(): boolean;
   /** Whether swc was loaded in this kernel (cells stripped in earlier kernels are taken from the store). */
   swcLoaded(): boolean;
+  /** Strip `code` now and keep the output for later kernels (code a restore will run: a warm run then strips nothing). Never throws. */
+  keepStripped(code: string): void;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -258,6 +260,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
     typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
     checkerThread: () => checker?.threadStarted() ?? false,
     swcLoaded,
+    keepStripped(code) {
+      try {
+        stripCell(code, "", strip);
+      } catch {
+        // A syntax error shows when the code runs, not here.
+      }
+    },
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
       // Declarations recorded with the stage's execution: no type check of a restored stage.

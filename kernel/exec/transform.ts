@@ -83,16 +83,7 @@ interface Edit {
  * parser for the exact position, which swc's message lacks).
  */
 export function compileCell(source: string, filename: string, options: CompileOptions = {}): CompiledCell {
-  const out = (options.strip ?? transformSync)(source, {
-    filename,
-    sourceMaps: true,
-    isModule: true,
-    jsc: {
-      parser: { syntax: "typescript", tsx: false, decorators: true },
-      target: "es2022",
-      transform: { verbatimModuleSyntax: true, useDefineForClassFields: true },
-    },
-  });
+  const out = stripCell(source, filename, options.strip);
   const js = out.code;
   const lineMap = out.map ? decodeLineMap(out.map) : [];
   const program = parse(js, {
@@ -280,6 +271,20 @@ export function compileCell(source: string, filename: string, options: CompileOp
       return l === undefined ? undefined : l + 1;
     },
   };
+}
+
+/** A cell's code stripped of types as `compileCell` strips it (with `strip`, default swc each time). Throws swc's error for a syntax error. */
+export function stripCell(source: string, filename: string, strip: Strip = transformSync): { code: string; map?: string } {
+  return strip(source, {
+    filename,
+    sourceMaps: true,
+    isModule: true,
+    jsc: {
+      parser: { syntax: "typescript", tsx: false, decorators: true },
+      target: "es2022",
+      transform: { verbatimModuleSyntax: true, useDefineForClassFields: true },
+    },
+  });
 }
 
 /** Names bound by a binding pattern (identifier, object/array destructuring, defaults, rest). */

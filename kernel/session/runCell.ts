@@ -121,8 +121,9 @@ async function runStage(nb: NotebookState, executor: Executor, cell: KnownCell, 
       async run() {
         outcome = await executor.run(code, { label: req.label, signal: req.signal, typeCheck: req.options.typeCheck });
         const declarations = await executor.declarations(code);
-        // What a restore re-runs, derived now: a fresh kernel restoring this stage finds it in the facts and needs no TypeScript.
-        nb.facts.declarationsOnly(code);
+        // What a restore re-runs, derived and stripped now: a fresh kernel restoring this stage finds it in the
+        // facts and the kept strips, and needs neither TypeScript nor swc.
+        executor.keepStripped(nb.facts.declarationsOnly(code));
         return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), values: Object.fromEntries(outs.map((n) => [n, executor.scope[n]])), ...(outcome.result ? { result: outcome.result } : {}), ...(declarations ? { declarations } : {}) };
       },
       async install(values, _kept, declarations) {

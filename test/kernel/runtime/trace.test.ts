@@ -15,7 +15,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const cell = (source: string) => ({ kind: "code" as const, language: "typescript", source, outputs: [], executionCount: null, metadata: {} });
 
-test("a warm mlnb run and its kernel mark one time line: spawn, ready, each cell, the restored stage, exit", () => {
+test("a warm mlnb run and its kernel mark one time line: spawn (before the notebook is read), ready, each cell, the restored stage, exit", () => {
   const nb: Notebook = { metadata: {}, cells: [cell("%%params\nconst n = 3;"), cell("%%stage ingest\nconst xs = Array.from({ length: n }, (_, i) => i * 2);\nxs.length")] };
   const path = join(dir, "nb.mlnb");
   writeFileSync(path, serializeNotebook(nb));
@@ -34,7 +34,8 @@ test("a warm mlnb run and its kernel mark one time line: spawn, ready, each cell
   const expected = [
     "cli process start",
     "cli cli: started",
-    "cli cli: notebook read",
+    // The kernel is spawned before the CLI loads the rest of `run` and reads the notebook (cli/runKernel.ts).
+    "cli cli: kernel spawned",
     "kernel process start",
     "kernel kernel: ready",
     "cli cli: kernel ready",
@@ -55,6 +56,7 @@ test("a warm mlnb run and its kernel mark one time line: spawn, ready, each cell
     assert.ok(i >= 0, `"${name}" after "${order[from - 1]}" in:\n${order.join("\n")}`);
     from = i + 1;
   }
+  assert.ok(order.indexOf("cli cli: kernel spawned") < order.indexOf("cli cli: notebook read"), "spawned before the notebook is read");
   assert.ok(marks.every((m, i) => i === 0 || m.at >= marks[i - 1]!.at), "sorted by time");
   assert.ok(marks.at(-1)!.at - marks[0]!.at < 120_000, "one run's time line, in ms");
 });

@@ -36,11 +36,12 @@ const INGEST = '%%stage ingest\nimport * as aq from "arquero";\nconst rows = aq.
 const PLAIN = "const shown: number = rows.numRows();\n`${shown} rows`";
 const SCALE = "%%stage scale\nconst scaled = Array.from(rows.array(\"x\"), (v) => Number(v) * factor);\nscaled.join(\",\")";
 
-test("a stage restored in a fresh kernel loads no TypeScript, and neither do the checked cells around it", async () => {
+test("a stage restored in a fresh kernel loads no TypeScript and no swc, and neither do the checked cells around it", async () => {
   const dir = freshDir();
   const cold = await kernel(dir, "warn");
   for (const cell of [PARAMS, INGEST, PLAIN, SCALE]) assert.equal((await cold.run(cell)).status, "ok");
   assert.equal(await cold.typescriptLoaded(), true, "the cold run type-checked its cells with TypeScript");
+  assert.equal(((await cold.client.command("loaded")) as { swc: boolean }).swc, true, "the cold run stripped its cells with swc");
   await cold.client.shutdown();
 
   const warm = await kernel(dir, "warn");
@@ -52,7 +53,8 @@ test("a stage restored in a fresh kernel loads no TypeScript, and neither do the
   assert.match(scale.stdout, /^cached: from run 1/m);
   assert.equal(scale.result, "'3,6,9'");
   assert.equal(await warm.typescriptLoaded(), false);
-  const loaded = (await warm.client.command("loaded")) as { languageThread: boolean; checkerThread: boolean };
+  const loaded = (await warm.client.command("loaded")) as { languageThread: boolean; checkerThread: boolean; swc: boolean };
+  assert.equal(loaded.swc, false, "every cell was stripped of types by the cold kernel: this one loaded no swc");
   assert.equal(loaded.languageThread, false, "no complete or inspect was asked: no language thread");
   assert.equal(loaded.checkerThread, false, "the stored checks answered every cell on the main thread: no checker thread");
   await warm.client.shutdown();
