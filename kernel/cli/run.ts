@@ -43,7 +43,9 @@ export async function main(argv: string[]): Promise<number> {
   // (a throw in a timer) is printed naming it and saved with its outputs.
   const byExecution = new Map<string, { label: string; collector: OutputCollector }>();
   let current: { label: string; collector: OutputCollector } | undefined;
+  let faults = 0;
   kernel.on("fault", (fault: Extract<Reply, { type: "fault" }>) => {
+    faults++;
     const owner = (fault.id ? byExecution.get(fault.id) : undefined) ?? current;
     const out = owner?.collector.add({ type: "error", id: fault.id ?? "", error: fault.error });
     process.stderr.write(`\nmlnb run: ${owner ? `${owner.label}: ` : ""}${out ? outputText(out) : `${fault.error.name}: ${fault.error.message}\n`}`);
@@ -81,14 +83,22 @@ export async function main(argv: string[]): Promise<number> {
         break;
       }
     }
-  } finally {
+  } catch (e) {
     stopSignals();
     await kernel.shutdown();
-    mark("cli: kernel exited");
+    throw e;
   }
-  if (args.values["no-write"] !== true) {
-    const out = args.values.out ?? join(dirname(path), `${basename(path, ".mlnb")}.out.mlnb`);
-    writeFileAtomic(out, serializeNotebook(nb));
+  stopSignals();
+  // The executed notebook is written while the kernel exits (its process teardown takes tens of
+  // ms); a fault the kernel reports before it is gone is added to its cell and written again.
+  const exited = kernel.shutdown();
+  const out = args.values["no-write"] === true ? undefined : (args.values.out ?? join(dirname(path), `${basename(path, ".mlnb")}.out.mlnb`));
+  const savedAfter = faults;
+  if (out) writeFileAtomic(out, serializeNotebook(nb));
+  await exited;
+  mark("cli: kernel exited");
+  if (out) {
+    if (faults !== savedAfter) writeFileAtomic(out, serializeNotebook(nb));
     mark("cli: notebook saved");
     if (!quiet) console.log(`\nwrote ${out}`);
   }

@@ -81,3 +81,19 @@ test("mlnb run caps a cell's saved output: a console.log loop and a giant table 
   assert.match(text(small), /small and whole/);
   assert.doesNotMatch(text(small), /output cut/);
 });
+
+test("mlnb run writes into the executed notebook an error a timer of the last cell throws after it finished (the notebook is written while the kernel exits)", () => {
+  const nb: Notebook = {
+    metadata: {},
+    cells: [{ kind: "code", language: "typescript", source: 'setTimeout(() => { throw new Error("late timer error"); }, 0);\n"scheduled"', outputs: [], executionCount: null, metadata: {} }],
+  };
+  const path = join(dir, "late.mlnb");
+  writeFileSync(path, serializeNotebook(nb));
+  const r = spawnSync(process.execPath, [BIN, "run", path, "--type-check", "off"], { encoding: "utf8", env: { ...process.env, MLNB_STORE: join(dir, ".mlnb-late") } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /mlnb run: cell 1: .*late timer error/s);
+  const executed = parseNotebook(readFileSync(join(dir, "late.out.mlnb"), "utf8"));
+  const outputs = JSON.stringify(executed.cells[0]!.outputs);
+  assert.match(outputs, /scheduled/);
+  assert.match(outputs, /late timer error/);
+});
