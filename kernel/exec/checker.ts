@@ -7,7 +7,8 @@
 // while nothing is pending.
 import { Worker } from "node:worker_threads";
 import { openCheckCache } from "./checkCache.js";
-import { CellTypeChecker, declaredNames, type CellDiagnostic } from "./typecheck.js";
+import { checkerPrestarted, takePrestartedChecker } from "./checkerPrestart.js";
+import { CellTypeChecker, declaredNames, type CellDiagnostic, type CheckerState } from "./typecheck.js";
 
 /** Thrown by the main thread's checker where it would need TypeScript: the thread takes over. */
 class NeedsTypeScript extends Error {}
@@ -21,6 +22,7 @@ export type CheckRequest = { id: number } & (
   | { op: "commit"; code: string }
   | { op: "learn"; code: string; stored?: readonly [string, string][] }
   | { op: "declarations"; code: string }
+  | { op: "init"; cacheDir?: string; state?: CheckerState }
   | { op: "reset" | "warm" | "loaded" }
 );
 
@@ -42,7 +44,7 @@ export interface TypeChecker {
   warm(): void;
   /** Whether the checker thread has loaded TypeScript. */
   typescriptLoaded(): Promise<boolean>;
-  /** Whether the checker thread was started (not while the persistent cache answered every check). */
+  /** Whether the checker thread was started, here or first thing in the process (not while the persistent cache answered every check). */
   threadStarted(): boolean;
 }
 
@@ -62,7 +64,9 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     // What the main thread learned goes with the thread it hands over to.
     const state = front?.state();
     front = undefined;
-    const w = new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: { notebookDir, cacheDir, state } });
+    // The thread started first thing in this process (already warming), else a new one.
+    const prestarted = takePrestartedChecker(notebookDir);
+    const w = prestarted ?? new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: { notebookDir, cacheDir, state } });
     w.unref();
     w.on("message", (reply: CheckReply) => {
       const p = pending.get(reply.id);
@@ -79,11 +83,17 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     };
     w.on("error", fail);
     w.on("exit", (code) => fail(new Error(`exit code ${code}`)));
-    return (worker = w);
+    worker = w;
+    if (prestarted) void send({ op: "init", ...(cacheDir ? { cacheDir } : {}), ...(state ? { state } : {}) }).catch(() => {});
+    return w;
   };
 
   function request<T>(body: Body): Promise<T> {
-    const w = thread();
+    thread();
+    return send<T>(body);
+  }
+  function send<T>(body: Body): Promise<T> {
+    const w = worker!;
     const id = ++nextId;
     const answer = new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
     w.ref(); // a pending answer keeps the process alive
@@ -111,6 +121,6 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     reset: () => (front ? front.reset() : void (worker && quietly(request({ op: "reset" })))),
     warm: () => quietly(request({ op: "warm" })),
     typescriptLoaded: () => (worker ? request<boolean>({ op: "loaded" }) : Promise.resolve(false)),
-    threadStarted: () => worker !== undefined,
+    threadStarted: () => worker !== undefined || checkerPrestarted(),
   };
 }

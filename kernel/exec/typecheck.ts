@@ -51,7 +51,7 @@ export class CellTypeChecker {
   constructor(
     ts: typeof TS | (() => typeof TS),
     private readonly notebookDir: string,
-    private readonly cache?: CheckCache,
+    private cache?: CheckCache,
   ) {
     this.cellPath = join(notebookDir, CELL_FILE);
     this.mem.set(join(notebookDir, GLOBALS_FILE), globalsText());
@@ -211,6 +211,11 @@ export class CellTypeChecker {
     return { history: [...this.history], declsByCode: [...this.declsByCode] };
   }
 
+  /** Keep results across kernels in `cache` from now on (a checker started before its kernel knew its notebook). */
+  useCache(cache: CheckCache): void {
+    this.cache = cache;
+  }
+
   /** Take over what another checker knew (`state()`), in place of what this one knew. */
   adopt(state: CheckerState): void {
     this.reset();
@@ -225,6 +230,7 @@ export class CellTypeChecker {
 
   /** Load TypeScript and the checker's libraries now (before the first cell that needs them). */
   warm(): void {
+    if (this.serviceInstance) return; // warm already, or checked a cell
     const service = this.service;
     this.mem.set(this.cellPath, "export {};\n");
     service.getSemanticDiagnostics(this.cellPath);
