@@ -1,17 +1,16 @@
 // Kernels started with the language server's check socket check their cells there (its TypeScript already warm), apart from each other, and check on a thread of their own when it is gone.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { KernelClient } from "../../../kernel/client.js";
+import { launchLanguageServer } from "../../../kernel/lang/launch.js";
 import type { Reply } from "../../../kernel/protocol.js";
 import { parseTrace } from "../../../kernel/runtime/trace.js";
 
-const LANG_SERVER = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "kernel", "lang", "server.js");
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 after(() => {
@@ -22,13 +21,10 @@ after(() => {
 /** A language server listening on a check socket, with the notebook `nb` open (its IntelliSense warm). */
 async function languageServer(dir: string, nb: string) {
   const socket = join(dir, "check.sock");
-  const child = spawn(process.execPath, [LANG_SERVER], { env: { ...process.env, MLNB_CHECK_SOCKET: socket }, stdio: ["pipe", "pipe", "inherit"] });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stdin!.write(JSON.stringify({ type: "cells", notebook: nb, cells: [{ id: "c1", text: "const opened = 1;" }] }) + "\n");
-  while (!out.includes('"diagnostics"')) await new Promise((r) => setTimeout(r, 50));
-  return { socket, child };
+  const server = launchLanguageServer(socket);
+  children.push(server.child);
+  await server.open(nb, [{ id: "c1", text: "const opened = 1;" }]);
+  return { socket, child: server.child };
 }
 
 /** A kernel in error mode for `nb`, its checks sent to `socket`, its timing marks traced. */
