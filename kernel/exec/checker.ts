@@ -6,6 +6,7 @@
 // and from then on every request goes there, in order. The thread does not keep the process alive
 // while nothing is pending.
 import { openCheckCache } from "./checkCache.js";
+import { mark } from "../runtime/trace.js";
 import { checkerThread, type CheckPort } from "./checkPort.js";
 import { checkerPrestarted, takePrestartedChecker } from "./checkerPrestart.js";
 import { CellTypeChecker, declaredNames, type CellDiagnostic, type CheckerState } from "./typecheck.js";
@@ -76,7 +77,7 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     const fail = (e: Error) => {
       if (worker !== w) return;
       worker = undefined;
-      if (w.remote) return takeOver();
+      if (w.remote) return takeOver(e);
       for (const p of pending.values()) p.reject(new Error(`the type checker thread stopped: ${e.message}`));
       pending.clear();
     };
@@ -85,7 +86,8 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     worker = w;
   };
   // The language server's checker is gone: a thread of ours learns what it knew and answers what it had not.
-  const takeOver = () => {
+  const takeOver = (e: Error) => {
+    mark(`kernel: the language server's checker is gone (${e.message}); checking on a thread`);
     attach(checkerThread({ notebookDir, cacheDir, state: handed }));
     for (const body of taught) post(++nextId, body, false);
     for (const [id, p] of pending) post(id, p.body);

@@ -20,7 +20,7 @@ export function prestartChecker(notebookDir: string): void {
   const notebookPath = process.env.MLNB_NOTEBOOK;
   if (socket && notebookPath) {
     mark("kernel: connecting to the language server's checker");
-    hold(remoteChecker(socket, notebookPath), notebookDir, () => startThread(notebookDir));
+    hold(remoteChecker(socket, notebookPath), notebookDir, (e) => (mark(`kernel: no language server checker (${e.message})`), startThread(notebookDir)));
   } else startThread(notebookDir);
 }
 
@@ -30,12 +30,12 @@ function startThread(notebookDir: string): void {
 }
 
 /** Keep `port` until the kernel takes it; a failure meanwhile is kept (or handled by `onFailure`). */
-function hold(port: CheckPort, notebookDir: string, onFailure?: () => void): void {
+function hold(port: CheckPort, notebookDir: string, onFailure?: (e: Error) => void): void {
   const entry: { port: CheckPort; notebookDir: string; failure?: Error } = { port, notebookDir };
   const failed = (e: Error) => {
     if (entry.failure) return;
     entry.failure = e;
-    if (onFailure && prestarted === entry) onFailure();
+    if (onFailure && prestarted === entry) onFailure(e);
   };
   port.on("error", failed);
   port.on("exit", () => failed(new Error("the checker thread exited")));
