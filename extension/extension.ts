@@ -122,6 +122,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand("mlnb.variableNames", async () => (await variables.refresh(), variables.names())),
     vscode.commands.registerCommand("mlnb.kernelStatusText", () => kernelStatus.text),
     // Not in the palette: lets tests (and other extensions) read what the status bars show.
+    // Not in the palette either: which heavy parts the notebook's kernel loaded, and where it checks cells.
+    vscode.commands.registerCommand("mlnb.kernelLoaded", async (uri?: vscode.Uri) => {
+      const key = (uri ?? vscode.window.activeNotebookEditor?.notebook.uri)?.toString();
+      const kernel = key ? await manager.peek(key) : undefined;
+      return kernel?.command?.("loaded");
+    }),
     vscode.commands.registerCommand("mlnb.stageLabels", (uri?: vscode.Uri) => stages.labelsOf((uri ?? vscode.window.activeNotebookEditor?.notebook.uri)?.toString() ?? "")),
     registerRestartKernel(kernels, startOptions),
     registerNewNotebook(),

@@ -8,7 +8,7 @@
 import { openCheckCache } from "./checkCache.js";
 import { mark } from "../runtime/trace.js";
 import { checkerThread, type CheckPort } from "./checkPort.js";
-import { checkerPrestarted, takePrestartedChecker } from "./checkerPrestart.js";
+import { prestartedChecker, takePrestartedChecker } from "./checkerPrestart.js";
 import { CellTypeChecker, declaredNames, type CellDiagnostic, type CheckerState } from "./typecheck.js";
 
 /** Thrown by the main thread's checker where it would need TypeScript: the thread takes over. */
@@ -47,6 +47,8 @@ export interface TypeChecker {
   typescriptLoaded(): Promise<boolean>;
   /** Whether the checker thread was started, here or first thing in the process (not while the persistent cache answered every check). */
   threadStarted(): boolean;
+  /** Where checks that need TypeScript go: the language server's checker, a thread of this kernel, or nowhere yet. */
+  where(): "language server" | "thread" | undefined;
 }
 
 /** A request without its id. */
@@ -147,6 +149,10 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     reset: () => (front ? front.reset() : void (worker && quietly(request({ op: "reset" })))),
     warm: () => quietly(request({ op: "warm" })),
     typescriptLoaded: () => (worker ? request<boolean>({ op: "loaded" }) : Promise.resolve(false)),
-    threadStarted: () => worker !== undefined || checkerPrestarted(),
+    threadStarted: () => worker !== undefined || prestartedChecker() !== undefined,
+    where: () => {
+      const port = worker ?? prestartedChecker();
+      return port ? (port.remote ? "language server" : "thread") : undefined;
+    },
   };
 }

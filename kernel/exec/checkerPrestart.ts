@@ -43,9 +43,9 @@ function hold(port: CheckPort, notebookDir: string, onFailure?: (e: Error) => vo
   prestarted = entry;
 }
 
-/** Whether a checker `prestartChecker` started is still waiting to be taken. */
-export function checkerPrestarted(): boolean {
-  return prestarted !== undefined && !prestarted.failure;
+/** The checker `prestartChecker` started, while it waits to be taken (a look, not a take). */
+export function prestartedChecker(): CheckPort | undefined {
+  return prestarted && !prestarted.failure ? prestarted.port : undefined;
 }
 
 /** The checker `prestartChecker` started for `notebookDir`, once (undefined if none, or if it failed). */

@@ -63,6 +63,7 @@ test("a kernel checks on the language server: no thread or TypeScript of its own
   assert.ok(marks.includes("kernel: connecting to the language server's checker"), marks.join(", "));
   assert.ok(!marks.includes("kernel: checker thread starting"), `the kernel started a thread of its own: ${marks.join(", ")}`);
   assert.ok(!marks.includes("typescript loaded"), "the kernel loaded TypeScript itself");
+  assert.equal(((await k.client.command("loaded")) as { checker: string }).checker, "language server");
   await k.client.shutdown();
 });
 
@@ -96,6 +97,7 @@ test("a kernel whose language server goes away checks on a thread of its own tha
   assert.match(stopped.error!, /TS2322: Type 'number' is not assignable to type 'string'/, "b is known, with its type");
   assert.equal((await k.run("const t: number = twice(b) + a;\nt")).result, "5");
   assert.ok(k.marks().includes("typescript loaded"), "the thread that took over loaded TypeScript");
+  assert.equal(((await k.client.command("loaded")) as { checker: string }).checker, "thread");
   await k.client.shutdown();
 });
 
