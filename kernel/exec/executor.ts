@@ -80,6 +80,8 @@ export interface Executor {
   swcLoaded(): boolean;
   /** Strip `code` now and keep the output for later kernels (code a restore will run: a warm run then strips nothing). Never throws. */
   keepStripped(code: string): void;
+  /** Where this kernel's type checks go (kernel/exec/checker.ts `where`), once it has a checker. */
+  checkerAt(): "language server" | "thread" | undefined;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -267,6 +269,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         // A syntax error shows when the code runs, not here.
       }
     },
+    checkerAt: () => checker?.where(),
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
       // Declarations recorded with the stage's execution: no type check of a restored stage.
