@@ -16,8 +16,9 @@
 //
 // `write` hashes pieces while libuv's thread pool writes them to the temp file, so the copy into
 // the page cache overlaps the sha256; lazy pieces (a table's string columns) are made in reused
-// scratch windows on the way (tempWrite.ts), never in fresh memory, and are then hashed on a
-// thread of their own while this thread makes the next window (hashThread.ts).
+// scratch windows on the way, never in fresh memory. A blob with a window or more of them is
+// hashed on a thread of its own, from shared windows, while this thread makes the next
+// (hashThread.ts); a smaller one here (tempWrite.ts).
 import { writeFileAtomic } from "../../notebook/write.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
