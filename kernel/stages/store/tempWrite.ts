@@ -33,9 +33,7 @@ export interface TempWriter {
 }
 
 const WINDOW = 1 << 20;
-// Sixteen: at four, a loaded machine (load 5 on 2 cores) left this thread waiting 1-30 ms a table
-// for the thread pool to take its writes; 16 MB of windows is kept for the process.
-const RING = 16;
+const RING = 4;
 // batches of byte pieces go out once they hold this much (small headers ride with the next column)
 const BATCH = 1 << 20;
 // rings of scratch buffers not in use; a writer takes one (or makes one) and gives it back
