@@ -18,7 +18,9 @@ import { Worker } from "node:worker_threads";
 import { isLazy, type Piece } from "../codecs/chunks.js";
 import { openTemp, streamToTemp, type TempFile } from "./tempWrite.js";
 
+/** Bytes of one shared window. */
 export const WINDOW = 1 << 20;
+/** Windows in the ring (16 MB, kept for the process once a blob used the thread). */
 export const SLOTS = 16;
 /** Int32 indexes (posted, done, lengths...) and the byte offset of the digest in the control buffer. */
 export const CONTROL = { posted: 0, done: 1, lengths: 2, digest: (2 + SLOTS) * 4, bytes: (2 + SLOTS) * 4 + 32 } as const;
