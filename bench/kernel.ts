@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import type * as TS from "typescript";
 import { KernelClient } from "../kernel/client.js";
+import { launchLanguageServer } from "../kernel/lang/launch.js";
 import type { Reply, TypeCheckMode } from "../kernel/protocol.js";
 
 const STARTS = 10;
@@ -175,7 +176,26 @@ async function ourStarts(notebookPath: string) {
     firstCpu[kind].push(processCpuMs(client.pid));
     await client.shutdown(100);
   }
-  return { ready, readyCpu, first, firstCpu };
+  // In VS Code: the notebook's language server is open (started with the notebook, its TypeScript
+  // warm) and serves the kernels' checks on its socket; each start is still a fresh kernel process.
+  const server = launchLanguageServer(join(dirname(notebookPath), "check.sock"));
+  const vscode: number[] = [];
+  const vscodeCpu: (number | undefined)[] = [];
+  try {
+    await server.open(notebookPath, [{ id: "c1", text: "const opened = 1;" }]);
+    for (let i = 0; i < FIRST_RESULT_STARTS; i++) {
+      const t0 = performance.now();
+      const client = await KernelClient.start({ notebookPath, typeCheck: "error", env: { MLNB_CHECK_SOCKET: join(dirname(notebookPath), "check.sock") } });
+      // A cell no earlier run checked: the persistent check cache cannot answer it.
+      const { resultAt } = await ours(client, `${i} + 1 + 0 * ${Date.now()}`, "error", String(i + 1));
+      vscode.push(resultAt - t0);
+      vscodeCpu.push(processCpuMs(client.pid));
+      await client.shutdown(100);
+    }
+  } finally {
+    server.close();
+  }
+  return { ready, readyCpu, first, firstCpu, vscode, vscodeCpu };
 }
 
 /** Our kernel, warm (TypeScript loaded): CELLS trivial cells unchecked, then CELLS checked. */
@@ -254,7 +274,8 @@ export async function run(): Promise<void> {
       { what: `start to first result, kernel typeCheck off (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.offKernel), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.offKernel), tslabCpu: tslabStartCpu, target: `<= ${FIRST_RESULT_TARGET_MS} ms`, verdict: miss(median(starts.first.offKernel), FIRST_RESULT_TARGET_MS) },
       { what: `start to first result, kernel checking, cell typeCheck off (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.off), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.off), tslabCpu: tslabStartCpu, target: `<= ${FIRST_RESULT_TARGET_MS} ms`, verdict: miss(median(starts.first.off), FIRST_RESULT_TARGET_MS) },
       { what: `start to first result, typeCheck warn (the default; checked on its thread meanwhile) (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.warn), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.warn), tslabCpu: tslabStartCpu, target: `<= ${FIRST_RESULT_TARGET_MS} ms`, verdict: miss(median(starts.first.warn), FIRST_RESULT_TARGET_MS) },
-      { what: `start to first type-checked result, typeCheck error (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.error), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.error), tslabCpu: tslabStartCpu, target: `<= ${FIRST_CHECKED_TARGET_MS} ms`, verdict: miss(median(starts.first.error), FIRST_CHECKED_TARGET_MS) },
+      { what: `start to first type-checked result, typeCheck error, kernel alone (Jupyter, mlnb run; its own checker thread) (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.first.error), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.firstCpu.error), tslabCpu: tslabStartCpu, target: `<= ${FIRST_CHECKED_TARGET_MS} ms`, verdict: miss(median(starts.first.error), FIRST_CHECKED_TARGET_MS) },
+      { what: `start to first type-checked result, typeCheck error, in VS Code (the notebook's language server, open, checks the kernel's cells) (median of ${FIRST_RESULT_STARTS})`, mlnb: median(starts.vscode), tslab: tslabStart, mlnbCpu: medianOrUndef(starts.vscodeCpu), tslabCpu: tslabStartCpu, target: `<= ${FIRST_CHECKED_TARGET_MS} ms`, verdict: miss(median(starts.vscode), FIRST_CHECKED_TARGET_MS) },
       { what: `trivial cell round trip, typeCheck off (median of ${CELLS}); tslab always checks`, mlnb: offRt, tslab: tslabCell, mlnbCpu: cells.off.cpu, tslabCpu: tslab.cellCpu, target: `<= ${UNCHECKED_TARGET_MS} ms`, verdict: miss(offRt, UNCHECKED_TARGET_MS) },
       { what: `trivial cell round trip, typeCheck error (median of ${CELLS})`, mlnb: checkedRt, tslab: tslabCell, mlnbCpu: cells.error.cpu, tslabCpu: tslab.cellCpu, target: `<= tslab / 2 = ${ms(tslabCell / 2)} ms`, verdict: miss(checkedRt, tslabCell / 2) },
       { what: "  of it inside the kernel (session + executor), off", mlnb: median(cells.off.inKernel) },

@@ -9,6 +9,7 @@ import { MlnbController, notebookFolder } from "./controller.js";
 import type { KernelStartOptions } from "./kernel.js";
 import { createKernelFactory } from "./kernelFactory.js";
 import { KernelManager } from "./kernelManager.js";
+import { createCheckSocket } from "./language/checkSocket.js";
 import { registerLanguageFeatures, watchLocalModules } from "./language/providers.js";
 import { resolveNodeCommand } from "./nodePath.js";
 import { registerStageOutline } from "./outline.js";
@@ -24,6 +25,12 @@ let kernels: KernelManager | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("mlnb", { log: true });
   const node = () => resolveNodeCommand(vscode.workspace.getConfiguration("mlnb").get<string>("nodePath"), process.env.PATH, process.execPath);
+  // Kernels check their cells on the language server's TypeScript, warm since the notebook opened.
+  const checks = createCheckSocket();
+  const langNode = () => {
+    const runtime = node();
+    return { ...runtime, env: { ...runtime.env, ...checks.env } };
+  };
   const startOptions = (notebook: vscode.NotebookDocument): KernelStartOptions => {
     const config = vscode.workspace.getConfiguration("mlnb", notebook.uri);
     const runtime = node();
@@ -32,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     return {
       notebookPath: pathOf(notebook),
       nodePath: runtime.nodePath,
-      env: { ...runtime.env, ...(storePath ? { MLNB_STORE: storePath } : {}) },
+      env: { ...runtime.env, ...checks.env, ...(storePath ? { MLNB_STORE: storePath } : {}) },
       typeCheck: config.get<TypeCheckMode>("typeCheck", "warn"),
     };
   };
@@ -115,12 +122,19 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand("mlnb.variableNames", async () => (await variables.refresh(), variables.names())),
     vscode.commands.registerCommand("mlnb.kernelStatusText", () => kernelStatus.text),
     // Not in the palette: lets tests (and other extensions) read what the status bars show.
+    // Not in the palette either: which heavy parts the notebook's kernel loaded, and where it checks cells.
+    vscode.commands.registerCommand("mlnb.kernelLoaded", async (uri?: vscode.Uri) => {
+      const key = (uri ?? vscode.window.activeNotebookEditor?.notebook.uri)?.toString();
+      const kernel = key ? await manager.peek(key) : undefined;
+      return kernel?.command?.("loaded");
+    }),
     vscode.commands.registerCommand("mlnb.stageLabels", (uri?: vscode.Uri) => stages.labelsOf((uri ?? vscode.window.activeNotebookEditor?.notebook.uri)?.toString() ?? "")),
     registerRestartKernel(kernels, startOptions),
     registerNewNotebook(),
     ...registerKernelCommands(controller, kernels, startOptions),
     ...registerCliCommands(context.extensionPath, node),
-    ...registerLanguageFeatures(context.extensionPath, node, log),
+    ...registerLanguageFeatures(context.extensionPath, langNode, log),
+    checks,
     ...registerTerminalPath(context, node, log),
     registerStageOutline((nb) => manager.peek(nb.uri.toString())),
   );

@@ -5,9 +5,11 @@
 // them. The first check that needs TypeScript starts the thread, hands it what was learned so far
 // and from then on every request goes there, in order. The thread does not keep the process alive
 // while nothing is pending.
-import { Worker } from "node:worker_threads";
 import { openCheckCache } from "./checkCache.js";
-import { CellTypeChecker, declaredNames, type CellDiagnostic } from "./typecheck.js";
+import { mark } from "../runtime/trace.js";
+import { checkerThread, type CheckPort } from "./checkPort.js";
+import { prestartedChecker, takePrestartedChecker } from "./checkerPrestart.js";
+import { CellTypeChecker, declaredNames, type CellDiagnostic, type CheckerState } from "./typecheck.js";
 
 /** Thrown by the main thread's checker where it would need TypeScript: the thread takes over. */
 class NeedsTypeScript extends Error {}
@@ -21,6 +23,7 @@ export type CheckRequest = { id: number } & (
   | { op: "commit"; code: string }
   | { op: "learn"; code: string; stored?: readonly [string, string][] }
   | { op: "declarations"; code: string }
+  | { op: "init"; cacheDir?: string; state?: CheckerState; notebookPath?: string }
   | { op: "reset" | "warm" | "loaded" }
 );
 
@@ -42,8 +45,10 @@ export interface TypeChecker {
   warm(): void;
   /** Whether the checker thread has loaded TypeScript. */
   typescriptLoaded(): Promise<boolean>;
-  /** Whether the checker thread was started (not while the persistent cache answered every check). */
+  /** Whether the checker thread was started, here or first thing in the process (not while the persistent cache answered every check). */
   threadStarted(): boolean;
+  /** Where checks that need TypeScript go: the language server's checker, a thread of this kernel, or nowhere yet. */
+  where(): "language server" | "thread" | undefined;
 }
 
 /** A request without its id. */
@@ -51,18 +56,17 @@ type Body = CheckRequest extends infer R ? (R extends CheckRequest ? Omit<R, "id
 
 /** Start (lazily) the checker thread for a notebook in `notebookDir`; results persist in `cacheDir` when given. */
 export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeChecker {
-  let worker: Worker | undefined;
+  let worker: CheckPort | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; body: Body }>();
   // Answers from the persistent cache until a request needs TypeScript (no cache: no such answers).
   let front: CellTypeChecker | undefined = cacheDir ? new CellTypeChecker(withheld, notebookDir, openCheckCache(cacheDir, notebookDir)) : undefined;
+  // What a remote checker was taught (the main thread's state, then each cell committed or
+  // learned), so a thread of our own can take over if the language server goes away.
+  let handed: CheckerState | undefined;
+  const taught: Body[] = [];
 
-  const thread = () => {
-    if (worker) return worker;
-    // What the main thread learned goes with the thread it hands over to.
-    const state = front?.state();
-    front = undefined;
-    const w = new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: { notebookDir, cacheDir, state } });
+  const attach = (w: CheckPort) => {
     w.unref();
     w.on("message", (reply: CheckReply) => {
       const p = pending.get(reply.id);
@@ -73,22 +77,56 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
       else p.reject(new Error(reply.error));
     });
     const fail = (e: Error) => {
+      if (worker !== w) return;
       worker = undefined;
+      if (w.remote) return takeOver(e);
       for (const p of pending.values()) p.reject(new Error(`the type checker thread stopped: ${e.message}`));
       pending.clear();
     };
     w.on("error", fail);
     w.on("exit", (code) => fail(new Error(`exit code ${code}`)));
-    return (worker = w);
+    worker = w;
+  };
+  // The language server's checker is gone: a thread of ours learns what it knew and answers what it had not.
+  const takeOver = (e: Error) => {
+    mark(`kernel: the language server's checker is gone (${e.message}); checking on a thread`);
+    attach(checkerThread({ notebookDir, cacheDir, state: handed }));
+    for (const body of taught) post(++nextId, body, false);
+    for (const [id, p] of pending) post(id, p.body);
+  };
+
+  const thread = () => {
+    if (worker) return worker;
+    // What the main thread learned goes with the thread it hands over to.
+    const state = front?.state();
+    front = undefined;
+    // The checker started first thing in this process (already warming), else a new thread.
+    const prestarted = takePrestartedChecker(notebookDir);
+    attach(prestarted ?? checkerThread({ notebookDir, cacheDir, state }));
+    if (prestarted) {
+      handed = state;
+      void send({ op: "init", ...(cacheDir ? { cacheDir } : {}), ...(state ? { state } : {}) }).catch(() => {});
+    }
+    return worker!;
   };
 
   function request<T>(body: Body): Promise<T> {
-    const w = thread();
+    thread();
+    if (worker?.remote) {
+      if (body.op === "reset") (taught.length = 0), (handed = undefined);
+      if (body.op === "commit" || body.op === "learn") taught.push(body.op === "commit" ? { op: "learn", code: body.code } : body);
+    }
+    return send<T>(body);
+  }
+  function send<T>(body: Body): Promise<T> {
     const id = ++nextId;
-    const answer = new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-    w.ref(); // a pending answer keeps the process alive
-    w.postMessage({ id, ...body });
+    const answer = new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject, body }));
+    post(id, body);
     return answer;
+  }
+  function post(id: number, body: Body, awaited = true): void {
+    if (awaited) worker!.ref(); // a pending answer keeps the process alive
+    worker!.postMessage({ id, ...body } as CheckRequest);
   }
   /** `answer` on the main thread while it needs no TypeScript, else `body` on the checker thread. */
   function here<T>(answer: (c: CellTypeChecker) => T, body: Body): Promise<T> {
@@ -111,6 +149,10 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     reset: () => (front ? front.reset() : void (worker && quietly(request({ op: "reset" })))),
     warm: () => quietly(request({ op: "warm" })),
     typescriptLoaded: () => (worker ? request<boolean>({ op: "loaded" }) : Promise.resolve(false)),
-    threadStarted: () => worker !== undefined,
+    threadStarted: () => worker !== undefined || prestartedChecker() !== undefined,
+    where: () => {
+      const port = worker ?? prestartedChecker();
+      return port ? (port.remote ? "language server" : "thread") : undefined;
+    },
   };
 }

@@ -73,6 +73,8 @@ export interface Executor {
   typescriptLoaded(): Promise<boolean>;
   /** Whether the type checker's thread was started (checks the persistent cache answers start none). */
   checkerThread(): boolean;
+  /** Where this kernel's type checks go (kernel/exec/checker.ts `where`), once it has a checker. */
+  checkerAt(): "language server" | "thread" | undefined;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */
@@ -249,6 +251,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     declarations: async (code) => checker?.declarations(code),
     typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
     checkerThread: () => checker?.threadStarted() ?? false,
+    checkerAt: () => checker?.where(),
     async learn(code, stored) {
       if (options.typeCheck === "off") return;
       // Declarations recorded with the stage's execution: no type check of a restored stage.

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type * as TS from "typescript";
 import { notebookCompilerOptions } from "../lang/compilerOptions.js";
-import { createHost, globalsText, MemoryFiles } from "../lang/host.js";
+import { createHost, globalsText, MemoryFiles, type SharedDocuments } from "../lang/host.js";
 import type { CheckCache } from "./checkCache.js";
 
 export { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
@@ -25,6 +25,8 @@ export interface CheckerState {
 }
 
 const CELL_FILE = "__mlnb_cell__.ts";
+/** Checkers sharing a document registry each need a cell file of their own (the registry keeps one text per path). */
+let sharedCheckers = 0;
 const GLOBALS_FILE = "__mlnb_globals__.d.ts";
 
 export class CellTypeChecker {
@@ -47,13 +49,16 @@ export class CellTypeChecker {
   /**
    * `ts` is TypeScript or a function loading it: with a loader, TypeScript and the language
    * service are loaded only when a check is not answered by `cache` (results kept across kernels).
+   * `shared`: the document registry (and its JSDoc mode) of a language service over the same
+   * notebook, whose parsed and bound library files this checker then reuses.
    */
   constructor(
     ts: typeof TS | (() => typeof TS),
     private readonly notebookDir: string,
-    private readonly cache?: CheckCache,
+    private cache?: CheckCache,
+    private readonly shared?: SharedDocuments,
   ) {
-    this.cellPath = join(notebookDir, CELL_FILE);
+    this.cellPath = join(notebookDir, shared ? `__mlnb_cell_${++sharedCheckers}__.ts` : CELL_FILE);
     this.mem.set(join(notebookDir, GLOBALS_FILE), globalsText());
     this.mem.set(this.cellPath, "export {};\n");
     if (typeof ts !== "function") this.tsInstance = ts;
@@ -70,10 +75,11 @@ export class CellTypeChecker {
     const { options } = notebookCompilerOptions(ts, this.notebookDir);
     // Checks report errors only, as tsc does: JSDoc in .ts/.d.ts files (most of @types/node's text)
     // is not parsed, except comments with @see/@link; JavaScript files keep theirs (their types).
-    const jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+    const jsDocParsingMode = this.shared ? this.shared.jsDocParsingMode : ts.JSDocParsingMode.ParseForTypeErrors;
     const host = createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath);
     host.jsDocParsingMode = jsDocParsingMode;
-    return (this.serviceInstance = ts.createLanguageService(host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.notebookDir, jsDocParsingMode)));
+    const registry = this.shared?.registry ?? ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.notebookDir, jsDocParsingMode);
+    return (this.serviceInstance = ts.createLanguageService(host, registry));
   }
 
   /** Type check a cell; `redeclared` are the names it defines (dropped from the prelude). */
@@ -211,6 +217,11 @@ export class CellTypeChecker {
     return { history: [...this.history], declsByCode: [...this.declsByCode] };
   }
 
+  /** Keep results across kernels in `cache` from now on (a checker started before its kernel knew its notebook). */
+  useCache(cache: CheckCache): void {
+    this.cache = cache;
+  }
+
   /** Take over what another checker knew (`state()`), in place of what this one knew. */
   adopt(state: CheckerState): void {
     this.reset();
@@ -223,8 +234,15 @@ export class CellTypeChecker {
     return this.declsByCode.get(code);
   }
 
+  /** Let go of the language service's files (in a shared registry, other services keep theirs). */
+  dispose(): void {
+    this.serviceInstance?.dispose();
+    this.serviceInstance = undefined;
+  }
+
   /** Load TypeScript and the checker's libraries now (before the first cell that needs them). */
   warm(): void {
+    if (this.serviceInstance) return; // warm already, or checked a cell
     const service = this.service;
     this.mem.set(this.cellPath, "export {};\n");
     service.getSemanticDiagnostics(this.cellPath);

@@ -77,6 +77,13 @@ export function globalsText(): string {
   ].join("\n");
 }
 
+/** A document registry shared with another language service, and the JSDoc parsing mode its files were parsed with. */
+export interface SharedDocuments {
+  registry: TS.DocumentRegistry;
+  /** As the registry was created with (undefined: TypeScript's default, JSDoc parsed). */
+  jsDocParsingMode: TS.JSDocParsingMode | undefined;
+}
+
 /**
  * A language-service host over `mem` and the disk. Bare module names resolve from the notebook's
  * folder first, then from mlnb's own packages; `mlnb` and `tslab` are mlnb's. `isCell` tells

@@ -7,6 +7,7 @@ import type * as TS from "typescript";
 import { LineDecoder, type LangReply, type LangRequest } from "../protocol.js";
 import { NotebookLanguageService } from "./service.js";
 import { typescript } from "./typescript.js";
+import { serveChecks } from "./checkServer.js";
 
 /** How long after the last edit the cells' problems are computed. */
 const DIAGNOSTICS_DELAY_MS = 250;
@@ -16,7 +17,7 @@ let ts: typeof TS | undefined;
 const services = new Map<string, NotebookLanguageService>();
 const timers = new Map<string, NodeJS.Timeout>();
 
-async function serviceFor(notebook: string): Promise<NotebookLanguageService> {
+function serviceFor(notebook: string): NotebookLanguageService {
   ts ??= typescript();
   let s = services.get(notebook);
   if (!s) {
@@ -50,7 +51,7 @@ function publish(notebook: string): void {
 
 async function handle(req: LangRequest): Promise<void> {
   if (req.type === "cells") {
-    (await serviceFor(req.notebook)).setCells(req.cells);
+    serviceFor(req.notebook).setCells(req.cells);
     publishSoon(req.notebook);
     return;
   }
@@ -60,7 +61,7 @@ async function handle(req: LangRequest): Promise<void> {
     return;
   }
   try {
-    const s = await serviceFor(req.notebook);
+    const s = serviceFor(req.notebook);
     const { cellId, offset } = req;
     const result =
       req.type === "complete" ? s.completions(cellId, offset) : req.type === "hover" ? s.hover(cellId, offset) : req.type === "signature" ? s.signatureHelp(cellId, offset) : s.definition(cellId, offset);
@@ -80,3 +81,14 @@ const decoder = new LineDecoder<LangRequest>(
 );
 process.stdin.on("data", (chunk) => decoder.push(chunk));
 process.stdin.on("end", () => process.exit(0));
+
+// Kernels the extension starts check their cells here, with the libraries this process parsed (checkServer.ts).
+if (process.env.MLNB_CHECK_SOCKET) {
+  serveChecks(
+    process.env.MLNB_CHECK_SOCKET,
+    () => (ts ??= typescript()),
+    // A notebook open here shares its registry; else one in the same folder (same compiler options); else it opens.
+    (notebook) => (services.get(notebook) ?? [...services.entries()].find(([nb]) => dirname(nb) === dirname(notebook))?.[1] ?? serviceFor(notebook)).documents,
+    (message) => send({ type: "log", message }),
+  );
+}

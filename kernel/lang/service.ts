@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type * as TS from "typescript";
 import { notebookCompilerOptions } from "./compilerOptions.js";
 import { cellAt, notebookText, type CellSpan, type LangCell } from "./document.js";
-import { createHost, globalsText, MemoryFiles } from "./host.js";
+import { createHost, globalsText, MemoryFiles, type SharedDocuments } from "./host.js";
 import { magicCompletions, type Completions } from "./magicCompletions.js";
 
 export type { CompletionItem, Completions } from "./magicCompletions.js";
@@ -53,6 +53,8 @@ export class NotebookLanguageService {
   private spans: CellSpan[] = [];
   /** Problems reading the tsconfig.json the options came from. */
   readonly configProblems: string[];
+  /** The parsed library files, for a kernel's cell checker over the same notebook (kernel/lang/checkServer.ts). */
+  readonly documents: SharedDocuments;
 
   constructor(
     private readonly ts: typeof TS,
@@ -62,7 +64,8 @@ export class NotebookLanguageService {
     this.mem.set(join(notebookDir, GLOBALS_FILE), globalsText());
     const { options, problems } = notebookCompilerOptions(ts, notebookDir);
     this.configProblems = problems;
-    this.service = ts.createLanguageService(createHost(ts, notebookDir, this.mem, options, (f) => f === this.file), ts.createDocumentRegistry());
+    this.documents = { registry: ts.createDocumentRegistry(), jsDocParsingMode: undefined };
+    this.service = ts.createLanguageService(createHost(ts, notebookDir, this.mem, options, (f) => f === this.file), this.documents.registry);
     this.setCells([]);
   }
 

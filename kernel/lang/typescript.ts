@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { codeCacheFile, requireWithCodeCache } from "../runtime/codeCache.js";
+import { mark } from "../runtime/trace.js";
 
 const require = createRequire(import.meta.url);
 let loaded: typeof TS | undefined;
@@ -32,6 +33,7 @@ export function typescript(): typeof TS {
   }
   const mod = requireWithCodeCache<typeof TS>(path, file);
   saveCache = mod.save;
+  mark("typescript loaded");
   return (loaded = mod.exports);
 }
 

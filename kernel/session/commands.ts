@@ -42,7 +42,7 @@ export async function runCommand(nb: NotebookState, executor: Executor, command:
     }
     case "loaded":
       // Which heavy modules this kernel has loaded (a restored stage and an unchecked cell must not need TypeScript).
-      return { typescript: await executor.typescriptLoaded(), languageThread: threads.languageThread(), checkerThread: executor.checkerThread() };
+      return { typescript: await executor.typescriptLoaded(), languageThread: threads.languageThread(), checkerThread: executor.checkerThread(), checker: executor.checkerAt() ?? null };
     case "variables":
       return Object.keys(executor.scope).filter((n) => !KERNEL_SCOPE_NAMES.has(n)).map((name) => ({ name, stage: nb.graph.definedBy.get(name), type: describeType(executor.scope[name]) }));
     default:

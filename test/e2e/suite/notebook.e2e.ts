@@ -151,6 +151,9 @@ export function registerTests(root: Mocha.Suite): void {
         const strict = await runCell(editor.notebook.cellAt(0));
         assert.equal(strict.executionSummary?.success, false, "a type error stops the cell when typeCheck is error");
         assert.match(outputText(strict), /not assignable|TS2322/);
+        // The check ran on the language server's TypeScript (IntelliSense's), not on a thread the kernel started.
+        const loaded = (await vscode.commands.executeCommand("mlnb.kernelLoaded", editor.notebook.uri)) as { checker: string | null };
+        assert.equal(loaded.checker, "language server");
         await config.update("typeCheck", "off", vscode.ConfigurationTarget.Global);
         const loose = await runCell(editor.notebook.cellAt(0));
         assert.equal(loose.executionSummary?.success, true, outputText(loose));

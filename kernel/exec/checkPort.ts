@@ -1,0 +1,67 @@
+// Where a kernel's type checks go: its own checker thread, or the language server's check socket (kernel/lang/checkServer.ts).
+import { EventEmitter } from "node:events";
+import { connect, type Socket } from "node:net";
+import { Worker } from "node:worker_threads";
+import { LineDecoder } from "../protocol.js";
+import type { CheckReply, CheckRequest } from "./checker.js";
+import type { CheckerState } from "./typecheck.js";
+
+/** The part of a Worker the checker handle uses; a socket to the language server offers the same. */
+export interface CheckPort {
+  postMessage(req: CheckRequest): void;
+  on(event: "message", listener: (reply: CheckReply) => void): unknown;
+  on(event: "error", listener: (e: Error) => void): unknown;
+  on(event: "exit", listener: (code: number) => void): unknown;
+  removeAllListeners(event?: string): unknown;
+  ref(): void;
+  unref(): void;
+  /** True for the language server's checker, which another process owns and may lose. */
+  readonly remote?: boolean;
+}
+
+/** A checker thread of this process (kernel/exec/checkWorker.ts). */
+export function checkerThread(data: { notebookDir: string; cacheDir?: string; state?: CheckerState; warmNow?: boolean }): CheckPort {
+  return new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: data }) as CheckPort;
+}
+
+/** The language server's checker at `socketPath`, for the notebook at `notebookPath` (its first request says which). */
+export function remoteChecker(socketPath: string, notebookPath: string): CheckPort {
+  return new SocketPort(connect(socketPath), notebookPath);
+}
+
+class SocketPort extends EventEmitter implements CheckPort {
+  readonly remote = true;
+  private failed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    notebookPath: string,
+  ) {
+    super();
+    const decoder = new LineDecoder<CheckReply>((reply) => this.emit("message", reply));
+    socket.on("data", (chunk) => decoder.push(chunk));
+    socket.on("error", (e) => this.fail(e));
+    socket.on("close", () => this.fail(new Error("the language server closed the connection")));
+    // Written before the connection is up: the socket sends it once connected.
+    this.postMessage({ id: 0, op: "init", notebookPath });
+  }
+
+  postMessage(req: CheckRequest): void {
+    if (!this.failed) this.socket.write(JSON.stringify(req) + "\n");
+  }
+
+  ref(): void {
+    this.socket.ref();
+  }
+
+  unref(): void {
+    this.socket.unref();
+  }
+
+  private fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.socket.destroy();
+    this.emit("error", e);
+  }
+}

@@ -1,0 +1,60 @@
+// Starts the kernel's type checker first thing in the process, so TypeScript loads on the other core while the kernel loads its own modules.
+//
+// kernel/server.ts calls this before it imports the kernel; kernel/exec/checker.ts takes the checker
+// on its first request that needs TypeScript. In VS Code the extension names the language server's
+// check socket (MLNB_CHECK_SOCKET): the checks go there, to a TypeScript that is already warm, and a
+// kernel that cannot connect starts its own thread at once. Few imports here: this runs before anything else.
+import { mark } from "../runtime/trace.js";
+import { checkerThread, remoteChecker, type CheckPort } from "./checkPort.js";
+
+let prestarted: { port: CheckPort; notebookDir: string; failure?: Error } | undefined;
+
+/**
+ * Start the checker now, warming itself, when this kernel will check cells and warm up (not with
+ * `MLNB_TYPECHECK=off`, nor in a headless run, `MLNB_TYPECHECK_WARMUP=off`, whose checks may all
+ * come from the persistent cache).
+ */
+export function prestartChecker(notebookDir: string): void {
+  if (process.env.MLNB_TYPECHECK === "off" || process.env.MLNB_TYPECHECK_WARMUP === "off") return;
+  const socket = process.env.MLNB_CHECK_SOCKET;
+  const notebookPath = process.env.MLNB_NOTEBOOK;
+  if (socket && notebookPath) {
+    mark("kernel: connecting to the language server's checker");
+    hold(remoteChecker(socket, notebookPath), notebookDir, (e) => (mark(`kernel: no language server checker (${e.message})`), startThread(notebookDir)));
+  } else startThread(notebookDir);
+}
+
+function startThread(notebookDir: string): void {
+  mark("kernel: checker thread starting");
+  hold(checkerThread({ notebookDir, warmNow: true }), notebookDir);
+}
+
+/** Keep `port` until the kernel takes it; a failure meanwhile is kept (or handled by `onFailure`). */
+function hold(port: CheckPort, notebookDir: string, onFailure?: (e: Error) => void): void {
+  const entry: { port: CheckPort; notebookDir: string; failure?: Error } = { port, notebookDir };
+  const failed = (e: Error) => {
+    if (entry.failure) return;
+    entry.failure = e;
+    if (onFailure && prestarted === entry) onFailure(e);
+  };
+  port.on("error", failed);
+  port.on("exit", () => failed(new Error("the checker thread exited")));
+  port.unref();
+  prestarted = entry;
+}
+
+/** The checker `prestartChecker` started, while it waits to be taken (a look, not a take). */
+export function prestartedChecker(): CheckPort | undefined {
+  return prestarted && !prestarted.failure ? prestarted.port : undefined;
+}
+
+/** The checker `prestartChecker` started for `notebookDir`, once (undefined if none, or if it failed). */
+export function takePrestartedChecker(notebookDir: string): CheckPort | undefined {
+  const entry = prestarted;
+  if (!entry || entry.notebookDir !== notebookDir) return undefined;
+  prestarted = undefined;
+  if (entry.failure) return undefined;
+  entry.port.removeAllListeners("error");
+  entry.port.removeAllListeners("exit");
+  return entry.port;
+}
