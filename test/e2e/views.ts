@@ -35,12 +35,19 @@ async function frameWith(page: Page, selector: string, timeoutMs = 60_000, accep
 
 /** Run a command from the command palette. */
 export async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${command}`);
-  await page.locator(".quick-input-widget .monaco-list-row", { hasText: command }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press("Enter");
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${command}`);
+    const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: command }).first();
+    const found = await row.waitFor({ timeout: 10_000 }).then(() => true, (e: Error) => (attempt >= 2 ? Promise.reject(e) : false));
+    if (found) return void (await page.keyboard.press("Enter"));
+    // Notebook commands are offered only while the notebook editor has focus (not an output's webview): focus its tab, then ask again.
+    await page.keyboard.press("Escape");
+    await page.locator(".tabs-container .tab.active").first().click();
+    await page.waitForTimeout(500);
+  }
 }
 
 /** Click Run All and wait until the last cell shows success (a failed cell ends the wait). */

@@ -3,9 +3,9 @@
 // arquero's toArrowIPC hands each string column to flechette's builders, which encode every value
 // with its own TextEncoder call into a new array and grow buffers step by step. Here a string
 // column of a plain array (all strings or missing) is sized first (UTF-8 lengths give the offsets),
-// and dictionary columns key values with one Map; offsets, string bytes and keys are lazy pieces
-// (chunks.ts), made window by window as they are hashed and written, so they never fill fresh
-// memory. The buffers have exactly the lengths, padding and content flechette's builders give, and the table goes through flechette's own tableFromColumns
+// and dictionary columns are keyed in one pass into one byte a row; offsets, string bytes and Int32
+// keys are lazy pieces (chunks.ts), made window by window as they are hashed and written, so they
+// never fill fresh memory. The buffers have exactly the lengths, padding and content flechette's builders give, and the table goes through flechette's own tableFromColumns
 // and tableToIPC, so the IPC bytes are identical (checked by test/kernel/stages/arrowStrings.test.ts).
 // Any other column, or any value that is not a string, takes arquero's own path.
 import type * as aq from "arquero";
@@ -86,6 +86,11 @@ function int32Window(into: Uint8Array): Int32Array {
   return new Int32Array(into.buffer, into.byteOffset, into.byteLength >> 2);
 }
 
+/** The next value of the lengths checksum (see `encodeStrings`): a change of any one length always changes it. */
+function step(sum: number, len: number): number {
+  return (Math.imul(sum, 31) + len) | 0;
+}
+
 /**
  * Offsets (n + 1 Int32) and UTF-8 bytes of strings (null/undefined: empty and not valid), as
  * flechette's BinaryBuilder.done() leaves them, both lazy: one pass here sizes them (UTF-8
@@ -94,22 +99,29 @@ function int32Window(into: Uint8Array): Int32Array {
  * JS copy beats one `join` + native encode, which costs 3x, and a native call per string); others
  * go through encodeInto (what TextEncoder.encode writes); a string longer than what is left of
  * a window is encoded once and copied over the windows.
+ *
+ * The lengths are not kept (4 bytes a row of fresh memory: 15 ms of page faults for 1M rows on the
+ * VMs measured, as long as sizing them): each cursor measures every value again (for ASCII columns
+ * its `length`) and checks the running total and a checksum of the lengths against the sizing
+ * pass's, so a column changed in between (a length, a value that is no longer a string) is an
+ * error, not offsets of one table over the bytes of another. The checksum (x31 per value, mod 2^32)
+ * catches any one changed length for certain, several at once but for a 2^-32 chance.
  */
 function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: Int32Array; bytes: Uint8Array; nulls: number } | undefined {
   const n = values.length;
   let total = 0;
   let units = 0;
   let nulls = 0;
-  // Each value's UTF-8 length, as sized: the offsets come from these, and the bytes pass checks each
-  // value against its own (a value whose length changed in between is an error, not offsets of one table over the bytes of another).
-  const lengths = new Int32Array(n);
+  let check = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v == null) nulls++;
-    else if (typeof v !== "string") return undefined;
+    if (v == null) {
+      nulls++;
+      check = step(check, 0);
+    } else if (typeof v !== "string") return undefined;
     else {
       const len = utf8Length(v);
-      lengths[i] = len;
+      check = step(check, len);
       total += len;
       units += v.length;
     }
@@ -118,16 +130,25 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
   if (total > 0x7fffffff || nulls === n) return undefined;
   const strings = values as ArrayLike<string | null | undefined>;
   const ascii = total === units;
+  /** A value's UTF-8 length as sized (0 when missing); -1 for a value that is no longer a string. */
+  const lengthOf = (v: unknown): number => (v == null ? 0 : typeof v !== "string" ? -1 : ascii ? v.length : utf8Length(v));
   const offsets = lazies.array(Int32Array, n + 1, () => {
     let i = 0;
     let pos = 0;
+    let sum = 0;
     return (into) => {
       const out = int32Window(into);
       let w = 0;
       for (; w < out.length && i <= n; w++, i++) {
-        if (i > 0) pos += lengths[i - 1]!;
+        if (i > 0) {
+          const len = lengthOf(strings[i - 1]);
+          if (len < 0) throw changed();
+          pos += len;
+          sum = step(sum, len);
+        }
         out[w] = pos;
       }
+      if (i > n && (pos !== total || sum !== check)) throw changed();
       return w * 4;
     };
   });
@@ -137,6 +158,7 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
     let long: Uint8Array | undefined;
     let longAt = 0;
     let made = 0;
+    let sum = 0;
     return (into) => {
       const room = into.byteLength;
       let w = 0;
@@ -153,24 +175,32 @@ function encodeStrings(values: ArrayLike<unknown>, lazies: Lazies): { offsets: I
       }
       for (; i < n; i++) {
         const v = strings[i];
-        if (v == null) continue;
-        const len = ascii ? v.length : utf8Length(v);
-        if (len !== lengths[i]) throw changed();
+        const len = lengthOf(v);
+        if (len <= 0) {
+          if (len < 0) throw changed();
+          sum = step(sum, 0);
+          continue;
+        }
+        if (made + w + len > total) throw changed();
         if (len > room - w) {
           if (w > 0) break;
-          long = encoder.encode(v);
+          long = encoder.encode(v as string);
+          if (long.byteLength !== len) throw changed();
           longAt = Math.min(room, len);
           into.set(long.subarray(0, longAt));
+          sum = step(sum, len);
           i++;
           made += longAt;
           return longAt;
         }
-        if (len === v.length) for (let k = 0; k < len; k++) into[w + k] = v.charCodeAt(k);
-        else encoder.encodeInto(v, into.subarray(w, w + len));
+        sum = step(sum, len);
+        const s = v as string;
+        if (len === s.length) for (let k = 0; k < len; k++) into[w + k] = s.charCodeAt(k);
+        else encoder.encodeInto(s, into.subarray(w, w + len));
         w += len;
       }
       made += w;
-      if (i === n && made !== total) throw changed();
+      if (i === n && (made !== total || sum !== check)) throw changed();
       return w;
     };
   });
@@ -190,54 +220,61 @@ function utf8Column(values: ArrayLike<unknown>, type: DataType, lazies: Lazies):
   return new Column([new Batch({ length: values.length, nullCount: enc.nulls, type, validity: validityOf(values, enc.nulls), offsets: enc.offsets, values: enc.bytes })], type);
 }
 
-/** A dictionary(utf8) column of one batch, keys in first-seen order, as columnFromValues with the inferred type builds it; the keys are lazy (looked up again as they are made). */
+/** The key of `v` among a handful of distinct categories, -1 when it is none of them: no branch per category (random categories mispredict a search that stops at the first match; equal strings are mostly one interned string, so === is a pointer test). */
+function fewKey(uniques: readonly string[], v: string): number {
+  let k = 0;
+  for (let j = 0; j < uniques.length; j++) k += +(uniques[j] === v) * (j + 1);
+  return k - 1;
+}
+
+/**
+ * A dictionary(utf8) column of one batch, keys in first-seen order, as columnFromValues with the
+ * inferred type builds it. One pass keys every value (up to 8 categories by comparing with each,
+ * more through a Map) into a compact array, one byte a row while there are at most 256 categories,
+ * else four; the Int32 keys Arrow stores are a lazy piece widened from it window by window.
+ * Looking the values up again while the keys were made cost as much as the first pass (10 ms for
+ * 1M rows of 3 random categories); widening costs 0.5 ms. The keys are those of the values as they
+ * were when encoded: the stored column does not change with the table's array after that.
+ */
 function dictionaryColumn(values: ArrayLike<unknown>, lazies: Lazies): Column<unknown> | undefined {
   const type = dictionary(utf8());
   const n = values.length;
-  const keys = new Map<string, number>();
+  const byValue = new Map<string, number>();
   const uniques: string[] = [];
-  const keyOf = (v: string): number => {
-    // a handful of categories: comparing with each (equal strings are mostly one interned
-    // string, so === is a pointer test) beats a Map lookup; more go through the Map
-    if (uniques.length <= 8) {
-      for (let j = 0; j < uniques.length; j++) if (uniques[j] === v) return j;
-      return -1;
-    }
-    return keys.get(v) ?? -1;
-  };
+  let keys: Uint8Array | Int32Array = new Uint8Array(n);
   let nullCount = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
+    let k = 0;
     if (v == null) nullCount++;
     else if (typeof v !== "string") return undefined;
-    else if (keyOf(v) < 0) {
-      keys.set(v, uniques.length);
-      uniques.push(v);
+    else {
+      k = uniques.length <= 8 ? fewKey(uniques, v) : (byValue.get(v) ?? -1);
+      if (k < 0) {
+        k = uniques.length;
+        byValue.set(v, k);
+        uniques.push(v);
+        if (k === 256) {
+          const wide = new Int32Array(n);
+          wide.set(keys.subarray(0, i));
+          keys = wide;
+        }
+      }
     }
+    keys[i] = k;
   }
   if (nullCount === n) return undefined;
   const dict = utf8Column(uniques, type.dictionary as DataType, lazies);
   if (!dict) return undefined;
-  const few = uniques.length <= 8;
-  const strings = values as ArrayLike<string | null | undefined>;
+  const made = keys;
   const indices = lazies.array(Int32Array, n, () => {
     let i = 0;
     return (into) => {
       const out = int32Window(into);
-      let w = 0;
-      for (; w < out.length && i < n; w++, i++) {
-        const v = strings[i];
-        if (v == null) out[w] = 0;
-        else {
-          // every value is one of the uniques (the pass above saw them all), unless the column changed since
-          let k = 0;
-          if (few) while (k < uniques.length && uniques[k] !== v) k++;
-          else k = keys.get(v) ?? uniques.length;
-          if (k === uniques.length) throw changed();
-          out[w] = k;
-        }
-      }
-      return w * 4;
+      const m = Math.min(out.length, n - i);
+      out.set(made.subarray(i, i + m));
+      i += m;
+      return m * 4;
     };
   });
   const Batch = batchType(type) as unknown as new (o: object) => { setDictionary(d: Column<unknown>): unknown };

@@ -15,14 +15,9 @@ export function isLazy(piece: Piece): piece is LazyBytes {
   return !(piece instanceof Uint8Array);
 }
 
-/** The pieces of a part as bytes: its chunks (lazy pieces filled in), or its bytes as the one piece. */
-export function partChunks(part: Part): readonly Uint8Array[] {
-  return part.chunks ?? [part.bytes];
-}
-
-/** The pieces of a part as they are, lazy ones included: what hashing and blob writing stream through. */
+/** The pieces of a part as they are, lazy ones included (its bytes as the one piece when it has none): what hashing and blob writing stream through. */
 export function partPieces(part: Part): readonly Piece[] {
-  return part.pieces ?? partChunks(part);
+  return part.pieces ?? [part.bytes];
 }
 
 /** Total length of byte pieces (lazy ones by their length, without making them). */
@@ -109,19 +104,14 @@ export function lazyBytes(byteLength: number, content: () => (into: Uint8Array) 
   };
 }
 
-/** A part whose content is `pieces` in order; `chunks` fills lazy pieces in and `bytes` concatenates, each on first access (and keeps the result). */
+/** A part whose content is `pieces` in order; `bytes` joins them (lazy ones made) on first access and keeps the result. */
 export function chunkedPart(name: string, pieces: readonly Piece[]): Part {
   let bytes: Uint8Array | undefined;
-  let chunks: readonly Uint8Array[] | undefined;
-  const lazy = pieces.some(isLazy);
   return {
     name,
-    ...(lazy ? { pieces } : {}),
-    get chunks() {
-      return (chunks ??= lazy ? materialize(pieces) : (pieces as readonly Uint8Array[]));
-    },
+    pieces,
     get bytes() {
-      return (bytes ??= concatChunks(this.chunks!));
+      return (bytes ??= concatChunks(pieces));
     },
   };
 }

@@ -7,9 +7,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export interface Part {
   name: string;
   bytes: Uint8Array;
-  /** The same bytes as consecutive pieces, when the codec made them so (hashed and written piece by piece; see chunks.ts). */
-  chunks?: readonly Uint8Array[];
-  /** The same bytes as pieces some of which are made on demand (chunks.ts): hashing and blob writing stream these; `chunks` fills them in. */
+  /** The same bytes as consecutive pieces, when the codec made them so, some perhaps made on demand (chunks.ts): hashing and blob writing stream these. */
   pieces?: readonly Piece[];
 }
 

@@ -16,14 +16,15 @@
 //
 // `write` hashes pieces while libuv's thread pool writes them to the temp file, so the copy into
 // the page cache overlaps the sha256; lazy pieces (a table's string columns) are made in reused
-// scratch windows on the way (tempWrite.ts), never in fresh memory.
-import { createHash } from "node:crypto";
+// scratch windows on the way, never in fresh memory. A blob with a window or more of them is
+// hashed on a thread of its own, from shared windows, while this thread makes the next
+// (hashThread.ts); a smaller one here (tempWrite.ts).
 import { writeFileAtomic } from "../../notebook/write.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "../codecs/hash.js";
 import { materialize, type Piece } from "../codecs/chunks.js";
-import { streamToTemp } from "./tempWrite.js";
+import { hashToTemp } from "./hashThread.js";
 
 /** A blob whose bytes no longer match its name (disk corruption, manual edits). */
 export class BlobError extends Error {
@@ -98,9 +99,7 @@ export function createBlobStore(dir: string): BlobStore {
     },
     async write(pieces) {
       // the temp file in the store's folder (one filesystem with every blob's): its final folder is known once hashed
-      const h = createHash("sha256");
-      const temp = await streamToTemp(dir, pieces, (bytes) => h.update(bytes));
-      const hash = h.digest("hex");
+      const { file: temp, hash } = await hashToTemp(dir, pieces);
       const final = pathOf(hash);
       if (touchFile(final)) {
         temp.discard();

@@ -5,6 +5,7 @@
 // by window into one of a few 1 MB scratch buffers, which the thread pool writes while the next
 // window is made and hashed. The buffers are kept for the process: on the VMs measured here the
 // first touch of fresh memory cost about as much as encoding the table.
+// `openTemp` is the temp file both this loop and the hash thread's (hashThread.ts) write through.
 import { randomBytes } from "node:crypto";
 import { close, openSync, renameSync, unlink, unlinkSync, writev } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,17 @@ export interface TempFile {
   commit(path: string): void;
   /** Remove the temp file (its bytes are not wanted after all). */
   discard(): void;
+}
+
+/** A fresh temp file being written from the thread pool (see `openTemp`). */
+export interface TempWriter {
+  readonly temp: string;
+  /** writev of every byte of `buffers` at `position` on the thread pool; the buffers must not change until it resolves. */
+  write(buffers: Uint8Array[], position: number): Promise<void>;
+  /** Wait for every write, close the file and hand it over. */
+  finish(): Promise<TempFile>;
+  /** Wait for every write to end (no write may still use a buffer after this), close and remove the file. */
+  abort(): Promise<void>;
 }
 
 const WINDOW = 1 << 20;
@@ -41,6 +53,37 @@ async function pwritevAll(fd: number, buffers: Uint8Array[], position: number): 
   }
 }
 
+/** Create a fresh temp file in `folder` (named `.tmp-<pid>-<random>-<name>`) to write from the thread pool. */
+export function openTemp(folder: string, name = "blob"): TempWriter {
+  const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-${name}`);
+  const fd = openSync(temp, "wx", 0o644);
+  const writes: Promise<void>[] = [];
+  return {
+    temp,
+    write(buffers, position) {
+      const p = pwritevAll(fd, buffers, position);
+      // awaited in finish/abort (or by the caller); one that fails meanwhile is not an unhandled rejection
+      p.catch(() => {});
+      writes.push(p);
+      return p;
+    },
+    async finish() {
+      try {
+        await Promise.all(writes);
+      } catch (e) {
+        await this.abort();
+        throw e;
+      }
+      await new Promise<void>((ok, fail) => close(fd, (e) => (e ? fail(e) : ok())));
+      return { temp, commit: (path) => renameSync(temp, path), discard: () => unlinkSync(temp) };
+    },
+    async abort() {
+      await Promise.allSettled(writes);
+      await new Promise<void>((ok) => close(fd, () => unlink(temp, () => ok())));
+    },
+  };
+}
+
 /**
  * Write `pieces` in order to a fresh temp file in `folder` from the thread pool, calling `each`
  * with every window of bytes on this thread once its write is under way (the blob store hashes
@@ -49,18 +92,10 @@ async function pwritevAll(fd: number, buffers: Uint8Array[], position: number): 
  */
 export async function streamToTemp(folder: string, pieces: readonly Piece[], each: (bytes: Uint8Array) => void, options: { name?: string; window?: number } = {}): Promise<TempFile> {
   const { name = "blob", window: size = WINDOW } = options;
-  const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}-${name}`);
-  const fd = openSync(temp, "wx", 0o644);
+  const file = openTemp(folder, name);
   // another window size (tests) gets its own ring, not kept
   const ring = (size === WINDOW ? rings.pop() : undefined) ?? Array.from({ length: RING }, () => new Uint8Array(size));
   const keep = () => void (size === WINDOW && rings.push(ring));
-  const writes: Promise<void>[] = [];
-  // Each write is awaited at the end (or in the ring); one that fails meanwhile is not an unhandled rejection.
-  const track = (p: Promise<void>) => {
-    p.catch(() => {});
-    writes.push(p);
-    return p;
-  };
   const busy: (Promise<void> | undefined)[] = [];
   let pos = 0;
   let batch: Uint8Array[] = [];
@@ -68,7 +103,7 @@ export async function streamToTemp(folder: string, pieces: readonly Piece[], eac
   let batchBytes = 0;
   const flush = () => {
     if (!batch.length) return;
-    track(pwritevAll(fd, batch, batchAt));
+    void file.write(batch, batchAt);
     batch = [];
     batchBytes = 0;
   };
@@ -94,26 +129,22 @@ export async function streamToTemp(folder: string, pieces: readonly Piece[], eac
         const n = next(buf);
         if (n === 0) break;
         const window = buf.subarray(0, n);
-        busy[slot] = track(pwritevAll(fd, [window], pos));
+        busy[slot] = file.write([window], pos);
         pos += n;
         slot = (slot + 1) % RING;
         each(window);
       }
     }
     flush();
-    await Promise.all(writes);
   } catch (e) {
     // no write may still use the file or the ring when it is closed and reused
-    await Promise.allSettled(writes);
-    await new Promise<void>((ok) => close(fd, () => unlink(temp, () => ok())));
+    await file.abort();
     keep();
     throw e;
   }
-  keep();
-  await new Promise<void>((ok, fail) => close(fd, (e) => (e ? fail(e) : ok())));
-  return {
-    temp,
-    commit: (path) => renameSync(temp, path),
-    discard: () => unlinkSync(temp),
-  };
+  try {
+    return await file.finish();
+  } finally {
+    keep();
+  }
 }

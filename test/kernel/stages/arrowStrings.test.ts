@@ -31,6 +31,16 @@ test("writes arquero's bytes for random string columns, as dictionaries and as u
   }
 });
 
+test("writes arquero's bytes for dictionaries of up to 256 categories and past it, missing values included", () => {
+  const r = mulberry32(61);
+  for (const kinds of [9, 255, 256, 257, 1000]) {
+    // every category first seen in order, then random ones; the 257th first appears after some nulls
+    const s: (string | null | undefined)[] = Array.from({ length: 3000 }, (_, i) => (i < kinds ? `c${i}` : r() < 0.05 ? null : `c${Math.floor(r() * kinds)}`));
+    s.splice(kinds - 1, 0, null, undefined);
+    same(aq.table({ s }), {}, `${kinds} categories`);
+  }
+});
+
 test("falls back to arquero for mixed, all-missing, filtered and ordered columns with the same bytes", () => {
   const mixed = aq.table({ m: ["a", 1, null], k: [1, 2, 3] });
   assert.throws(() => aq.toArrowIPC(mixed), /Mixed types/);

@@ -38,7 +38,7 @@ test("a table's Arrow pieces join into the bytes of arquero's toArrowIPC, and th
   const encoded = await createCodecRegistry().encode(t);
   assert.ok(isEncoded(encoded));
   const part = encoded.parts[0]!;
-  assert.ok(part.chunks && part.chunks.length > 1);
+  assert.ok(part.pieces && part.pieces.length > 1);
   assert.equal(encoded.partHashes[0], hex(part.bytes));
   assert.equal(encoded.size, part.bytes.byteLength);
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import * as aq from "arquero";
 import { mulberry32 } from "../../../../kernel/ml/context.js";
-import { partChunks } from "../../../../kernel/stages/codecs/chunks.js";
+import { materialize, partPieces } from "../../../../kernel/stages/codecs/chunks.js";
 import { createCodecRegistry, isEncoded } from "../../../../kernel/stages/codecs/index.js";
 import { BlobError, createBlobStore } from "../../../../kernel/stages/store/blobs.js";
 import { encodeOutput, storeOutput } from "../../../../kernel/stages/store/outputs.js";
@@ -59,7 +59,7 @@ test("a stage output encoded through the store has the hash and bytes codecs.enc
   const before = readdirSync(blobs.dir, { recursive: true }).length;
   const record = storeOutput(blobs, "t", stored);
   assert.equal(readdirSync(blobs.dir, { recursive: true }).length, before);
-  assert.deepEqual(Buffer.from(blobs.get(record.parts[0]!.hash)), Buffer.concat(partChunks(plain.parts[0]!)));
+  assert.deepEqual(Buffer.from(blobs.get(record.parts[0]!.hash)), Buffer.concat(materialize(partPieces(plain.parts[0]!))));
 });
 
 test("reading a blob cut short (a power loss before its bytes reached the disk) removes it, and the next write stores it whole", async () => {
