@@ -1,6 +1,7 @@
 // The kernel proper, loaded by kernel/server.ts (the process entry): wires stdin (via the watchdog thread) and fd 3 to a session.
 import { writeSync } from "node:fs";
-import { checkKernelRequirements, START_FAILURE_EXIT, START_FAILURE_MARK } from "./runtime/requirements.js";
+import { checkKernelRequirements } from "./runtime/requirements.js";
+import { START_FAILURE_EXIT, START_FAILURE_MARK } from "./runtime/nodeVersion.js";
 import { Worker } from "node:worker_threads";
 import { encode, type Reply, type Request, type TypeCheckMode } from "./protocol.js";
 import { createSession } from "./session/session.js";

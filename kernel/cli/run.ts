@@ -8,11 +8,9 @@ import { OutputCollector, outputText } from "../notebook/outputs.js";
 import { DEFAULT_OUTPUT_CAP_BYTES, RAISE_IN_CLI } from "../notebook/outputCap.js";
 import type { Reply, TypeCheckMode } from "../protocol.js";
 import { startCommand, usageError } from "./args.js";
-import { RUN_SPEC, startRunKernel } from "./runKernel.js";
+import { RUN_SPEC as SPEC, startRunKernel } from "./runKernel.js";
 import { ProgressLine } from "./progress.js";
 import { mark } from "../runtime/trace.js";
-
-const SPEC = RUN_SPEC;
 
 /** Entry point of `mlnb run`. */
 export async function main(argv: string[]): Promise<number> {

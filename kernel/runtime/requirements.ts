@@ -2,10 +2,8 @@
 import { sqliteBackend } from "../sqlite/open.js";
 import { swcInstalled } from "../transpile/swc.js";
 import { atLeast, MIN_NODE, nodeTooOld } from "./nodeVersion.js";
-
 // The version rules live apart (runtime/nodeVersion.ts) so that clients, which explain failed starts,
 // do not load the SQLite and swc wrappers.
-export { atLeast, MIN_NODE, nodeTooOld, START_FAILURE_EXIT, START_FAILURE_MARK } from "./nodeVersion.js";
 
 /**
  * Everything the kernel cannot run without: a Node new enough, a SQLite for the run store (loaded

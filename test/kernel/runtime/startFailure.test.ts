@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { KernelClient } from "../../../kernel/client.js";
-import { atLeast } from "../../../kernel/runtime/requirements.js";
+import { atLeast } from "../../../kernel/runtime/nodeVersion.js";
 import { explainStartFailure } from "../../../kernel/runtime/startFailure.js";
 import { fakeOldNode } from "../../support/fakeNode.js";
 
