@@ -1,5 +1,6 @@
 // Answers one checker request with a CellTypeChecker: the one handler of the checker thread and of the language server's check socket.
 import { keepTypeScriptCodeCache, typescriptLoaded } from "../lang/typescript.js";
+import { mark } from "../runtime/trace.js";
 import { openCheckCache } from "./checkCache.js";
 import type { CheckReply, CheckRequest } from "./checker.js";
 import { declaredNames, type CellTypeChecker } from "./typecheck.js";
@@ -22,7 +23,8 @@ function value(checker: CellTypeChecker, notebookDir: string, req: CheckRequest)
     case "reset":
       return checker.reset();
     case "warm":
-      return checker.warm();
+      // The rest of the warm-up waits for a free moment (afterAnswer): a check already queued goes first.
+      return checker.prepare();
     case "loaded":
       return typescriptLoaded();
   }
@@ -40,7 +42,22 @@ export function answerCheck(checker: CellTypeChecker, notebookDir: string, req: 
 /**
  * After the answer, not before it: the first check (or warm-up) compiled the compiler's hot
  * functions, which the next process then loads from V8's code cache (once per TypeScript and Node).
+ * A warm request finishes warming once the requests already queued are answered.
  */
-export function afterAnswer(req: CheckRequest): void {
-  if (req.op === "warm" || req.op === "check") keepTypeScriptCodeCache();
+export function afterAnswer(checker: CellTypeChecker, req: CheckRequest): void {
+  if (req.op === "check") keepTypeScriptCodeCache();
+  if (req.op === "warm") finishWarming(checker);
+}
+
+/** Bind the libraries and check an empty cell on the next turn of the event loop (a no-op once a cell was checked), then keep the code cache. */
+export function finishWarming(checker: CellTypeChecker): void {
+  setImmediate(() => {
+    try {
+      checker.warm();
+      mark("checker: warm");
+    } catch {
+      // A warm-up that fails is retried by the first check, which reports the error.
+    }
+    keepTypeScriptCodeCache();
+  });
 }

@@ -5,9 +5,9 @@
 // declarations of the cells before it. A thread started first thing in the kernel process
 // (checkerPrestart.ts) warms at once and learns its cache and state by an `init` request.
 import { parentPort, workerData } from "node:worker_threads";
-import { keepTypeScriptCodeCache, typescript } from "../lang/typescript.js";
+import { typescript } from "../lang/typescript.js";
 import { openCheckCache } from "./checkCache.js";
-import { afterAnswer, answerCheck } from "./checkAnswer.js";
+import { afterAnswer, answerCheck, finishWarming } from "./checkAnswer.js";
 import type { CheckRequest } from "./checker.js";
 import { CellTypeChecker, type CheckerState } from "./typecheck.js";
 import { mark } from "../runtime/trace.js";
@@ -21,19 +21,20 @@ if (state) checker.adopt(state);
 
 parentPort!.on("message", (req: CheckRequest) => {
   parentPort!.postMessage(answerCheck(checker, notebookDir, req));
-  afterAnswer(req);
+  afterAnswer(checker, req);
 });
 
-// Started before the kernel knew it would check anything: load TypeScript and the libraries now.
-// Requests that come meanwhile wait for this turn to end, and are then answered in order.
+// Started before the kernel knew it would check anything: load TypeScript and parse the libraries
+// now. Requests that come meanwhile wait for this turn to end, and are then answered in order; the
+// binding and an empty check follow unless a check came first (it binds them itself).
 if (warmNow) {
   setImmediate(() => {
     try {
-      checker.warm();
-      mark("checker: warm");
-      keepTypeScriptCodeCache();
+      checker.prepare();
+      mark("checker: libraries parsed");
     } catch {
       // A warm-up that fails is retried by the first check, which reports the error.
     }
+    finishWarming(checker);
   });
 }

@@ -165,6 +165,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const initScope = () => Object.assign(scope, { display }, moduleGlobals(notebookPath));
   initScope();
 
+  /** Strip `code` now, remembered (and kept) for when it compiles; a syntax error shows when the code runs, not here. */
+  function keepStripped(code: string, label: string): void {
+    try {
+      stripCell(code, label, strip);
+    } catch {
+      // Reported by compileCell.
+    }
+  }
+
   async function run(code: string, opts: RunOptions): Promise<CellOutcome> {
     const mode = opts.typeCheck ?? options.typeCheck ?? "warn";
     // "warn": the cell runs while the checker thread checks it; "error": it waits for the verdict.
@@ -176,6 +185,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (check && mode === "error") {
       // An interrupt while the checker thread works (a fresh kernel loading TypeScript) means the cell never runs.
       lowerFlag();
+      // Meanwhile strip the cell's types (a pure function of the code, remembered for compileCell
+      // below): in a fresh kernel this loads swc while the checker thread loads TypeScript.
+      keepStripped(code, opts.label);
       const diags = await check;
       if (Atomics.load(interruptFlag, 0) || opts.signal?.aborted) return notStarted;
       if (diags.length) return { status: "error", error: diagnosticsError(diags, opts.label), declared: [], warnings: [] };
@@ -262,13 +274,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     typescriptLoaded: async () => typescriptLoaded() || ((await checker?.typescriptLoaded()) ?? false),
     checkerThread: () => checker?.threadStarted() ?? false,
     swcLoaded,
-    keepStripped(code) {
-      try {
-        stripCell(code, "", strip);
-      } catch {
-        // A syntax error shows when the code runs, not here.
-      }
-    },
+    keepStripped: (code) => keepStripped(code, ""),
     checkerAt: () => checker?.where(),
     async learn(code, stored) {
       if (options.typeCheck === "off") return;

@@ -33,6 +33,10 @@ export class CellTypeChecker {
   private readonly history = new Map<string, string>();
   private readonly mem = new MemoryFiles();
   private serviceInstance: TS.LanguageService | undefined;
+  /** Whether the service has checked a cell (its program's type checker exists, the libraries bound). */
+  private checked = false;
+  /** Disposed: a warm-up still scheduled does nothing (a check would build the service again). */
+  private disposed = false;
   private tsInstance: typeof TS | undefined;
   private loadTs: (() => typeof TS) | undefined;
   private readonly cellPath: string;
@@ -108,6 +112,7 @@ export class CellTypeChecker {
     }
     this.mem.set(this.cellPath, text);
     const diags = [...this.service.getSyntacticDiagnostics(this.cellPath), ...this.service.getSemanticDiagnostics(this.cellPath)];
+    this.checked = true;
     const out: CellDiagnostic[] = [];
     const codeStart = this.preludeLength;
     for (const d of diags) {
@@ -238,14 +243,28 @@ export class CellTypeChecker {
   dispose(): void {
     this.serviceInstance?.dispose();
     this.serviceInstance = undefined;
+    this.checked = false;
+    this.disposed = true;
   }
 
-  /** Load TypeScript and the checker's libraries now (before the first cell that needs them). */
-  warm(): void {
-    if (this.serviceInstance) return; // warm already, or checked a cell
+  /**
+   * Load TypeScript and parse the checker's libraries now (before the first cell that needs them),
+   * without a type check: the first check binds them. A check that comes next builds its
+   * program's type checker once, where a full `warm` first would have built one of its own.
+   */
+  prepare(): void {
+    if (this.serviceInstance) return; // prepared already, or checked a cell
     const service = this.service;
     this.mem.set(this.cellPath, "export {};\n");
-    service.getSemanticDiagnostics(this.cellPath);
+    service.getProgram();
+  }
+
+  /** `prepare`, then bind the libraries and check an empty cell (unless a cell was checked). */
+  warm(): void {
+    if (this.checked || this.disposed) return;
+    this.prepare();
+    this.service.getSemanticDiagnostics(this.cellPath);
+    this.checked = true;
   }
 
   /** Forget every declaration (after %reset). */

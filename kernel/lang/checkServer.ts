@@ -44,7 +44,7 @@ function serveKernel(socket: Socket, ts: () => typeof TS, documentsFor: (noteboo
         }
       }
       reply(answerCheck(checker, notebookDir, req));
-      afterAnswer(req);
+      afterAnswer(checker, req);
     },
     (line) => log(`kernel checks: ignored a request that is not JSON: ${line.slice(0, 200)}`),
   );

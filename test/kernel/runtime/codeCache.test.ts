@@ -1,7 +1,7 @@
-// Tests that a CommonJS file loads through a V8 code cache it wrote, and compiles as before when the cache is missing, refused or unwritable.
+// Tests that a CommonJS file loads through a V8 code cache and a wrapped copy of its source it wrote, and compiles as before when they are missing, refused, cut short or unwritable.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire, Module } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -66,4 +66,36 @@ test("loads without error when the cache folder cannot be made (a file stands in
   assert.equal(loaded.exports.area(1, 7), 7);
   loaded.save();
   assert.equal(readFileSync(blocker, "utf8"), "a file, not a folder");
+});
+
+test("keeps the wrapped source beside the cache and loads from it next time, ASCII or not", () => {
+  const path = join(dir, "accents.cjs");
+  writeFileSync(path, `module.exports = { word: "café", size: (s) => s.length };\n`);
+  const cache = codeCacheFile(path, join(dir, "kept"), "accents");
+  const first = requireWithCodeCache<{ word: string; size(s: string): number }>(path, cache);
+  assert.equal(first.fromKeptSource, false);
+  first.save();
+  const kept = readdirSync(join(dir, "kept")).filter((f) => f.endsWith(".wrapped.js"));
+  assert.equal(kept.length, 1, "one wrapped copy, named without the Node version");
+  assert.equal(readFileSync(join(dir, "kept", kept[0]!), "utf8"), Module.wrap(readFileSync(path, "utf8")));
+
+  delete require.cache[path];
+  const second = requireWithCodeCache<{ word: string; size(s: string): number }>(path, cache);
+  assert.deepEqual([second.fromKeptSource, second.fromCache], [true, true]);
+  assert.equal(second.exports.word, "café");
+  assert.equal(second.exports.size(second.exports.word), 4);
+});
+
+test("a kept copy of the wrong length (cut short) is not used, and is written again whole", () => {
+  const path = writeModule("cut");
+  const cache = codeCacheFile(path, join(dir, "cut"), "cut");
+  requireWithCodeCache<Shapes>(path, cache).save();
+  const copy = join(dir, "cut", readdirSync(join(dir, "cut")).find((f) => f.endsWith(".wrapped.js"))!);
+  writeFileSync(copy, readFileSync(copy, "utf8").slice(0, 40));
+  delete require.cache[path];
+  const loaded = requireWithCodeCache<Shapes>(path, cache);
+  assert.equal(loaded.fromKeptSource, false);
+  assert.equal(loaded.exports.area(6, 7), 42);
+  loaded.save();
+  assert.equal(readFileSync(copy, "utf8"), Module.wrap(readFileSync(path, "utf8")));
 });
