@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
 import { encode, LineDecoder, type ExecStatus, type ExecuteOptions, type Reply, type Request } from "./protocol.js";
+import type { CheckHost } from "./exec/checkHost.js";
 import { explainStartFailure, KernelStartError } from "./runtime/startFailure.js";
 import { kernelEnv } from "./stages/store/location.js";
 
@@ -20,6 +21,11 @@ export interface KernelClientOptions {
   startTimeoutMs?: number;
   /** Start the kernel in a process group of its own, so a SIGINT sent to the client's group (Ctrl-C, Jupyter) does not kill it. */
   ownProcessGroup?: boolean;
+  /**
+   * The kernel's type checker, hosted in this process (kernel/exec/checkHost.ts; started before
+   * the kernel, so it warms meanwhile): the kernel checks there and the host ends with the kernel.
+   */
+  checkHost?: CheckHost;
 }
 
 export interface ExecuteResult {
@@ -63,7 +69,7 @@ export class KernelClient extends EventEmitter {
     // MLNB_KERNEL_NODE_ARGS adds node flags NODE_OPTIONS refuses (e.g. --cpu-prof to profile a kernel).
     const extra = (process.env.MLNB_KERNEL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     const nodePath = options.nodePath ?? process.execPath;
-    const env = { ...kernelEnv({ ...process.env, ...options.env }), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}) };
+    const env = { ...kernelEnv({ ...process.env, ...options.env }), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}), ...options.checkHost?.env };
     const child = spawn(nodePath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", ...extra, SERVER], {
       cwd: dirname(options.notebookPath),
       env,
@@ -71,6 +77,7 @@ export class KernelClient extends EventEmitter {
       detached: options.ownProcessGroup ?? false,
     });
     const client = new KernelClient(child);
+    if (options.checkHost) for (const ended of ["exit", "error"]) child.once(ended, options.checkHost.close);
     const ready = client.waitReady(options.startTimeoutMs ?? 30_000, nodePath, env);
     ready.catch(() => {});
     return { client, ready };

@@ -53,8 +53,7 @@ export function afterAnswer(checker: CellTypeChecker, req: CheckRequest): void {
 export function finishWarming(checker: CellTypeChecker): void {
   setImmediate(() => {
     try {
-      checker.warm();
-      mark("checker: warm");
+      if (checker.warm()) mark("checker: warm");
     } catch {
       // A warm-up that fails is retried by the first check, which reports the error.
     }

@@ -1,4 +1,4 @@
-// Where a kernel's type checks go: its own checker thread, or the language server's check socket (kernel/lang/checkServer.ts).
+// Where a kernel's type checks go: its own checker thread, or a check socket (the language server's, kernel/lang/checkServer.ts; the starting process's, kernel/exec/checkHost.ts).
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
@@ -15,8 +15,10 @@ export interface CheckPort {
   removeAllListeners(event?: string): unknown;
   ref(): void;
   unref(): void;
-  /** True for the language server's checker, which another process owns and may lose. */
+  /** True for a checker another process owns and may lose (the language server's, or the starting process's). */
   readonly remote?: boolean;
+  /** Who serves a remote checker, as the kernel reports it ("language server", "starting process"). */
+  readonly host?: string;
 }
 
 /**
@@ -28,13 +30,13 @@ export interface CheckPort {
 const CHECKER_YOUNG_GENERATION_MB = 6;
 
 /** A checker thread of this process (kernel/exec/checkWorker.ts). */
-export function checkerThread(data: { notebookDir: string; cacheDir?: string; state?: CheckerState; warmNow?: boolean }): CheckPort {
-  return new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: CHECKER_YOUNG_GENERATION_MB } }) as CheckPort;
+export function checkerThread(data: { notebookDir: string; cacheDir?: string; state?: CheckerState; warmNow?: boolean }): CheckPort & { terminate(): Promise<number> } {
+  return new Worker(new URL("./checkWorker.js", import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: CHECKER_YOUNG_GENERATION_MB } }) as CheckPort & Worker;
 }
 
-/** The language server's checker at `socketPath`, for the notebook at `notebookPath` (its first request says which). */
-export function remoteChecker(socketPath: string, notebookPath: string): CheckPort {
-  return new SocketPort(connect(socketPath), notebookPath);
+/** The checker at `socketPath` served by `host`, for the notebook at `notebookPath` (its first request says which). */
+export function remoteChecker(socketPath: string, notebookPath: string, host = "language server"): CheckPort {
+  return new SocketPort(connect(socketPath), notebookPath, host);
 }
 
 class SocketPort extends EventEmitter implements CheckPort {
@@ -44,12 +46,13 @@ class SocketPort extends EventEmitter implements CheckPort {
   constructor(
     private readonly socket: Socket,
     notebookPath: string,
+    readonly host: string,
   ) {
     super();
     const decoder = new LineDecoder<CheckReply>((reply) => this.emit("message", reply));
     socket.on("data", (chunk) => decoder.push(chunk));
     socket.on("error", (e) => this.fail(e));
-    socket.on("close", () => this.fail(new Error("the language server closed the connection")));
+    socket.on("close", () => this.fail(new Error(`the ${host} closed the connection`)));
     // Written before the connection is up: the socket sends it once connected.
     this.postMessage({ id: 0, op: "init", notebookPath });
   }

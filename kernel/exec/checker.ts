@@ -47,8 +47,8 @@ export interface TypeChecker {
   typescriptLoaded(): Promise<boolean>;
   /** Whether the checker thread was started, here or first thing in the process (not while the persistent cache answered every check). */
   threadStarted(): boolean;
-  /** Where checks that need TypeScript go: the language server's checker, a thread of this kernel, or nowhere yet. */
-  where(): "language server" | "thread" | undefined;
+  /** Where checks that need TypeScript go: "language server", "starting process" (a remote checker), "thread" (this kernel's), or nowhere yet. */
+  where(): string | undefined;
 }
 
 /** A request without its id. */
@@ -89,7 +89,7 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
   };
   // The language server's checker is gone: a thread of ours learns what it knew and answers what it had not.
   const takeOver = (e: Error) => {
-    mark(`kernel: the language server's checker is gone (${e.message}); checking on a thread`);
+    mark(`kernel: the remote checker is gone (${e.message}); checking on a thread`);
     attach(checkerThread({ notebookDir, cacheDir, state: handed }));
     for (const body of taught) post(++nextId, body, false);
     for (const [id, p] of pending) post(id, p.body);
@@ -152,7 +152,7 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     threadStarted: () => worker !== undefined || prestartedChecker() !== undefined,
     where: () => {
       const port = worker ?? prestartedChecker();
-      return port ? (port.remote ? "language server" : "thread") : undefined;
+      return port ? (port.remote ? (port.host ?? "language server") : "thread") : undefined;
     },
   };
 }

@@ -19,8 +19,9 @@ export function prestartChecker(notebookDir: string): void {
   const socket = process.env.MLNB_CHECK_SOCKET;
   const notebookPath = process.env.MLNB_NOTEBOOK;
   if (socket && notebookPath) {
-    mark("kernel: connecting to the language server's checker");
-    hold(remoteChecker(socket, notebookPath), notebookDir, (e) => (mark(`kernel: no language server checker (${e.message})`), startThread(notebookDir)));
+    const host = process.env.MLNB_CHECK_HOST ?? "language server";
+    mark(`kernel: connecting to the ${host}'s checker`);
+    hold(remoteChecker(socket, notebookPath, host), notebookDir, (e) => (mark(`kernel: no ${host} checker (${e.message})`), startThread(notebookDir)));
   } else startThread(notebookDir);
 }
 

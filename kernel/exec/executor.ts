@@ -81,7 +81,7 @@ export interface Executor {
   /** Strip `code` now and keep the output for later kernels (code a restore will run: a warm run then strips nothing). Never throws. */
   keepStripped(code: string): void;
   /** Where this kernel's type checks go (kernel/exec/checker.ts `where`), once it has a checker. */
-  checkerAt(): "language server" | "thread" | undefined;
+  checkerAt(): string | undefined;
   /** Load TypeScript and the type checker's libraries before the first cell needs them. */
   warmup(): Promise<void>;
   /** A thrown value as ErrorInfo, cell frames mapped to cell lines (for errors that escaped a cell). */

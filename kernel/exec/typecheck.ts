@@ -259,12 +259,13 @@ export class CellTypeChecker {
     service.getProgram();
   }
 
-  /** `prepare`, then bind the libraries and check an empty cell (unless a cell was checked). */
-  warm(): void {
-    if (this.checked || this.disposed) return;
+  /** `prepare`, then bind the libraries and check an empty cell (unless a cell was checked); false when there was nothing to do. */
+  warm(): boolean {
+    if (this.checked || this.disposed) return false;
     this.prepare();
     this.service.getSemanticDiagnostics(this.cellPath);
     this.checked = true;
+    return true;
   }
 
   /** Forget every declaration (after %reset). */

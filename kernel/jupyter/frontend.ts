@@ -3,9 +3,10 @@
 // User code runs in the usual kernel child process (kernel/server.ts via KernelClient), so this
 // process always answers heartbeats, interrupts and completions, even during `while (true) {}`.
 import { randomUUID } from "node:crypto";
-import { basename, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import type * as TS from "typescript";
 import { KernelClient } from "../client.js";
+import { hostChecker, wantsChecker, type CheckHost } from "../exec/checkHost.js";
 import { packageVersion } from "../version.js";
 import { Channels, type ChannelName } from "./channels.js";
 import { bindSockets, type ConnectionInfo } from "./connection.js";
@@ -35,6 +36,8 @@ const IMMEDIATE = new Set(["complete_request", "inspect_request", "is_complete_r
 /** A running Jupyter kernel; `start` binds the sockets and starts the session process. */
 export class JupyterFrontend {
   private kernel: Promise<KernelClient> | undefined;
+  /** The next session's type checker, started with the front end so it warms while Jupyter connects (kernel/exec/checkHost.ts). */
+  private checkHost: CheckHost | undefined;
   private executionCount = 0;
   private readonly shownDisplays = new Set<string>();
   private readonly history: { line: number; input: string }[] = [];
@@ -46,6 +49,7 @@ export class JupyterFrontend {
     private readonly channels: Channels,
     private readonly options: FrontendOptions,
   ) {
+    this.checkHost = wantsChecker(process.env) ? hostChecker(dirname(options.notebookPath)) : undefined;
     // The session process starts once the first kernel_info is answered (clients wait for that
     // reply, and the two processes would share the CPU), or after a moment if none comes.
     setTimeout(() => void this.kernelStarted().catch(() => {}), 1000).unref();
@@ -75,7 +79,10 @@ export class JupyterFrontend {
   }
 
   private startKernel(): Promise<KernelClient> {
-    const started = KernelClient.start({ notebookPath: this.options.notebookPath, ownProcessGroup: true });
+    // A session started again (the last one died) gets a checker of its own, as the first did.
+    const checkHost = this.checkHost ?? (wantsChecker(process.env) ? hostChecker(dirname(this.options.notebookPath)) : undefined);
+    this.checkHost = undefined;
+    const started = KernelClient.start({ notebookPath: this.options.notebookPath, ownProcessGroup: true, ...(checkHost ? { checkHost } : {}) });
     started.catch((e: Error) => this.options.log!(`mlnb jupyter: the kernel did not start: ${e.message}`));
     return started;
   }
@@ -210,6 +217,7 @@ export class JupyterFrontend {
   /** Stop the session process and close the channels (the client is gone). */
   async close(): Promise<void> {
     this.stopped = true;
+    this.checkHost?.close();
     await (await this.kernel?.catch(() => undefined))?.shutdown();
     this.channels.sockets.close();
   }
@@ -217,6 +225,7 @@ export class JupyterFrontend {
   private async shutdown(channel: ChannelName, msg: Message, restart: boolean): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.checkHost?.close();
     await this.channels.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
     await this.channels.publish(msg, "shutdown_reply", { status: "ok", restart });
     await (await this.kernel?.catch(() => undefined))?.shutdown();

@@ -1,0 +1,78 @@
+// A kernel whose checker the starting process hosts (Jupyter's front end does) checks its cells there, ends the host with it, and checks on a thread of its own when the host goes.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { KernelClient } from "../../../kernel/client.js";
+import { hostChecker, wantsChecker } from "../../../kernel/exec/checkHost.js";
+import type { Reply } from "../../../kernel/protocol.js";
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function fresh(): string {
+  const d = mkdtempSync(join(tmpdir(), "mlnb-checkhost-"));
+  dirs.push(d);
+  return d;
+}
+
+/** A kernel in error mode whose checker `host` serves; `run` gives a cell's status, error text and result. */
+async function kernel(dir: string, host: NonNullable<ReturnType<typeof hostChecker>>) {
+  const client = await KernelClient.start({ notebookPath: join(dir, "nb.mlnb"), typeCheck: "error", env: { MLNB_STORE: join(dir, ".mlnb") }, checkHost: host });
+  let n = 0;
+  const run = async (code: string) => {
+    const replies: Reply[] = [];
+    const r = await client.execute(code, { cellId: `c${++n}` }, (reply) => replies.push(reply));
+    const error = replies.find((x): x is Extract<Reply, { type: "error" }> => x.type === "error")?.error.message;
+    const result = replies.find((x): x is Extract<Reply, { type: "result" }> => x.type === "result")?.data["text/plain"];
+    return { status: r.status, error, result };
+  };
+  const where = async () => ((await client.command("loaded")) as { checker: string | null }).checker;
+  return { client, run, where };
+}
+
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+test("the kernel checks on the starting process's thread: earlier cells known, type errors stop cells; the host ends with the kernel", async () => {
+  const dir = fresh();
+  const host = hostChecker(dir)!;
+  const socket = host.env.MLNB_CHECK_SOCKET!;
+  const k = await kernel(dir, host);
+  assert.equal((await k.run("const a = 1;")).status, "ok");
+  assert.equal(await k.where(), "starting process");
+  const stopped = await k.run("const b: string = a;");
+  assert.equal(stopped.status, "error");
+  assert.match(stopped.error!, /TS2322: Type 'number' is not assignable to type 'string'/);
+  assert.equal((await k.run("a + 41")).result, "42");
+  await k.client.shutdown();
+  if (process.platform !== "win32") await until("the host's socket folder to go", () => !existsSync(dirname(socket)));
+});
+
+test("when the host goes mid-session, the kernel checks on a thread of its own that knows the earlier cells", async () => {
+  const dir = fresh();
+  const host = hostChecker(dir)!;
+  const k = await kernel(dir, host);
+  assert.equal((await k.run("const word = 'seven';")).status, "ok");
+  host.close();
+  const stopped = await k.run("const n: number = word;");
+  assert.equal(stopped.status, "error");
+  assert.match(stopped.error!, /TS2322: Type 'string' is not assignable to type 'number'/);
+  assert.equal(await k.where(), "thread");
+  assert.equal((await k.run("word.length")).result, "5");
+  await k.client.shutdown();
+});
+
+test("no checker is hosted for a kernel that will not check, will not warm up, or already has a check socket", () => {
+  assert.equal(wantsChecker({}), true);
+  assert.equal(wantsChecker({ MLNB_TYPECHECK: "off" }), false);
+  assert.equal(wantsChecker({ MLNB_TYPECHECK_WARMUP: "off" }), false);
+  assert.equal(wantsChecker({ MLNB_CHECK_SOCKET: "/somewhere/check.sock" }), false);
+});
