@@ -87,16 +87,26 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     w.on("exit", (code) => fail(new Error(`exit code ${code}`)));
     worker = w;
   };
-  // The language server's checker is gone: a thread of ours learns what it knew and answers what it had not.
+  // The remote checker is gone: a thread of ours learns what it knew and answers what it had not,
+  // now if answers are owed, else on the next request (a kernel whose host went because the kernel
+  // is ending, as Jupyter kills the front end first, starts no TypeScript for nothing).
+  let lost = false;
   const takeOver = (e: Error) => {
-    mark(`kernel: the remote checker is gone (${e.message}); checking on a thread`);
+    mark(`kernel: the remote checker is gone (${e.message}); ${pending.size ? "checking on a thread" : "a thread will check"}`);
+    lost = true;
+    if (pending.size) thread();
+  };
+  const replace = () => {
+    lost = false;
     attach(checkerThread({ notebookDir, cacheDir, state: handed }));
     for (const body of taught) post(++nextId, body, false);
     for (const [id, p] of pending) post(id, p.body);
+    return worker!;
   };
 
   const thread = () => {
     if (worker) return worker;
+    if (lost) return replace();
     // What the main thread learned goes with the thread it hands over to.
     const state = front?.state();
     front = undefined;
@@ -145,8 +155,13 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     check: (code) => here((c) => c.check(code, (ts) => declaredNames(ts, code)), { op: "check", code }),
     commit: (code) => quietly(here((c) => c.commit(code), { op: "commit", code })),
     learn: (code, stored) => here((c) => c.learn(code, stored), { op: "learn", code, ...(stored ? { stored } : {}) }),
-    declarations: (code) => (front ? Promise.resolve(front.declarationsOf(code)) : worker ? request<[string, string][] | undefined>({ op: "declarations", code }) : Promise.resolve(undefined)),
-    reset: () => (front ? front.reset() : void (worker && quietly(request({ op: "reset" })))),
+    declarations: (code) => (front ? Promise.resolve(front.declarationsOf(code)) : worker || lost ? request<[string, string][] | undefined>({ op: "declarations", code }) : Promise.resolve(undefined)),
+    reset: () => {
+      if (front) return front.reset();
+      // A lost remote's replacement, not started yet, will know nothing: nothing to reset.
+      if (lost) return void ((taught.length = 0), (handed = undefined));
+      if (worker) quietly(request({ op: "reset" }));
+    },
     warm: () => quietly(request({ op: "warm" })),
     typescriptLoaded: () => (worker ? request<boolean>({ op: "loaded" }) : Promise.resolve(false)),
     threadStarted: () => worker !== undefined || prestartedChecker() !== undefined,

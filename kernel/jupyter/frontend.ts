@@ -3,7 +3,7 @@
 // User code runs in the usual kernel child process (kernel/server.ts via KernelClient), so this
 // process always answers heartbeats, interrupts and completions, even during `while (true) {}`.
 import { randomUUID } from "node:crypto";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { dirname } from "node:path";
 import type * as TS from "typescript";
 import { KernelClient } from "../client.js";
 import { hostChecker, wantsChecker, type CheckHost } from "../exec/checkHost.js";
@@ -22,14 +22,10 @@ export interface FrontendOptions {
   log?: (line: string) => void;
   /** Called once the front end has shut down (the process entry exits). */
   onShutdown?: (restart: boolean) => void;
+  /** The first session's type checker, hosted in this process (started by the process entry, before the rest loaded). */
+  checkHost?: CheckHost;
 }
 
-/** Where the notebook is: JPY_SESSION_NAME (set by Jupyter servers), MLNB_NOTEBOOK, else a name in the working folder. */
-export function notebookPathFor(env: NodeJS.ProcessEnv, cwd: string): string {
-  const session = env.JPY_SESSION_NAME;
-  if (session) return isAbsolute(session) ? session : join(cwd, basename(session));
-  return env.MLNB_NOTEBOOK ?? join(cwd, `${basename(cwd)}.mlnb`);
-}
 
 const IMMEDIATE = new Set(["complete_request", "inspect_request", "is_complete_request", "kernel_info_request", "comm_info_request", "history_request"]);
 
@@ -49,7 +45,7 @@ export class JupyterFrontend {
     private readonly channels: Channels,
     private readonly options: FrontendOptions,
   ) {
-    this.checkHost = wantsChecker(process.env) ? hostChecker(dirname(options.notebookPath)) : undefined;
+    this.checkHost = options.checkHost;
     // The session process starts once the first kernel_info is answered (clients wait for that
     // reply, and the two processes would share the CPU), or after a moment if none comes.
     setTimeout(() => void this.kernelStarted().catch(() => {}), 1000).unref();

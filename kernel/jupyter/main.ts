@@ -1,6 +1,10 @@
 // Process entry of mlnb's Jupyter kernel: `node out/kernel/jupyter/main.js -f CONNECTION_FILE` (the kernelspec's argv).
-import { ConnectionError, readConnectionFile } from "./connection.js";
-import { JupyterFrontend, notebookPathFor } from "./frontend.js";
+//
+// The session's type checker starts first (a thread of this process, kernel/exec/checkHost.ts), so
+// TypeScript loads while this process loads ZeroMQ and the front end, and Jupyter connects.
+import { dirname } from "node:path";
+import { hostChecker, wantsChecker } from "../exec/checkHost.js";
+import { notebookPathFor } from "./notebookPath.js";
 
 async function main(argv: string[]): Promise<number> {
   const at = argv.findIndex((a) => a === "-f" || a === "--connection-file");
@@ -9,6 +13,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("usage: mlnb-jupyter -f CONNECTION_FILE (Jupyter starts it from the kernelspec; see mlnb jupyter install)\n");
     return 2;
   }
+  const notebookPath = notebookPathFor(process.env, process.cwd());
+  const checkHost = wantsChecker(process.env) ? hostChecker(dirname(notebookPath)) : undefined;
+  const { ConnectionError, readConnectionFile } = await import("./connection.js");
+  const { JupyterFrontend } = await import("./frontend.js");
   let connection;
   try {
     connection = readConnectionFile(file);
@@ -21,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const frontend = await JupyterFrontend.start({
     connection,
-    notebookPath: notebookPathFor(process.env, process.cwd()),
+    notebookPath,
+    ...(checkHost ? { checkHost } : {}),
     onShutdown: () => process.exit(0),
   });
   // interrupt_mode "message" is what the kernelspec states; SIGINT works too (a terminal's Ctrl-C, signal-mode clients).

@@ -1,6 +1,6 @@
 // A kernel whose checker the starting process hosts (Jupyter's front end does) checks its cells there, ends the host with it, and checks on a thread of its own when the host goes.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { KernelClient } from "../../../kernel/client.js";
 import { hostChecker, wantsChecker } from "../../../kernel/exec/checkHost.js";
 import type { Reply } from "../../../kernel/protocol.js";
+import { parseTrace } from "../../../kernel/runtime/trace.js";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -20,7 +21,9 @@ function fresh(): string {
 
 /** A kernel in error mode whose checker `host` serves; `run` gives a cell's status, error text and result. */
 async function kernel(dir: string, host: NonNullable<ReturnType<typeof hostChecker>>) {
-  const client = await KernelClient.start({ notebookPath: join(dir, "nb.mlnb"), typeCheck: "error", env: { MLNB_STORE: join(dir, ".mlnb") }, checkHost: host });
+  const trace = join(dir, "trace.txt");
+  const client = await KernelClient.start({ notebookPath: join(dir, "nb.mlnb"), typeCheck: "error", env: { MLNB_STORE: join(dir, ".mlnb"), MLNB_TRACE: trace }, checkHost: host });
+  const marks = () => (existsSync(trace) ? parseTrace(readFileSync(trace, "utf8")).filter((m) => m.pid === client.pid).map((m) => m.name) : []);
   let n = 0;
   const run = async (code: string) => {
     const replies: Reply[] = [];
@@ -30,7 +33,7 @@ async function kernel(dir: string, host: NonNullable<ReturnType<typeof hostCheck
     return { status: r.status, error, result };
   };
   const where = async () => ((await client.command("loaded")) as { checker: string | null }).checker;
-  return { client, run, where };
+  return { client, run, where, marks };
 }
 
 async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
@@ -56,12 +59,18 @@ test("the kernel checks on the starting process's thread: earlier cells known, t
   if (process.platform !== "win32") await until("the host's socket folder to go", () => !existsSync(dirname(socket)));
 });
 
-test("when the host goes mid-session, the kernel checks on a thread of its own that knows the earlier cells", async () => {
+test("when the host goes mid-session, the kernel checks on a thread of its own, started by the next check, that knows the earlier cells", async () => {
   const dir = fresh();
   const host = hostChecker(dir)!;
   const k = await kernel(dir, host);
   assert.equal((await k.run("const word = 'seven';")).status, "ok");
+  // Answered in order: once this answer is in, the cell's commit was answered too, and nothing is owed.
+  assert.equal(await k.where(), "starting process");
   host.close();
+  // Nothing was owed: no thread starts (nor TypeScript loads) until a check needs one.
+  await until("the kernel to notice its host is gone", () => k.marks().some((m) => m.startsWith("kernel: the remote checker is gone")));
+  assert.ok(k.marks().some((m) => m.endsWith("a thread will check")), k.marks().join(", "));
+  assert.equal(await k.where(), null);
   const stopped = await k.run("const n: number = word;");
   assert.equal(stopped.status, "error");
   assert.match(stopped.error!, /TS2322: Type 'string' is not assignable to type 'number'/);

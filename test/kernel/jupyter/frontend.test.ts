@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cellIdFor, traceback } from "../../../kernel/jupyter/execute.js";
-import { notebookPathFor } from "../../../kernel/jupyter/frontend.js";
+import { notebookPathFor } from "../../../kernel/jupyter/notebookPath.js";
 
 test("the notebook is JPY_SESSION_NAME in the kernel's folder, else MLNB_NOTEBOOK, else named after the folder", () => {
   assert.equal(notebookPathFor({ JPY_SESSION_NAME: "work/penguins.ipynb" }, "/home/u/work"), "/home/u/work/penguins.ipynb");
