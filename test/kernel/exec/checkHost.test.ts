@@ -1,14 +1,12 @@
 // A kernel whose checker the starting process hosts (Jupyter's front end does) checks its cells there, ends the host with it, and checks on a thread of its own when the host goes.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { KernelClient } from "../../../kernel/client.js";
 import { hostChecker, wantsChecker } from "../../../kernel/exec/checkHost.js";
-import type { Reply } from "../../../kernel/protocol.js";
-import { parseTrace } from "../../../kernel/runtime/trace.js";
+import { cellRunner, traceMarks, until } from "../../support/kernelCells.js";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -23,25 +21,10 @@ function fresh(): string {
 async function kernel(dir: string, host: NonNullable<ReturnType<typeof hostChecker>>) {
   const trace = join(dir, "trace.txt");
   const client = await KernelClient.start({ notebookPath: join(dir, "nb.mlnb"), typeCheck: "error", env: { MLNB_STORE: join(dir, ".mlnb"), MLNB_TRACE: trace }, checkHost: host });
-  const marks = () => (existsSync(trace) ? parseTrace(readFileSync(trace, "utf8")).filter((m) => m.pid === client.pid).map((m) => m.name) : []);
-  let n = 0;
-  const run = async (code: string) => {
-    const replies: Reply[] = [];
-    const r = await client.execute(code, { cellId: `c${++n}` }, (reply) => replies.push(reply));
-    const error = replies.find((x): x is Extract<Reply, { type: "error" }> => x.type === "error")?.error.message;
-    const result = replies.find((x): x is Extract<Reply, { type: "result" }> => x.type === "result")?.data["text/plain"];
-    return { status: r.status, error, result };
-  };
+  const marks = () => traceMarks(trace, client.pid);
+  const run = cellRunner(client);
   const where = async () => ((await client.command("loaded")) as { checker: string | null }).checker;
   return { client, run, where, marks };
-}
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 test("the kernel checks on the starting process's thread: earlier cells known, type errors stop cells; the host ends with the kernel", async () => {

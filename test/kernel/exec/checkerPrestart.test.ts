@@ -1,13 +1,12 @@
 // The checker thread starts first thing in a checking kernel's process, warms with no cell run, and is taken by the first check; kernels that will not check start none.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { KernelClient } from "../../../kernel/client.js";
 import type { Reply, TypeCheckMode } from "../../../kernel/protocol.js";
-import { parseTrace } from "../../../kernel/runtime/trace.js";
+import { traceMarks, until } from "../../support/kernelCells.js";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -18,16 +17,8 @@ async function traced(typeCheck: TypeCheckMode, env: Record<string, string> = {}
   dirs.push(dir);
   const trace = join(dir, "trace.txt");
   const client = await KernelClient.start({ notebookPath: join(dir, "nb.mlnb"), typeCheck, env: { MLNB_STORE: join(dir, ".mlnb"), MLNB_TRACE: trace, ...env } });
-  const marks = () => (existsSync(trace) ? parseTrace(readFileSync(trace, "utf8")).filter((m) => m.pid === client.pid).map((m) => m.name) : []);
+  const marks = () => traceMarks(trace, client.pid);
   return { client, marks };
-}
-
-async function until(what: string, ok: () => boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 test("a checking kernel starts its checker thread before loading its own modules, and the thread warms with no cell run", async () => {

@@ -1,15 +1,14 @@
 // Kernels started with the language server's check socket check their cells there (its TypeScript already warm), apart from each other, and check on a thread of their own when it is gone.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { once } from "node:events";
 import { KernelClient } from "../../../kernel/client.js";
 import { launchLanguageServer } from "../../../kernel/lang/launch.js";
-import type { Reply } from "../../../kernel/protocol.js";
-import { parseTrace } from "../../../kernel/runtime/trace.js";
+import { cellRunner, traceMarks } from "../../support/kernelCells.js";
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -31,15 +30,8 @@ async function languageServer(dir: string, nb: string) {
 async function kernel(nb: string, socket: string) {
   const trace = join(dirname(nb), `trace-${Math.random()}.txt`);
   const client = await KernelClient.start({ notebookPath: nb, typeCheck: "error", env: { MLNB_CHECK_SOCKET: socket, MLNB_TRACE: trace, MLNB_STORE: join(dirname(nb), ".mlnb") } });
-  let n = 0;
-  const run = async (code: string) => {
-    const replies: Reply[] = [];
-    const r = await client.execute(code, { cellId: `c${++n}` }, (reply) => replies.push(reply));
-    const error = replies.find((x): x is Extract<Reply, { type: "error" }> => x.type === "error")?.error.message;
-    const result = replies.find((x): x is Extract<Reply, { type: "result" }> => x.type === "result")?.data["text/plain"];
-    return { status: r.status, error, result };
-  };
-  const marks = () => (existsSync(trace) ? parseTrace(readFileSync(trace, "utf8")).filter((m) => m.pid === client.pid).map((m) => m.name) : []);
+  const run = cellRunner(client);
+  const marks = () => traceMarks(trace, client.pid);
   return { client, run, marks };
 }
 
