@@ -42,6 +42,8 @@ export function hostChecker(notebookDir: string): CheckHost | undefined {
   const server = createServer((conn) => {
     if (kernel || closed) return void conn.destroy(); // one kernel per host
     kernel = conn;
+    // Connected: the path is no longer needed, so a host killed later (Jupyter's hard shutdown) leaves no folder behind.
+    socket.dispose();
     bridge(conn, thread, close);
   });
   server.on("error", () => close());
