@@ -11,6 +11,7 @@ import { createServer, type Socket } from "node:net";
 import { LineDecoder } from "../protocol.js";
 import { privateSocket } from "../runtime/privateSocket.js";
 import type { CheckReply, CheckRequest } from "./checker.js";
+import { warmsChecker } from "./checkerPrestart.js";
 import { checkerThread, type CheckPort } from "./checkPort.js";
 
 /** A hosted checker: the environment that points a kernel at it, and how to end it. */
@@ -28,7 +29,7 @@ function closeAll(): void {
 
 /** Whether a kernel started with `env` checks cells and warms its checker (else hosting one would be wasted work). */
 export function wantsChecker(env: NodeJS.ProcessEnv): boolean {
-  return env.MLNB_TYPECHECK !== "off" && env.MLNB_TYPECHECK_WARMUP !== "off" && !env.MLNB_CHECK_SOCKET;
+  return warmsChecker(env) && !env.MLNB_CHECK_SOCKET;
 }
 
 /** Start a checker thread for a notebook in `notebookDir` and serve it to one kernel; undefined when no private socket can be made. */

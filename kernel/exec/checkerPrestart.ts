@@ -9,13 +9,18 @@ import { checkerThread, remoteChecker, type CheckPort } from "./checkPort.js";
 
 let prestarted: { port: CheckPort; notebookDir: string; failure?: Error } | undefined;
 
+/** Whether a kernel started with `env` checks cells and warms its checker at start (the one rule; the Jupyter front end's host follows it too). */
+export function warmsChecker(env: NodeJS.ProcessEnv): boolean {
+  return env.MLNB_TYPECHECK !== "off" && env.MLNB_TYPECHECK_WARMUP !== "off";
+}
+
 /**
  * Start the checker now, warming itself, when this kernel will check cells and warm up (not with
  * `MLNB_TYPECHECK=off`, nor in a headless run, `MLNB_TYPECHECK_WARMUP=off`, whose checks may all
  * come from the persistent cache).
  */
 export function prestartChecker(notebookDir: string): void {
-  if (process.env.MLNB_TYPECHECK === "off" || process.env.MLNB_TYPECHECK_WARMUP === "off") return;
+  if (!warmsChecker(process.env)) return;
   const socket = process.env.MLNB_CHECK_SOCKET;
   const notebookPath = process.env.MLNB_NOTEBOOK;
   if (socket && notebookPath) {
