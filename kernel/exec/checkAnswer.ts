@@ -41,11 +41,12 @@ export function answerCheck(checker: CellTypeChecker, notebookDir: string, req: 
 
 /**
  * After the answer, not before it: the first check (or warm-up) compiled the compiler's hot
- * functions, which the next process then loads from V8's code cache (once per TypeScript and Node).
+ * functions, which the next process then loads from V8's code cache (once per TypeScript and Node),
+ * and read library files whose comment-free texts the next process parses instead.
  * A warm request finishes warming once the requests already queued are answered.
  */
 export function afterAnswer(checker: CellTypeChecker, req: CheckRequest): void {
-  if (req.op === "check") keepTypeScriptCodeCache();
+  if (req.op === "check") keepCaches(checker);
   if (req.op === "warm") finishWarming(checker);
 }
 
@@ -57,6 +58,13 @@ export function finishWarming(checker: CellTypeChecker): void {
     } catch {
       // A warm-up that fails is retried by the first check, which reports the error.
     }
-    keepTypeScriptCodeCache();
+    keepCaches(checker);
   });
+}
+
+/** Keep what makes the next kernel's first check quicker: TypeScript's code cache, the library files' comment-free texts. */
+function keepCaches(checker: CellTypeChecker): void {
+  keepTypeScriptCodeCache();
+  // Kept texts are an optimisation: a failure to make them costs the next kernel time, never a check.
+  checker.keepLibraryTexts().catch(() => {});
 }

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type * as TS from "typescript";
 import { notebookCompilerOptions } from "../lang/compilerOptions.js";
 import { createHost, globalsText, MemoryFiles, type SharedDocuments } from "../lang/host.js";
+import { openLibTexts, type LibTexts } from "../lang/libText.js";
+import { typescriptCacheDir } from "../lang/typescript.js";
 import type { CheckCache } from "./checkCache.js";
 
 export { BUILTIN_MODULES, PACKAGE_ROOT } from "../lang/paths.js";
@@ -38,6 +40,8 @@ export class CellTypeChecker {
   /** Disposed: a warm-up still scheduled does nothing (a check would build the service again). */
   private disposed = false;
   private tsInstance: typeof TS | undefined;
+  /** Library files without comments (a checker of its own only: a shared registry's files keep theirs for hovers). */
+  private libTexts: LibTexts | undefined;
   private loadTs: (() => typeof TS) | undefined;
   private readonly cellPath: string;
   private preludeLength = 0;
@@ -80,7 +84,9 @@ export class CellTypeChecker {
     // Checks report errors only, as tsc does: JSDoc in .ts/.d.ts files (most of @types/node's text)
     // is not parsed, except comments with @see/@link; JavaScript files keep theirs (their types).
     const jsDocParsingMode = this.shared ? this.shared.jsDocParsingMode : ts.JSDocParsingMode.ParseForTypeErrors;
-    const host = createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath);
+    const cacheDir = this.shared ? undefined : typescriptCacheDir();
+    if (cacheDir) this.libTexts = openLibTexts(cacheDir, ts);
+    const host = createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath, this.libTexts);
     host.jsDocParsingMode = jsDocParsingMode;
     const registry = this.shared?.registry ?? ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.notebookDir, jsDocParsingMode);
     return (this.serviceInstance = ts.createLanguageService(host, registry));
@@ -266,6 +272,17 @@ export class CellTypeChecker {
     this.service.getSemanticDiagnostics(this.cellPath);
     this.checked = true;
     return true;
+  }
+
+  /** Keep the comment-free texts of library files this checker read from disk, for the next kernel (after an answer: it costs a parse of them). */
+  async keepLibraryTexts(): Promise<void> {
+    const program = this.serviceInstance?.getProgram();
+    if (program && this.libTexts) await this.libTexts.keep(this.ts, program);
+  }
+
+  /** How many library files this checker parsed from their kept comment-free texts. */
+  get libraryTextsServed(): number {
+    return this.libTexts?.served ?? 0;
   }
 
   /** Forget every declaration (after %reset). */

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as TS from "typescript";
+import type { LibTexts } from "./libText.js";
 import { BUILTIN_MODULES, MODULE_STAND_INS, PACKAGE_ROOT } from "./paths.js";
 
 /**
@@ -88,9 +89,17 @@ export interface SharedDocuments {
  * A language-service host over `mem` and the disk. Bare module names resolve from the notebook's
  * folder first, then from mlnb's own packages; `mlnb` and `tslab` are mlnb's. `isCell` tells
  * which files are cells: their imports are resolved afresh (a package installed beside the
- * notebook, or a local module created, after start is found).
+ * notebook, or a local module created, after start is found). `libTexts`: library declaration
+ * files without comments, for a host whose service only reports errors (kernel/lang/libText.ts).
  */
-export function createHost(ts: typeof TS, notebookDir: string, mem: MemoryFiles, options: TS.CompilerOptions, isCell: (file: string) => boolean): TS.LanguageServiceHost {
+export function createHost(
+  ts: typeof TS,
+  notebookDir: string,
+  mem: MemoryFiles,
+  options: TS.CompilerOptions,
+  isCell: (file: string) => boolean,
+  libTexts?: LibTexts,
+): TS.LanguageServiceHost {
   const diskCache = new Map<string, { mtime: number; snap: TS.IScriptSnapshot | undefined }>();
   const fallbackFrom = join(PACKAGE_ROOT, "__resolve__.ts");
   // Without a cache every check walks node_modules again for every import of every .d.ts.
@@ -109,7 +118,7 @@ export function createHost(ts: typeof TS, notebookDir: string, mem: MemoryFiles,
     if (cached && cached.mtime === mtime) return cached.snap;
     let text: string | undefined;
     try {
-      text = readFileSync(f, "utf8");
+      text = libTexts?.text(f) ?? readFileSync(f, "utf8");
     } catch {
       text = undefined;
     }

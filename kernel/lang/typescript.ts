@@ -19,15 +19,22 @@ const require = createRequire(import.meta.url);
 let loaded: typeof TS | undefined;
 let saveCache: (() => void) | undefined;
 
+/** The folder of TypeScript's code cache and kept library texts (`node_modules/.cache/mlnb`), or undefined with MLNB_CODE_CACHE=off or outside node_modules. */
+export function typescriptCacheDir(): string | undefined {
+  const nodeModules = dirname(dirname(dirname(require.resolve("typescript")))); // .../node_modules/typescript/lib/typescript.js
+  if (process.env.MLNB_CODE_CACHE === "off" || !nodeModules.endsWith("node_modules")) return undefined;
+  return join(nodeModules, ".cache", "mlnb");
+}
+
 /** TypeScript, loaded on first call (synchronously; later calls return the same module). */
 export function typescript(): typeof TS {
   if (loaded) return loaded;
   const path = require.resolve("typescript");
-  const nodeModules = dirname(dirname(dirname(path))); // .../node_modules/typescript/lib/typescript.js
-  if (process.env.MLNB_CODE_CACHE === "off" || !nodeModules.endsWith("node_modules")) return (loaded = require(path) as typeof TS);
+  const cacheDir = typescriptCacheDir();
+  if (!cacheDir) return (loaded = require(path) as typeof TS);
   let file: string;
   try {
-    file = codeCacheFile(path, join(nodeModules, ".cache", "mlnb"), "typescript");
+    file = codeCacheFile(path, cacheDir, "typescript");
   } catch {
     return (loaded = require(path) as typeof TS);
   }

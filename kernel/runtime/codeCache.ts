@@ -47,7 +47,7 @@ function wrappedSourceFile(cacheFile: string): string {
 }
 
 /** A file's text: ASCII bytes become a one-byte string directly (no UTF-8 decoder, no second copy). */
-function readText(path: string): string {
+export function readText(path: string): string {
   const bytes = readFileSync(path);
   return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
@@ -66,7 +66,7 @@ function wrappedSource(path: string, keptFile: string): { text: string; kept: bo
 }
 
 /** Write `data` to `file` whole: a temp file of this thread renamed into place (threads and processes race harmlessly). */
-function writeWhole(file: string, data: string | Uint8Array): void {
+export function writeWhole(file: string, data: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${threadId}`;
   writeFileSync(tmp, data);
