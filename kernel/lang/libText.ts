@@ -57,7 +57,7 @@ export class LibTexts {
   text(path: string): string | undefined {
     if (!isLibraryDeclaration(path)) return undefined;
     const entry = this.entries.get(path);
-    const st = entry && statSync(path, { throwIfNoEntry: false });
+    const st = entry && statOf(path);
     if (!entry || !st || st.size !== entry[0] || st.mtimeMs !== entry[1]) {
       this.unserved.add(path);
       return undefined;
@@ -85,7 +85,7 @@ export class LibTexts {
             const source = sources.shift()!;
             const printed = printer.printFile(source);
             // The file may have changed since it was parsed: keep only text made from the file as it is now.
-            const st = statSync(source.fileName, { throwIfNoEntry: false });
+            const st = statOf(source.fileName);
             if (st && st.size === Buffer.byteLength(source.text) && wellFormed(printed) && sameTree(ts, source, printed)) added.set(source.fileName, printed);
             else this.refused.add(source.fileName);
           }
@@ -106,14 +106,14 @@ export class LibTexts {
     const files: Record<string, Entry> = {};
     let at = 0;
     const put = (path: string, text: string) => {
-      const st = statSync(path, { throwIfNoEntry: false });
+      const st = statOf(path);
       if (!st) return;
       files[path] = [st.size, st.mtimeMs, at, text.length];
       parts.push(text);
       at += text.length;
     };
     for (const [path, [size, mtime, start, length]] of this.entries) {
-      const st = added.has(path) ? undefined : statSync(path, { throwIfNoEntry: false });
+      const st = added.has(path) ? undefined : statOf(path);
       if (st && st.size === size && st.mtimeMs === mtime) put(path, this.body.slice(start, start + length));
     }
     for (const [path, text] of added) put(path, text);
@@ -122,6 +122,15 @@ export class LibTexts {
     } catch {
       // A cache folder that cannot be written means no kept texts, never an error.
     }
+  }
+}
+
+/** The file's size and mtime, or undefined when it cannot be read. */
+function statOf(path: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

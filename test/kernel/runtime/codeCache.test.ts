@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, Module } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, test } from "node:test";
 import { codeCacheFile, requireWithCodeCache } from "../../../kernel/runtime/codeCache.js";
 
@@ -77,6 +77,7 @@ test("keeps the wrapped source beside the cache and loads from it next time, ASC
   first.save();
   const kept = readdirSync(join(dir, "kept")).filter((f) => f.endsWith(".wrapped.js"));
   assert.equal(kept.length, 1, "one wrapped copy, named without the Node version");
+  assert.ok(!kept[0]!.endsWith(".ascii.wrapped.js"), "not named ASCII: it is read as UTF-8");
   assert.equal(readFileSync(join(dir, "kept", kept[0]!), "utf8"), Module.wrap(readFileSync(path, "utf8")));
 
   delete require.cache[path];
@@ -91,6 +92,7 @@ test("a kept copy of the wrong length (cut short) is not used, and is written ag
   const cache = codeCacheFile(path, join(dir, "cut"), "cut");
   requireWithCodeCache<Shapes>(path, cache).save();
   const copy = join(dir, "cut", readdirSync(join(dir, "cut")).find((f) => f.endsWith(".wrapped.js"))!);
+  assert.ok(copy.endsWith(".ascii.wrapped.js"), "an ASCII source's copy says so in its name (read without a scan)");
   writeFileSync(copy, readFileSync(copy, "utf8").slice(0, 40));
   delete require.cache[path];
   const loaded = requireWithCodeCache<Shapes>(path, cache);
@@ -98,4 +100,20 @@ test("a kept copy of the wrong length (cut short) is not used, and is written ag
   assert.equal(loaded.exports.area(6, 7), 42);
   loaded.save();
   assert.equal(readFileSync(copy, "utf8"), Module.wrap(readFileSync(path, "utf8")));
+});
+
+test("an ASCII copy kept under the plain name (an older mlnb's) is used, and kept again under the ASCII name", () => {
+  const path = writeModule("older");
+  const cache = codeCacheFile(path, join(dir, "older"), "older");
+  requireWithCodeCache<Shapes>(path, cache).save();
+  const ascii = join(dir, "older", readdirSync(join(dir, "older")).find((f) => f.endsWith(".ascii.wrapped.js"))!);
+  const plain = ascii.replace(/\.ascii\.wrapped\.js$/, ".wrapped.js");
+  writeFileSync(plain, readFileSync(ascii));
+  rmSync(ascii);
+  delete require.cache[path];
+  const loaded = requireWithCodeCache<Shapes>(path, cache);
+  assert.deepEqual([loaded.fromKeptSource, loaded.fromCache], [true, true]);
+  assert.equal(loaded.exports.area(2, 8), 16);
+  loaded.save();
+  assert.deepEqual(readdirSync(join(dir, "older")).filter((f) => f.endsWith(".wrapped.js")), [basename(ascii)]);
 });
