@@ -8,6 +8,7 @@ import { encode, LineDecoder, type ExecStatus, type ExecuteOptions, type Reply, 
 import type { CheckHost } from "./exec/checkHost.js";
 import { explainStartFailure, KernelStartError } from "./runtime/startFailure.js";
 import { kernelEnv } from "./stages/store/location.js";
+import { withHugePages } from "./runtime/hugePages.js";
 
 export interface KernelClientOptions {
   /** The notebook file; the kernel's working directory is its folder. */
@@ -69,7 +70,7 @@ export class KernelClient extends EventEmitter {
     // MLNB_KERNEL_NODE_ARGS adds node flags NODE_OPTIONS refuses (e.g. --cpu-prof to profile a kernel).
     const extra = (process.env.MLNB_KERNEL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     const nodePath = options.nodePath ?? process.execPath;
-    const env = { ...kernelEnv({ ...process.env, ...options.env }), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}), ...options.checkHost?.env };
+    const env = { ...withHugePages(kernelEnv({ ...process.env, ...options.env })), MLNB_REPLY_FD: "3", MLNB_NOTEBOOK: options.notebookPath, ...(options.typeCheck ? { MLNB_TYPECHECK: options.typeCheck } : {}), ...options.checkHost?.env };
     const child = spawn(nodePath, ["--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", ...extra, SERVER], {
       cwd: dirname(options.notebookPath),
       env,

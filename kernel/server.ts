@@ -5,6 +5,8 @@
 // before the kernel's ~150 modules load, so TypeScript loads on the other core meanwhile (a dynamic
 // import: static ones would all load before this module's code ran).
 import { prestartChecker } from "./exec/checkerPrestart.js";
+import { dropAddedHugePages } from "./runtime/hugePages.js";
 
+dropAddedHugePages();
 prestartChecker(process.cwd());
 await import("./kernelMain.js");

@@ -5,6 +5,9 @@
 import { dirname } from "node:path";
 import { hostChecker, wantsChecker } from "../exec/checkHost.js";
 import { notebookPathFor } from "./notebookPath.js";
+import { dropAddedHugePages } from "../runtime/hugePages.js";
+
+dropAddedHugePages();
 
 async function main(argv: string[]): Promise<number> {
   const at = argv.findIndex((a) => a === "-f" || a === "--connection-file");
