@@ -158,8 +158,14 @@ function fingerprint(ts: typeof TS, file: TS.SourceFile): string {
       [...(file as unknown as { pragmas: Map<string, unknown> }).pragmas.keys()].sort(),
     ]),
   ];
+  // Parts of a node that are fields rather than child nodes: let/const/namespace, `-1`, extends/implements, `typeof import()`, `import type`, `export =`.
+  const syntaxFlags = ts.NodeFlags.BlockScoped | ts.NodeFlags.Namespace | ts.NodeFlags.NestedNamespace | ts.NodeFlags.GlobalAugmentation;
+  const fields = (node: TS.Node) => {
+    const n = node as unknown as Record<string, unknown>;
+    return [node.flags & syntaxFlags, n.operator, n.token, n.keywordToken, n.isTypeOf, n.isTypeOnly, n.isExportEquals].map((v) => (v === undefined ? "" : String(v))).join("|");
+  };
   const visit = (node: TS.Node): void => {
-    out.push(String(node.kind));
+    out.push(`${node.kind}:${fields(node)}`);
     if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node) || ts.isLiteralExpression(node) || ts.isTemplateLiteralToken(node)) out.push(JSON.stringify(node.text));
     ts.forEachChild(node, visit);
   };
