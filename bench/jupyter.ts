@@ -58,7 +58,7 @@ const CHECKED_SCRIPT = String.raw`
 import json, os, sys, time, statistics
 from jupyter_client.manager import KernelManager
 starts, cwd, nowhere = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-out = {"hosted": [], "own": []}
+out = {"hosted": [], "own": [], "hosted_spawned": [], "own_spawned": []}
 for i in range(starts):
     for way in ("own", "hosted"):
         env = dict(os.environ, MLNB_TYPECHECK="error")
@@ -66,11 +66,13 @@ for i in range(starts):
         t0 = time.perf_counter()
         km = KernelManager(kernel_name="mlnb")
         km.start_kernel(cwd=cwd, env=env)
+        spawned = time.perf_counter()
         kc = km.client(); kc.start_channels()
         kc.wait_for_ready(timeout=120)
         r = kc.execute_interactive("%d + 1 + 0 * %d" % (i, time.time_ns()), timeout=120, output_hook=lambda m: None)
         assert r["content"]["status"] == "ok", r["content"]
         out[way].append(time.perf_counter() - t0)
+        out[way + "_spawned"].append(time.perf_counter() - spawned)
         kc.stop_channels(); km.shutdown_kernel(now=True)
 print(json.dumps({k: statistics.median(v) for k, v in out.items()}))
 `;
@@ -105,14 +107,14 @@ export async function run(): Promise<void> {
     console.log(`\ntargets: start <= ${START_RATIO_TARGET.toFixed(2)} of ipykernel's: ${mlnb.start / ipy.start <= START_RATIO_TARGET ? "met" : "NOT met"}; round trip below ipykernel's: ${mlnb.trip < ipy.trip ? "met" : "NOT met"}`);
     await keepCheckerCaches(join(dir, "warm.mlnb"));
     const { stdout } = await promisify(execFile)(PYTHON, ["-c", CHECKED_SCRIPT, String(CHECKED_STARTS), dir, join(dir, "nowhere", "check.sock")], { env, maxBuffer: 16 << 20 });
-    const checked = JSON.parse(stdout.trim().split("\n").pop()!) as { hosted: number; own: number };
+    const checked = JSON.parse(stdout.trim().split("\n").pop()!) as { hosted: number; own: number; hosted_spawned: number; own_spawned: number };
     console.log(`\nFirst type-checked result (typeCheck error) through jupyter_client: start_kernel() to the first execute's reply, medians of ${CHECKED_STARTS} starts each, interleaved\n`);
-    console.log("| session's checker | start to first type-checked result (ms) | target | verdict |");
-    console.log("|---|---:|---|---|");
+    console.log("| session's checker | start_kernel() to first type-checked result (ms) | of it after start_kernel() returned (the front end spawned) (ms) | target | verdict |");
+    console.log("|---|---:|---:|---|---|");
     const verdict = (s: number) => (s * 1000 <= 1200 ? "meets" : `misses by ${((s * 1000) - 1200).toFixed(0)} ms`);
-    console.log(`| hosted by the front end process, started first thing (mlnb's way) | ${ms(checked.hosted)} | <= 1200 ms | ${verdict(checked.hosted)} |`);
-    console.log(`| a thread of the session process (no host) | ${ms(checked.own)} | | |`);
-    console.log(`| hosted / own | ${(checked.hosted / checked.own).toFixed(2)} | | |`);
+    console.log(`| hosted by the front end process, started first thing (mlnb's way) | ${ms(checked.hosted)} | ${ms(checked.hosted_spawned)} | <= 1200 ms | ${verdict(checked.hosted)} |`);
+    console.log(`| a thread of the session process (no host) | ${ms(checked.own)} | ${ms(checked.own_spawned)} | | |`);
+    console.log(`| hosted / own | ${(checked.hosted / checked.own).toFixed(2)} | ${(checked.hosted_spawned / checked.own_spawned).toFixed(2)} | | |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,8 @@
 //
 // A client sets it for the process it starts; that process drops it from its own environment at
 // once, so what cells start (a Python script, a shell) runs as the user set it up.
-// MLNB_HUGE_PAGES=off, or a GLIBC_TUNABLES that already names the tunable, leaves it alone.
+// MLNB_HUGE_PAGES=off, or a GLIBC_TUNABLES that already names the tunable, leaves it alone. Jupyter's
+// kernelspec sets it for the front end process in its `env` (edit kernel.json to leave it out).
 
 const TUNABLE = "glibc.malloc.hugetlb";
 const ADDED = "MLNB_HUGE_PAGES_ADDED";
