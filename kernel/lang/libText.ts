@@ -12,8 +12,8 @@
 // when the two parse to the same tree (node kinds, names and literals, reference directives). All
 // kept texts live in one file beside TypeScript's code cache, written whole; each is used only
 // while its file has the size and mtime it was made from.
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { readText, writeWhole } from "../runtime/codeCache.js";
 
@@ -74,7 +74,8 @@ export class LibTexts {
   keep(ts: typeof TS, program: TS.Program, later: (next: () => void) => void = setImmediate): Promise<void> {
     const sources = program.getSourceFiles().filter((f) => this.unserved.has(f.fileName) && !this.refused.has(f.fileName));
     this.unserved.clear();
-    if (sources.length === 0) return Promise.resolve();
+    // A cache folder this process cannot write (a read-only install): no work that could not be kept.
+    if (sources.length === 0 || !writableFolder(dirname(this.file))) return Promise.resolve();
     const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
     const added = new Map<string, string>();
     return new Promise((resolve, reject) => {
@@ -122,6 +123,17 @@ export class LibTexts {
     } catch {
       // A cache folder that cannot be written means no kept texts, never an error.
     }
+  }
+}
+
+/** Whether `dir` exists (made if need be) and this process may write in it. */
+function writableFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

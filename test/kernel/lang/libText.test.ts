@@ -99,6 +99,18 @@ test("a kept file cut short serves nothing past its end", async () => {
   assert.equal(new LibTexts(file).text(index), undefined);
 });
 
+test("with a cache folder that cannot be written, nothing is printed or kept, and nothing fails", async () => {
+  const blocker = join(dir, "blocker");
+  writeFileSync(blocker, "a file, not a folder");
+  const texts = new LibTexts(join(blocker, "sub", "kept.txt"));
+  texts.text(index);
+  let printers = 0;
+  const counting = { ...ts, createPrinter: (...args: Parameters<typeof ts.createPrinter>) => (printers++, ts.createPrinter(...args)) };
+  await texts.keep(counting, program());
+  assert.equal(printers, 0, "nothing was printed");
+  assert.equal(new LibTexts(join(blocker, "sub", "kept.txt")).text(index), undefined);
+});
+
 test("a checker on kept texts reports exactly what a checker on the files does", async () => {
   const cells = [
     "const n: number = process.env.HOME;",
