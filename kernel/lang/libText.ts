@@ -20,6 +20,9 @@ import { readText, writeWhole } from "../runtime/codeCache.js";
 /** One kept text: the file it was made from (size, mtime) and where it is in the body. */
 type Entry = [size: number, mtimeMs: number, start: number, length: number];
 
+/** Characters of kept text beyond which texts this thread did not use are dropped when the file is rewritten (~3 ms a MB to read here). */
+export const KEPT_LIMIT = 8_000_000;
+
 /** How long one slice of keeping runs before the thread's other work (a check request) may go first. */
 const SLICE_MS = 25;
 
@@ -37,6 +40,8 @@ export class LibTexts {
   private readonly refused = new Set<string>();
   /** How many texts this thread was served from here (for tests and traces). */
   served = 0;
+  /** The files whose texts this thread was served: kept first when the file is rewritten. */
+  private readonly used = new Set<string>();
 
   /** Texts kept in `file` (none when it is missing or unreadable). */
   constructor(private readonly file: string) {
@@ -63,6 +68,7 @@ export class LibTexts {
       return undefined;
     }
     this.served++;
+    this.used.add(path);
     return this.body.slice(entry[2], entry[2] + entry[3]);
   }
 
@@ -101,23 +107,37 @@ export class LibTexts {
     });
   }
 
-  /** Rewrite the file with the texts kept before (still current) and `added`. */
+  /**
+   * Rewrite the file: `added`, then the texts this thread was served, then other texts kept before
+   * (still current) while the file stays under KEPT_LIMIT, so texts of packages no kernel here
+   * checks any more (another project's, an old install's) do not make every kernel read more.
+   */
   private write(added: Map<string, string>): void {
     const parts: string[] = [];
     const files: Record<string, Entry> = {};
     let at = 0;
     const put = (path: string, text: string) => {
       const st = statOf(path);
-      if (!st) return;
+      if (!st || files[path]) return;
       files[path] = [st.size, st.mtimeMs, at, text.length];
       parts.push(text);
       at += text.length;
     };
-    for (const [path, [size, mtime, start, length]] of this.entries) {
-      const st = added.has(path) ? undefined : statOf(path);
-      if (st && st.size === size && st.mtimeMs === mtime) put(path, this.body.slice(start, start + length));
-    }
     for (const [path, text] of added) put(path, text);
+    const current = (path: string) => {
+      const [size, mtime] = this.entries.get(path)!;
+      const st = statOf(path);
+      return st !== undefined && st.size === size && st.mtimeMs === mtime;
+    };
+    const keptText = (path: string) => {
+      const [, , start, length] = this.entries.get(path)!;
+      return this.body.slice(start, start + length);
+    };
+    for (const path of this.used) if (!added.has(path) && current(path)) put(path, keptText(path));
+    for (const [path, [, , , length]] of this.entries) {
+      if (at + length > KEPT_LIMIT) break;
+      if (!added.has(path) && !this.used.has(path) && current(path)) put(path, keptText(path));
+    }
     try {
       writeWhole(this.file, JSON.stringify({ files }) + "\n" + parts.join(""));
     } catch {

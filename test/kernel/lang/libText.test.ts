@@ -1,11 +1,11 @@
 // Tests that library declaration files are kept without comments, served only while the file is unchanged, and check cells exactly as the files themselves do.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { typescript } from "../../../kernel/lang/typescript.js";
-import { isLibraryDeclaration, LibTexts } from "../../../kernel/lang/libText.js";
+import { isLibraryDeclaration, KEPT_LIMIT, LibTexts } from "../../../kernel/lang/libText.js";
 import { CellTypeChecker } from "../../../kernel/exec/typecheck.js";
 
 const ts = typescript();
@@ -97,6 +97,25 @@ test("a kept file cut short serves nothing past its end", async () => {
   assert.equal(served.length, 1, "the entry running past the end is dropped, the other kept");
   writeFileSync(file, "not a header\n");
   assert.equal(new LibTexts(file).text(index), undefined);
+});
+
+test("texts another program used are kept while the file stays small, then dropped", async () => {
+  const elsewhere = join(dir, "node_modules", "elsewhere", "index.d.ts");
+  mkdirSync(join(dir, "node_modules", "elsewhere"), { recursive: true });
+  writeFileSync(elsewhere, "export declare const far: number;\n");
+  const st = statSync(elsewhere);
+  const write = (file: string, length: number) => writeFileSync(file, JSON.stringify({ files: { [elsewhere]: [st.size, st.mtimeMs, 0, length] } }) + "\n" + "x".repeat(length));
+  for (const [name, length, kept] of [["small.txt", 40, true], ["large.txt", KEPT_LIMIT + 1, false]] as const) {
+    const file = join(dir, name);
+    write(file, length);
+    const texts = new LibTexts(file);
+    texts.text(index);
+    texts.text(other);
+    await texts.keep(ts, program());
+    const after = new LibTexts(file);
+    assert.ok(after.text(index), `${name}: this program's texts are kept`);
+    assert.equal(after.text(elsewhere) !== undefined, kept, `${name}: another program's text ${kept ? "kept" : "dropped"}`);
+  }
 });
 
 test("with a cache folder that cannot be written, nothing is printed or kept, and nothing fails", async () => {
