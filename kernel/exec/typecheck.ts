@@ -276,8 +276,10 @@ export class CellTypeChecker {
 
   /** Keep the comment-free texts of library files this checker read from disk, for the next kernel (after an answer: it costs a parse of them). */
   async keepLibraryTexts(): Promise<void> {
+    // Called after every check: nothing read from disk since the last keep, nothing to ask the service for.
+    if (!this.libTexts?.pending) return;
     const program = this.serviceInstance?.getProgram();
-    if (program && this.libTexts) await this.libTexts.keep(this.ts, program);
+    if (program) await this.libTexts.keep(this.ts, program);
   }
 
   /** How many library files this checker parsed from their kept comment-free texts. */

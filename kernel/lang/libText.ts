@@ -43,6 +43,11 @@ export class LibTexts {
   /** The files whose texts this thread was served: kept first when the file is rewritten. */
   private readonly used = new Set<string>();
 
+  /** Whether files were read from disk since the last keep (else `keep` has nothing to do). */
+  get pending(): boolean {
+    return this.unserved.size > 0;
+  }
+
   /** Texts kept in `file` (none when it is missing or unreadable). */
   constructor(private readonly file: string) {
     try {
