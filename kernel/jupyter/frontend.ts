@@ -26,7 +26,6 @@ export interface FrontendOptions {
   checkHost?: CheckHost;
 }
 
-
 const IMMEDIATE = new Set(["complete_request", "inspect_request", "is_complete_request", "kernel_info_request", "comm_info_request", "history_request"]);
 
 /** A running Jupyter kernel; `start` binds the sockets and starts the session process. */

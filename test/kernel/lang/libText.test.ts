@@ -39,6 +39,15 @@ writeFileSync(
 
 const program = () => ts.createProgram([index], { noEmit: true, types: [], lib: ["lib.es2022.d.ts"] });
 
+/** Texts kept in `file` after the package's two files were read from disk (asked for, not served) and kept. */
+async function keepBoth(file: string): Promise<LibTexts> {
+  const texts = new LibTexts(file);
+  texts.text(index);
+  texts.text(other);
+  await texts.keep(ts, program());
+  return texts;
+}
+
 test("keeps a library file's text without comments, the same declarations", async () => {
   const file = join(dir, "kept.txt");
   const texts = new LibTexts(file);
@@ -67,10 +76,7 @@ test("keeps a library file's text without comments, the same declarations", asyn
 
 test("a file changed since its text was kept is read from disk again, and kept anew", async () => {
   const file = join(dir, "changed.txt");
-  const first = new LibTexts(file);
-  first.text(other);
-  first.text(index);
-  await first.keep(ts, program());
+  await keepBoth(file);
   writeFileSync(other, "/** Units, in pixels. */\nexport type Unit = `${number}px`;\n");
   const future = new Date(Date.now() + 5000);
   utimesSync(other, future, future);
@@ -86,10 +92,7 @@ test("a file changed since its text was kept is read from disk again, and kept a
 
 test("a kept file cut short serves nothing past its end", async () => {
   const file = join(dir, "cut.txt");
-  const texts = new LibTexts(file);
-  texts.text(index);
-  texts.text(other);
-  await texts.keep(ts, program());
+  await keepBoth(file);
   const whole = readFileSync(file, "utf8");
   writeFileSync(file, whole.slice(0, whole.length - 10));
   const cut = new LibTexts(file);
@@ -108,10 +111,7 @@ test("texts another program used are kept while the file stays small, then dropp
   for (const [name, length, kept] of [["small.txt", 40, true], ["large.txt", KEPT_LIMIT + 1, false]] as const) {
     const file = join(dir, name);
     write(file, length);
-    const texts = new LibTexts(file);
-    texts.text(index);
-    texts.text(other);
-    await texts.keep(ts, program());
+    await keepBoth(file);
     const after = new LibTexts(file);
     assert.ok(after.text(index), `${name}: this program's texts are kept`);
     assert.equal(after.text(elsewhere) !== undefined, kept, `${name}: another program's text ${kept ? "kept" : "dropped"}`);
