@@ -12,6 +12,7 @@ import { LineDecoder } from "../protocol.js";
 import { privateSocket } from "../runtime/privateSocket.js";
 import type { CheckReply, CheckRequest } from "./checker.js";
 import { warmsChecker } from "./checkerPrestart.js";
+import { daemonListening, daemonPlace, startDaemon, DAEMON_HOST } from "./checkDaemonPlace.js";
 import { checkerThread, type CheckPort } from "./checkPort.js";
 
 /** A hosted checker: the environment that points a kernel at it, and how to end it. */
@@ -34,10 +35,15 @@ export function wantsChecker(env: NodeJS.ProcessEnv): boolean {
 
 /** Start a checker thread for a notebook in `notebookDir` and serve it to one kernel; undefined when no private socket can be made. */
 export function hostChecker(notebookDir: string): CheckHost | undefined {
+  // A checker daemon alive for this build is warm already: the kernel goes there and nothing is hosted.
+  const daemon = daemonPlace();
+  if (daemon && daemonListening(daemon)) return { env: { MLNB_CHECK_SOCKET: daemon.socket, MLNB_CHECK_HOST: DAEMON_HOST }, close: () => {} };
   const socket = privateSocket("check");
   if (!socket) return undefined;
   const thread = checkerThread({ notebookDir, warmNow: true });
   thread.unref(); // a host never keeps its process alive
+  // None alive: one starts once this thread answered, for the sessions after this one.
+  if (daemon) thread.once("message", () => setImmediate(() => startDaemon(daemon, notebookDir)));
   let kernel: Socket | undefined;
   let closed = false;
   const server = createServer((conn) => {

@@ -12,6 +12,7 @@ export interface CheckPort {
   on(event: "message", listener: (reply: CheckReply) => void): unknown;
   on(event: "error", listener: (e: Error) => void): unknown;
   on(event: "exit", listener: (code: number) => void): unknown;
+  once(event: "message", listener: (reply: CheckReply) => void): unknown;
   removeAllListeners(event?: string): unknown;
   ref(): void;
   unref(): void;

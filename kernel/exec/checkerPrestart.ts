@@ -3,8 +3,11 @@
 // kernel/server.ts calls this before it imports the kernel; kernel/exec/checker.ts takes the checker
 // on its first request that needs TypeScript. In VS Code the extension names the language server's
 // check socket (MLNB_CHECK_SOCKET): the checks go there, to a TypeScript that is already warm, and a
-// kernel that cannot connect starts its own thread at once. Few imports here: this runs before anything else.
+// kernel that cannot connect starts its own thread at once. Elsewhere a checker daemon alive for this
+// build (kernel/exec/checkDaemonPlace.ts) serves them the same way; with none, the kernel checks on
+// its thread and starts one for the kernels after it. Few imports here: this runs before anything else.
 import { mark } from "../runtime/trace.js";
+import { daemonListening, daemonPlace, startDaemon, DAEMON_HOST, type DaemonPlace } from "./checkDaemonPlace.js";
 import { checkerThread, remoteChecker, type CheckPort } from "./checkPort.js";
 
 let prestarted: { port: CheckPort; notebookDir: string; failure?: Error } | undefined;
@@ -25,14 +28,27 @@ export function prestartChecker(notebookDir: string): void {
   const notebookPath = process.env.MLNB_NOTEBOOK;
   if (socket && notebookPath) {
     const host = process.env.MLNB_CHECK_HOST ?? "language server";
-    mark(`kernel: connecting to the ${host}'s checker`);
-    hold(remoteChecker(socket, notebookPath, host), notebookDir, (e) => (mark(`kernel: no ${host} checker (${e.message})`), startThread(notebookDir)));
-  } else startThread(notebookDir);
+    // A daemon named by the starting process (Jupyter's front end) that is gone: a new one is started.
+    const daemon = host === DAEMON_HOST ? daemonPlace() : undefined;
+    connectTo(socket, host, notebookPath, notebookDir, daemon);
+    return;
+  }
+  const daemon = daemonPlace();
+  if (daemon && notebookPath && daemonListening(daemon)) connectTo(daemon.socket, DAEMON_HOST, notebookPath, notebookDir, daemon);
+  else startThread(notebookDir, daemon);
 }
 
-function startThread(notebookDir: string): void {
+function connectTo(socket: string, host: string, notebookPath: string, notebookDir: string, daemon: DaemonPlace | undefined): void {
+  mark(`kernel: connecting to the ${host}'s checker`);
+  hold(remoteChecker(socket, notebookPath, host), notebookDir, (e) => (mark(`kernel: no ${host} checker (${e.message})`), startThread(notebookDir, daemon)));
+}
+
+/** A checker thread of this kernel; with `daemon`, a checker daemon is started once the thread answered (for the next kernels). */
+function startThread(notebookDir: string, daemon?: DaemonPlace): void {
   mark("kernel: checker thread starting");
-  hold(checkerThread({ notebookDir, warmNow: true }), notebookDir);
+  const port = checkerThread({ notebookDir, warmNow: true });
+  if (daemon) port.once("message", () => setImmediate(() => startDaemon(daemon, notebookDir)));
+  hold(port, notebookDir);
 }
 
 /** Keep `port` until the kernel takes it; a failure meanwhile is kept (or handled by `onFailure`). */

@@ -86,7 +86,8 @@ export class CellTypeChecker {
     const jsDocParsingMode = this.shared ? this.shared.jsDocParsingMode : ts.JSDocParsingMode.ParseForTypeErrors;
     const cacheDir = this.shared ? undefined : typescriptCacheDir();
     if (cacheDir) this.libTexts = openLibTexts(cacheDir, ts);
-    const host = createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath, this.libTexts);
+    else this.libTexts = this.shared?.libTexts;
+    const host = createHost(ts, this.notebookDir, this.mem, options, (f) => f === this.cellPath, this.libTexts, this.shared?.longLived);
     host.jsDocParsingMode = jsDocParsingMode;
     const registry = this.shared?.registry ?? ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.notebookDir, jsDocParsingMode);
     return (this.serviceInstance = ts.createLanguageService(host, registry));

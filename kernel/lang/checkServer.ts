@@ -19,14 +19,15 @@ import type { SharedDocuments } from "./host.js";
 /** Listen on `path` for kernels' checks; `documentsFor` gives the registry of a notebook's IntelliSense. */
 export function serveChecks(path: string, ts: () => typeof TS, documentsFor: (notebookPath: string) => SharedDocuments, log: (message: string) => void): Server {
   rmSync(path, { force: true }); // a socket file left by a language server that was killed
-  const server = createServer((socket) => serveKernel(socket, ts, documentsFor, log));
+  const server = createServer((socket) => answerKernel(socket, ts, documentsFor, log));
   server.on("error", (e) => log(`kernel checks: cannot listen on ${path}: ${e.message}`));
   server.listen(path);
   server.unref();
   return server;
 }
 
-function serveKernel(socket: Socket, ts: () => typeof TS, documentsFor: (notebookPath: string) => SharedDocuments, log: (message: string) => void): void {
+/** Answer one kernel's requests on `socket` with a checker of its own over the registry `documentsFor` gives (the language server's, the daemon's). */
+export function answerKernel(socket: Socket, ts: () => typeof TS, documentsFor: (notebookPath: string) => SharedDocuments, log: (message: string) => void): void {
   let checker: CellTypeChecker | undefined;
   let notebookDir = "";
   const reply = (value: unknown) => socket.write(JSON.stringify(value) + "\n");

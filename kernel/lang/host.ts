@@ -83,6 +83,13 @@ export interface SharedDocuments {
   registry: TS.DocumentRegistry;
   /** As the registry was created with (undefined: TypeScript's default, JSDoc parsed). */
   jsDocParsingMode: TS.JSDocParsingMode | undefined;
+  /** Library files without comments, for a registry only checks use (the checker daemon's; hovers need the comments). */
+  libTexts?: LibTexts;
+  /**
+   * A registry that outlives notebooks (the checker daemon's): library files are versioned by their
+   * mtime, so a package updated on disk is parsed again by the next checker, not served as it was.
+   */
+  longLived?: boolean;
 }
 
 /**
@@ -99,6 +106,7 @@ export function createHost(
   options: TS.CompilerOptions,
   isCell: (file: string) => boolean,
   libTexts?: LibTexts,
+  stampLibraries = false,
 ): TS.LanguageServiceHost {
   const diskCache = new Map<string, { mtime: number; snap: TS.IScriptSnapshot | undefined }>();
   const fallbackFrom = join(PACKAGE_ROOT, "__resolve__.ts");
@@ -110,6 +118,13 @@ export function createHost(
     let known = packaged.get(f);
     if (known === undefined) packaged.set(f, (known = f.includes("/node_modules/") || f.startsWith(PACKAGE_ROOT)));
     return known;
+  };
+  // Taken once per host: a library that changes later is seen by the next notebook's checker.
+  const stamps = new Map<string, string>();
+  const libraryStamp = (f: string) => {
+    let stamp = stamps.get(f);
+    if (stamp === undefined) stamps.set(f, (stamp = String(ts.sys.getModifiedTime?.(f)?.getTime() ?? 0)));
+    return stamp;
   };
   const snapshot = (f: string): TS.IScriptSnapshot | undefined => {
     const cached = diskCache.get(f);
@@ -133,7 +148,7 @@ export function createHost(
     getScriptVersion: (f) => {
       const m = mem.files.get(f);
       if (m) return String(m.version);
-      if (inPackages(f)) return "0";
+      if (inPackages(f)) return stampLibraries ? libraryStamp(f) : "0";
       return String(ts.sys.getModifiedTime?.(f)?.getTime() ?? 0);
     },
     getScriptSnapshot: (f) => {

@@ -1,0 +1,102 @@
+// Where the shared checker daemon (kernel/lang/checkDaemon.ts) listens, whether kernels use it, and how one is started.
+//
+// Outside VS Code every kernel used to start TypeScript and parse ~1 MB of library declarations
+// for its first check (~1.2-1.6 s on the machines we measure on). A daemon keeps them parsed and
+// bound between kernels, as VS Code's language server does within a window: a kernel started while
+// one is alive checks its first cell in a check's time. The first kernel with none alive starts
+// one (detached, after its own first check) and checks on its own thread.
+//
+// The socket sits in a folder only this user can enter (`<tmp>/mlnb-<uid>`, 0700, refused when
+// another user owns it or others may enter it), named by a key of this mlnb build, its TypeScript
+// and Node: a rebuilt or upgraded mlnb starts a new daemon, the old one ends when idle.
+// MLNB_CHECK_DAEMON=off turns it off (and it is off where CI is set unless MLNB_CHECK_DAEMON=on);
+// MLNB_CHECK_DAEMON_DIR names another folder; MLNB_CHECK_DAEMON_IDLE_S sets its idle life (default 900 s).
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, mkdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { withHugePages } from "../runtime/hugePages.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ENTRY = join(HERE, "..", "lang", "checkDaemon.js");
+/** Longest Unix socket path that fits everywhere (sun_path is 104-108 bytes). */
+const MAX_SOCKET_PATH = 100;
+
+/** How kernels name the daemon as their checker's host (traces, `where()`). */
+export const DAEMON_HOST = "checker daemon";
+
+/** Where a daemon for this build listens, and the lock that makes it the only one. */
+export interface DaemonPlace {
+  socket: string;
+  lock: string;
+  log: string;
+}
+
+/** Whether kernels started with `env` use (and start) the daemon. */
+export function daemonEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const setting = env.MLNB_CHECK_DAEMON;
+  if (setting === "off" || setting === "0" || setting === "false") return false;
+  if (process.platform === "win32") return false;
+  // CI machines start from nothing each run: a process left behind would outlive the job.
+  if (env.CI && env.CI !== "false" && setting !== "on") return false;
+  return true;
+}
+
+/** The daemon's place for this build, or undefined when it is off or no private folder can be had. */
+export function daemonPlace(env: NodeJS.ProcessEnv = process.env): DaemonPlace | undefined {
+  if (!daemonEnabled(env)) return undefined;
+  const uid = process.getuid?.() ?? 0;
+  const dir = env.MLNB_CHECK_DAEMON_DIR ?? join(tmpdir(), `mlnb-${uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    // A folder another user made (or one others may enter) could hand our kernels a stranger's socket.
+    if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
+    const key = buildKey();
+    const socket = join(dir, `check-${key}.sock`);
+    if (socket.length > MAX_SOCKET_PATH) return undefined;
+    return { socket, lock: join(dir, `check-${key}.lock`), log: join(dir, `check-${key}.log`) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** This mlnb build, its TypeScript and Node: what a daemon's answers depend on besides the notebook. */
+function buildKey(): string {
+  const hash = createHash("sha256");
+  const ts = createRequire(import.meta.url).resolve("typescript");
+  hash.update(`${process.version}\0${HERE}\0${ts}`);
+  for (const file of [ENTRY, join(HERE, "typecheck.js"), join(HERE, "checkAnswer.js"), join(HERE, "..", "lang", "host.js"), ts]) {
+    const st = statSync(file);
+    hash.update(`\0${st.size}:${st.mtimeMs}`);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Whether a daemon's socket exists (it may still be stale: a connection that fails falls back). */
+export function daemonListening(place: DaemonPlace): boolean {
+  return existsSync(place.socket);
+}
+
+/**
+ * Start a daemon for `place`, warming on the notebook folder `warmDir`, detached (it outlives the
+ * kernel, holds none of its pipes). A daemon already running (the lock) makes the new one end at once.
+ * Not niced: it could not raise its priority again to answer checks.
+ */
+export function startDaemon(place: DaemonPlace, warmDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    const child = spawn(process.execPath, [ENTRY], {
+      cwd: dirname(place.socket), // not the notebook's folder: the daemon outlives it
+      detached: true,
+      stdio: "ignore",
+      env: { ...withHugePages(env), MLNB_CHECK_DAEMON_SOCKET: place.socket, MLNB_CHECK_DAEMON_LOCK: place.lock, MLNB_CHECK_DAEMON_LOG: place.log, MLNB_CHECK_DAEMON_WARM: warmDir },
+    });
+    child.on("error", () => {});
+    child.unref();
+  } catch {
+    // No daemon: kernels keep checking on threads of their own.
+  }
+}
