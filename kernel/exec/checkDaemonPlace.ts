@@ -13,7 +13,7 @@
 // MLNB_CHECK_DAEMON_DIR names another folder; MLNB_CHECK_DAEMON_IDLE_S sets its idle life (default 900 s).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -98,5 +98,35 @@ export function startDaemon(place: DaemonPlace, warmDir: string, env: NodeJS.Pro
     child.unref();
   } catch {
     // No daemon: kernels keep checking on threads of their own.
+  }
+}
+
+/** The pid of the daemon holding `place`'s lock, if one does (it may have died since). */
+export function daemonPid(place: DaemonPlace): number | undefined {
+  try {
+    return Number(readFileSync(place.lock, "utf8")) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many daemons of `place` finished warming (from its log: each writes "warm" once). */
+export function daemonWarmUps(place: DaemonPlace): number {
+  try {
+    return readFileSync(place.log, "utf8").split(" warm\n").length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+/** Ask the daemon of `place` to end (`signal`): it removes its socket and lock. False when none held the lock. */
+export function stopDaemon(place: DaemonPlace, signal: NodeJS.Signals = "SIGTERM"): boolean {
+  const pid = daemonPid(place);
+  if (!pid) return false;
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }

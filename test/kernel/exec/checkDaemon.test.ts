@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { KernelClient } from "../../../kernel/client.js";
-import { daemonEnabled, daemonPlace, startDaemon, type DaemonPlace } from "../../../kernel/exec/checkDaemonPlace.js";
+import { daemonEnabled, daemonPid, daemonPlace, daemonWarmUps, startDaemon, stopDaemon, type DaemonPlace } from "../../../kernel/exec/checkDaemonPlace.js";
 import { CellTypeChecker } from "../../../kernel/exec/typecheck.js";
 import { typescript } from "../../../kernel/lang/typescript.js";
 import { cellRunner, traceMarks, until } from "../../support/kernelCells.js";
@@ -23,27 +23,8 @@ function fresh(prefix = "mlnb-daemon-"): string {
   return d;
 }
 
-/** The pid in the daemon's lock, if any. */
-function daemonPid(place: DaemonPlace): number | undefined {
-  try {
-    return Number(readFileSync(place.lock, "utf8")) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function stop(place: DaemonPlace, signal: NodeJS.Signals = "SIGTERM"): void {
-  const pid = daemonPid(place);
-  if (pid) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-const warm = (place: DaemonPlace) => existsSync(place.log) && readFileSync(place.log, "utf8").includes(" warm\n");
+const warm = (place: DaemonPlace) => daemonWarmUps(place) > 0;
+const stop = stopDaemon;
 
 /** The environment that turns the daemon on in a folder of this test's own. */
 function daemonEnv(idleS = 60): Record<string, string> {
@@ -107,7 +88,7 @@ test("a daemon killed mid-session: the kernel checks on a thread that knows its 
   const next = await kernel(env);
   assert.match((await next.run("const s: string = 1;")).error!, /TS2322/);
   assert.equal(await next.where(), "thread");
-  await until("a new daemon to take the lock and warm up", () => daemonPid(place) !== killed && warm(place) && readFileSync(place.log, "utf8").split(" warm\n").length > 2);
+  await until("a new daemon to take the lock and warm up", () => daemonPid(place) !== killed && daemonWarmUps(place) === 2);
   await next.client.shutdown();
 });
 
