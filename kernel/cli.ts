@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, string> = {
   serve: "serve a model bundle over HTTP: mlnb serve BUNDLE [--port 8080]",
   predict: "score a data file with a model bundle: mlnb predict BUNDLE DATA.(csv|parquet|json) [-o OUT]",
   drift: "compare two data sets for drift: mlnb drift --reference A --current B",
+  daemon: "the checker daemon kernels share outside VS Code: mlnb daemon [status | stop]",
   jupyter: "install the Jupyter kernelspec: mlnb jupyter install [--user | --sys-prefix | --prefix DIR]; or uninstall",
 };
 

@@ -130,3 +130,19 @@ export function stopDaemon(place: DaemonPlace, signal: NodeJS.Signals = "SIGTERM
     return false;
   }
 }
+
+/** Whether process `pid` lives (one of another user counts: it cannot be signalled, yet it is there). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The pid of the daemon serving `place` now, if one is (its lock names a live process and its socket exists). */
+export function runningDaemon(place: DaemonPlace): number | undefined {
+  const pid = daemonPid(place);
+  return pid !== undefined && processAlive(pid) && existsSync(place.socket) ? pid : undefined;
+}

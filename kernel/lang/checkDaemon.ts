@@ -10,6 +10,7 @@
 // or on SIGTERM, removing its socket and lock.
 import { appendFileSync, closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
+import { processAlive } from "../exec/checkDaemonPlace.js";
 import { CellTypeChecker } from "../exec/typecheck.js";
 import { dropAddedHugePages } from "../runtime/hugePages.js";
 import type { SharedDocuments } from "./host.js";
@@ -48,7 +49,7 @@ function claim(lock: string): boolean {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") return false;
     }
     const holder = Number(readText(lock));
-    if (holder > 0 && alive(holder)) return false;
+    if (holder > 0 && processAlive(holder)) return false;
     rmSync(lock, { force: true });
   }
   return false;
@@ -59,15 +60,6 @@ function readText(path: string): string {
     return readFileSync(path, "utf8");
   } catch {
     return "";
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

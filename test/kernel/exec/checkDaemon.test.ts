@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, ut
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { daemonCommand } from "../../../kernel/cli/daemon.js";
 import { KernelClient } from "../../../kernel/client.js";
 import { daemonEnabled, daemonPid, daemonPlace, daemonWarmUps, startDaemon, stopDaemon, type DaemonPlace } from "../../../kernel/exec/checkDaemonPlace.js";
 import { CellTypeChecker } from "../../../kernel/exec/typecheck.js";
@@ -105,6 +106,28 @@ test("one daemon per build: a second one ends at once; an idle daemon ends and r
   assert.equal(readFileSync(place.log, "utf8").split("listening").length, 2, "only one daemon listened");
   await until("the idle daemon to end", () => !existsSync(place.socket) && !existsSync(place.lock), 60_000);
   assert.match(readFileSync(place.log, "utf8"), /ending: idle for 2 s/);
+});
+
+test("mlnb daemon: status says whether it runs; stop ends it and it removes its socket", async () => {
+  const env = { ...process.env, ...daemonEnv() };
+  const place = daemonPlace(env)!;
+  daemons.push(place);
+  const lines: string[] = [];
+  const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`err: ${l}`) };
+  assert.equal(await daemonCommand([], io, env), 0);
+  assert.match(lines.pop()!, /checker daemon: not running/);
+  startDaemon(place, fresh(), env);
+  await until("the daemon to warm up", () => warm(place));
+  assert.equal(await daemonCommand(["status"], io, env), 0);
+  assert.match(lines.pop()!, new RegExp(`checker daemon: running, pid ${daemonPid(place)}, warm`));
+  assert.equal(await daemonCommand(["stop"], io, env), 0);
+  assert.match(lines.pop()!, /checker daemon: stopped/);
+  assert.ok(!existsSync(place.socket) && !existsSync(place.lock));
+  assert.equal(await daemonCommand(["stop"], io, env), 0);
+  assert.match(lines.pop()!, /checker daemon: not running/);
+  assert.equal(await daemonCommand(["status"], io, { MLNB_CHECK_DAEMON: "off" }), 0);
+  assert.match(lines.pop()!, /checker daemon: off/);
+  assert.equal(await daemonCommand(["restart"], io, env), 2);
 });
 
 test("the daemon is off where it is turned off or CI is set, and refuses a folder others may enter", () => {
