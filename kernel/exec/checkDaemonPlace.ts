@@ -82,13 +82,17 @@ export function daemonListening(place: DaemonPlace): boolean {
 }
 
 /**
- * Start a daemon for `place`, warming on the notebook folder `warmDir`, detached (it outlives the
- * kernel, holds none of its pipes). A daemon already running (the lock) makes the new one end at once.
- * Not niced: it could not raise its priority again to answer checks.
+ * Start a daemon for `place`, warming on the notebook folder `warmDir`. It is a daemon in the Unix
+ * sense: a shell starts it in the background and exits at once, so it is nobody's child (a kernel
+ * killed with its process tree, or a test counting a kernel's children, does not meet it), in a
+ * session of its own, holding none of the kernel's pipes. A daemon already running (the lock)
+ * makes the new one end at once. Not niced: it could not raise its priority again to answer checks.
  */
 export function startDaemon(place: DaemonPlace, warmDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const shell = "/bin/sh";
+  const [command, args] = existsSync(shell) ? [shell, ["-c", '"$0" "$1" </dev/null >/dev/null 2>&1 &', process.execPath, ENTRY]] : [process.execPath, [ENTRY]];
   try {
-    const child = spawn(process.execPath, [ENTRY], {
+    const child = spawn(command, args, {
       cwd: dirname(place.socket), // not the notebook's folder: the daemon outlives it
       detached: true,
       stdio: "ignore",
