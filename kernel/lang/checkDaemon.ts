@@ -94,6 +94,17 @@ const shared: SharedDocuments = {
   longLived: true,
 };
 
+/**
+ * The checkers of the last kernels that went, kept: their files (a notebook's packages: tfjs,
+ * arquero) stay in the registry, so the same notebook's next kernel (a restart) parses none of them.
+ */
+const KEPT_CHECKERS = 2;
+const recent: CellTypeChecker[] = [];
+function keepRecent(checker: CellTypeChecker): void {
+  recent.push(checker);
+  while (recent.length > KEPT_CHECKERS) recent.shift()!.dispose();
+}
+
 const kernels = new Set<Socket>();
 let idleTimer: NodeJS.Timeout | undefined;
 function idle(): void {
@@ -111,7 +122,7 @@ const server = createServer((socket) => {
     kernels.delete(socket);
     idle();
   });
-  answerKernel(socket, () => ts, () => shared, log);
+  answerKernel(socket, () => ts, () => shared, log, keepRecent);
 });
 server.on("error", (e) => end(1, `cannot listen on ${socketPath}: ${e.message}`));
 server.listen(socketPath, () => {

@@ -26,8 +26,14 @@ export function serveChecks(path: string, ts: () => typeof TS, documentsFor: (no
   return server;
 }
 
-/** Answer one kernel's requests on `socket` with a checker of its own over the registry `documentsFor` gives (the language server's, the daemon's). */
-export function answerKernel(socket: Socket, ts: () => typeof TS, documentsFor: (notebookPath: string) => SharedDocuments, log: (message: string) => void): void {
+/** Answer one kernel's requests on `socket` with a checker of its own over the registry `documentsFor` gives (the language server's, the daemon's); `release` it when the kernel goes. */
+export function answerKernel(
+  socket: Socket,
+  ts: () => typeof TS,
+  documentsFor: (notebookPath: string) => SharedDocuments,
+  log: (message: string) => void,
+  release: (checker: CellTypeChecker) => void = (checker) => checker.dispose(),
+): void {
   let checker: CellTypeChecker | undefined;
   let notebookDir = "";
   const reply = (value: unknown) => socket.write(JSON.stringify(value) + "\n");
@@ -51,5 +57,5 @@ export function answerKernel(socket: Socket, ts: () => typeof TS, documentsFor: 
   );
   socket.on("data", (chunk) => decoder.push(chunk));
   socket.on("error", () => socket.destroy());
-  socket.on("close", () => checker?.dispose());
+  socket.on("close", () => checker && release(checker));
 }
