@@ -69,7 +69,9 @@ function buildKey(): string {
   const hash = createHash("sha256");
   const ts = createRequire(import.meta.url).resolve("typescript");
   hash.update(`${process.version}\0${HERE}\0${ts}`);
-  for (const file of [ENTRY, join(HERE, "typecheck.js"), join(HERE, "checkAnswer.js"), join(HERE, "..", "lang", "host.js"), ts]) {
+  // The modules whose code decides a check's answer (a build rewrites them all; an install keeps their mtimes).
+  const lang = (name: string) => join(HERE, "..", "lang", name);
+  for (const file of [ENTRY, join(HERE, "typecheck.js"), join(HERE, "checkAnswer.js"), lang("host.js"), lang("compilerOptions.js"), lang("libText.js"), lang("checkServer.js"), ts]) {
     const st = statSync(file);
     hash.update(`\0${st.size}:${st.mtimeMs}`);
   }

@@ -1,6 +1,7 @@
 // deploy.bundle: write a self-contained model folder (preprocessing, tfjs model, schema, reference, metrics, provenance).
 
 import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ColumnTable } from "arquero";
@@ -54,6 +55,37 @@ function provenance(given: Record<string, unknown> = {}): Record<string, unknown
 const MLNB_VERSION = (JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /**
+ * Move the finished folder `tmp` to `target`, replacing what is there: the old folder is renamed
+ * away first, then `tmp` in. Another process deploying to the same folder at the same moment can put
+ * its bundle in between; the move is then tried again (the last writer wins, neither fails).
+ */
+async function swapInto(tmp: string, target: string, parent: string): Promise<void> {
+  const olds: string[] = [];
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const old = path.join(parent, `.${path.basename(target)}.old-${process.pid}-${randomBytes(6).toString("hex")}`);
+      try {
+        await rename(target, old);
+        olds.push(old);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+      try {
+        await rename(tmp, target);
+        return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (attempt >= 50 || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw e;
+      }
+      // Writers that keep meeting each other step apart.
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt, 5)));
+    }
+  } finally {
+    for (const old of olds) await rm(old, { recursive: true, force: true });
+  }
+}
+
+/**
  * Write the bundle to `dir` atomically: everything goes to a temporary sibling folder which is
  * renamed into place at the end, so a reader never sees a half-written bundle. An existing
  * bundle at `dir` is replaced.
@@ -68,7 +100,8 @@ export async function bundle(dir: string, opts: BundleOptions): Promise<BundleMa
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
-  const tmp = path.join(parent, `.${path.basename(target)}.tmp-${process.pid}-${Date.now()}`);
+  // Unique per call: bundles written at once (same process, same millisecond) never share a folder.
+  const tmp = path.join(parent, `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
   const manifest: BundleManifest = {
     mlnb: "bundle",
     version: BUNDLE_VERSION,
@@ -95,16 +128,7 @@ export async function bundle(dir: string, opts: BundleOptions): Promise<BundleMa
     await writeFile(path.join(tmp, "metrics.json"), json(opts.metrics ?? {}));
     await writeFile(path.join(tmp, "provenance.json"), json(provenance(opts.provenance)));
     await writeFile(path.join(tmp, "bundle.json"), json(manifest));
-    const old = path.join(parent, `.${path.basename(target)}.old-${process.pid}-${Date.now()}`);
-    let replaced = false;
-    try {
-      await rename(target, old);
-      replaced = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
-    await rename(tmp, target);
-    if (replaced) await rm(old, { recursive: true, force: true });
+    await swapInto(tmp, target, parent);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw new Error(`deploy.bundle ${dir}: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
 // deploy.load: read a bundle folder back into a predictor that takes JSON rows and returns predictions.
 
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import * as aq from "arquero";
 import { fromJSON, type Transformer } from "../prep/base.js";
@@ -32,19 +32,25 @@ export interface Predictor {
   dispose(): void;
 }
 
-async function readJson<T>(dir: string, file: string): Promise<T> {
+async function readText(dir: string, file: string): Promise<string> {
   const p = path.join(dir, file);
-  let text: string;
   try {
-    text = await readFile(p, "utf8");
+    return await readFile(p, "utf8");
   } catch (e) {
     throw new Error(`deploy.load: cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+function parseJson<T>(dir: string, file: string, text: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (e) {
-    throw new Error(`deploy.load: ${p} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`deploy.load: ${path.join(dir, file)} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+async function readJson<T>(dir: string, file: string): Promise<T> {
+  return parseJson<T>(dir, file, await readText(dir, file));
 }
 
 function firstMax(row: number[]): number {
@@ -83,9 +89,47 @@ export function predictor(parts: Omit<Predictor, "predict" | "dispose"> & { mode
   };
 }
 
-/** Load the bundle written by deploy.bundle in `dir`. */
+/**
+ * Load the bundle written by deploy.bundle in `dir`. A bundle replaced while it is read (another
+ * process deploying to the same folder renames the old one away, then the new one in) is read
+ * again: a read never fails in that moment, nor mixes two bundles' files.
+ */
 export async function load(dir: string): Promise<Predictor> {
-  const manifest = await readJson<BundleManifest>(dir, "bundle.json");
+  const until = Date.now() + REREAD_MS;
+  for (;;) {
+    let loaded: { predictor: Predictor; manifestText: string };
+    try {
+      loaded = await loadOnce(dir);
+    } catch (e) {
+      if (Date.now() < until && /ENOENT/.test((e as Error).message) && (await beingReplaced(dir))) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      throw e;
+    }
+    if (Date.now() >= until || (await readFile(path.join(dir, "bundle.json"), "utf8").catch(() => "")) === loaded.manifestText) return loaded.predictor;
+    loaded.predictor.dispose();
+  }
+}
+
+/** How long a bundle that keeps being replaced under a read is read again before the error stands. */
+const REREAD_MS = 5000;
+
+/** Whether `dir` is there again, or a replacement of it (deploy.bundle's `.NAME.tmp-*` / `.NAME.old-*` siblings) is under way. */
+async function beingReplaced(dir: string): Promise<boolean> {
+  const target = path.resolve(dir);
+  const prefix = `.${path.basename(target)}.`;
+  try {
+    const names = await readdir(path.dirname(target));
+    return names.includes(path.basename(target)) || names.some((n) => n.startsWith(prefix) && /\.(tmp|old)-\d+-[0-9a-f]+$/.test(n));
+  } catch {
+    return false;
+  }
+}
+
+async function loadOnce(dir: string): Promise<{ predictor: Predictor; manifestText: string }> {
+  const manifestText = await readText(dir, "bundle.json");
+  const manifest = parseJson<BundleManifest>(dir, "bundle.json", manifestText);
   if (manifest.mlnb !== "bundle") throw new Error(`deploy.load: ${path.join(dir, "bundle.json")} is not an mlnb bundle manifest`);
   if (manifest.version > BUNDLE_VERSION) throw new Error(`deploy.load: bundle version ${manifest.version} is newer than this mlnb reads (${BUNDLE_VERSION})`);
   const f = manifest.files;
@@ -97,5 +141,5 @@ export async function load(dir: string): Promise<Predictor> {
   ]);
   const preprocess = f.preprocess ? fromJSON(await readJson(dir, f.preprocess)) : undefined;
   const model = await loadModel(path.join(dir, path.dirname(f.model)));
-  return predictor({ schema, manifest, metrics, provenance, reference, model, preprocess });
+  return { predictor: predictor({ schema, manifest, metrics, provenance, reference, model, preprocess }), manifestText };
 }

@@ -55,3 +55,35 @@ test("loading a folder that is not a bundle names the missing file", async () =>
   const { dir } = await made;
   await assert.rejects(deploy.load(path.dirname(dir)), /cannot read .*bundle\.json: ENOENT/);
 });
+
+test("bundles written to one folder at once, while it is loaded again and again: no write and no load fails, and each load is one whole bundle", async () => {
+  const { dir, preprocess, model, table } = await made;
+  const target = path.join(path.dirname(dir), "contended");
+  await deploy.bundle(target, { preprocess, model, reference: table, metrics: { round: 0 } });
+  let writing = true;
+  const loads: Promise<number>[] = [];
+  for (let reader = 0; reader < 3; reader++) {
+    loads.push(
+      (async () => {
+        let count = 0;
+        while (writing) {
+          const p = await deploy.load(target);
+          // The metrics read belong to the manifest read: one bundle, not parts of two.
+          assert.equal(typeof p.metrics.round, "number");
+          p.dispose();
+          count++;
+        }
+        return count;
+      })(),
+    );
+  }
+  const writes: Promise<unknown>[] = [];
+  for (let round = 1; round <= 12; round++) writes.push(deploy.bundle(target, { preprocess, model, reference: table, metrics: { round } }));
+  const results = await Promise.allSettled(writes);
+  writing = false;
+  const counts = await Promise.all(loads);
+  assert.deepEqual(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason)), []);
+  assert.ok(counts.every((c) => c > 0), `every reader loaded at least once: ${counts.join(", ")}`);
+  const leftovers = (await readdir(path.dirname(target))).filter((f) => f.startsWith(".contended."));
+  assert.deepEqual(leftovers, []);
+});
