@@ -11,8 +11,7 @@
 // and Node: a rebuilt or upgraded mlnb starts a new daemon, the old one ends when idle.
 // MLNB_CHECK_DAEMON=off turns it off (and it is off where CI is set unless MLNB_CHECK_DAEMON=on);
 // MLNB_CHECK_DAEMON_DIR names another folder; MLNB_CHECK_DAEMON_IDLE_S sets its idle life (default 900 s).
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import type { spawn as Spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -21,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { withHugePages } from "../runtime/hugePages.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 const ENTRY = join(HERE, "..", "lang", "checkDaemon.js");
 /** Longest Unix socket path that fits everywhere (sun_path is 104-108 bytes). */
 const MAX_SOCKET_PATH = 100;
@@ -66,8 +66,8 @@ export function daemonPlace(env: NodeJS.ProcessEnv = process.env): DaemonPlace |
 
 /** This mlnb build, its TypeScript and Node: what a daemon's answers depend on besides the notebook. */
 function buildKey(): string {
-  const hash = createHash("sha256");
-  const ts = createRequire(import.meta.url).resolve("typescript");
+  const ts = require.resolve("typescript");
+  const hash = new Fnv();
   hash.update(`${process.version}\0${HERE}\0${ts}`);
   // The modules whose code decides a check's answer (a build rewrites them all; an install keeps their mtimes).
   const lang = (name: string) => join(HERE, "..", "lang", name);
@@ -75,7 +75,26 @@ function buildKey(): string {
     const st = statSync(file);
     hash.update(`\0${st.size}:${st.mtimeMs}`);
   }
-  return hash.digest("hex").slice(0, 16);
+  return hash.hex();
+}
+
+/**
+ * Two FNV-1a hashes (different offsets) of a text, as 16 hex digits: a name, not a secret, and it
+ * costs no crypto module on the kernel's start path (~5 ms to load here).
+ */
+class Fnv {
+  private a = 0x811c9dc5;
+  private b = 0x050c5d1f;
+  update(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      this.a = Math.imul(this.a ^ c, 0x01000193) >>> 0;
+      this.b = Math.imul(this.b ^ c, 0x01000193) >>> 0;
+    }
+  }
+  hex(): string {
+    return this.a.toString(16).padStart(8, "0") + this.b.toString(16).padStart(8, "0");
+  }
 }
 
 /** Whether a daemon's socket exists (it may still be stale: a connection that fails falls back). */
@@ -94,6 +113,8 @@ export function startDaemon(place: DaemonPlace, warmDir: string, env: NodeJS.Pro
   const shell = "/bin/sh";
   const [command, args] = existsSync(shell) ? [shell, ["-c", '"$0" "$1" </dev/null >/dev/null 2>&1 &', process.execPath, ENTRY]] : [process.execPath, [ENTRY]];
   try {
+    // Loaded here, not at the kernel's start: only a kernel that starts a daemon needs it.
+    const spawn = (require("node:child_process") as { spawn: typeof Spawn }).spawn;
     const child = spawn(command, args, {
       cwd: dirname(place.socket), // not the notebook's folder: the daemon outlives it
       detached: true,
