@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withHugePages } from "../runtime/hugePages.js";
+import { processAlive } from "../runtime/processAlive.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -155,16 +156,6 @@ export function stopDaemon(place: DaemonPlace, signal: NodeJS.Signals = "SIGTERM
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Whether process `pid` lives (one of another user counts: it cannot be signalled, yet it is there). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

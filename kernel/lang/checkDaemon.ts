@@ -10,9 +10,9 @@
 // or on SIGTERM, removing its socket and lock.
 import { appendFileSync, closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
-import { processAlive } from "../exec/checkDaemonPlace.js";
 import { CellTypeChecker } from "../exec/typecheck.js";
 import { dropAddedHugePages } from "../runtime/hugePages.js";
+import { processAlive } from "../runtime/processAlive.js";
 import type { SharedDocuments } from "./host.js";
 import { answerKernel } from "./checkServer.js";
 import { openLibTexts } from "./libText.js";

@@ -1,14 +1,5 @@
 // Which "running" runs were killed: their recording process (on this host) is gone. Both stores mark those aborted on open.
-
-/** True while process `pid` of this host exists. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { processAlive } from "../../runtime/processAlive.js";
 
 /** The ids of this host's running runs whose process has died (never this process's). */
 export function deadRuns(running: readonly { id: number; pid: number }[]): number[] {
