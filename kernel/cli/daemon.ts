@@ -27,7 +27,7 @@ export async function daemonCommand(argv: string[], io: Io = consoleIo, env: Nod
   }
   const place = daemonPlace(env);
   if (!place) {
-    io.err("mlnb daemon: no private folder for its socket (MLNB_CHECK_DAEMON_DIR, else <tmp>/mlnb-<uid>, must be yours and closed to others)");
+    io.err("mlnb daemon: no private folder for its socket (MLNB_CHECK_DAEMON_DIR, else mlnb-<uid> under $XDG_RUNTIME_DIR or /tmp, must be yours and closed to others)");
     return EXIT.failure;
   }
   const pid = runningDaemon(place);

@@ -6,7 +6,7 @@
 // one is alive checks its first cell in a check's time. The first kernel with none alive starts
 // one (detached, after its own first check) and checks on its own thread.
 //
-// The socket sits in a folder only this user can enter (`<tmp>/mlnb-<uid>`, 0700, refused when
+// The socket sits in a folder only this user can enter (`$XDG_RUNTIME_DIR` or `/tmp`, then `mlnb-<uid>`, 0700, refused when
 // another user owns it or others may enter it), named by a key of this mlnb build, its TypeScript
 // and Node: a rebuilt or upgraded mlnb starts a new daemon, the old one ends when idle.
 // MLNB_CHECK_DAEMON=off turns it off (and it is off where CI is set unless MLNB_CHECK_DAEMON=on);
@@ -15,7 +15,7 @@ import type { spawn as Spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withHugePages } from "../runtime/hugePages.js";
 import { processAlive } from "../runtime/processAlive.js";
@@ -50,7 +50,7 @@ export function daemonEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 export function daemonPlace(env: NodeJS.ProcessEnv = process.env): DaemonPlace | undefined {
   if (!daemonEnabled(env)) return undefined;
   const uid = process.getuid?.() ?? 0;
-  const dir = env.MLNB_CHECK_DAEMON_DIR ?? join(tmpdir(), `mlnb-${uid}`);
+  const dir = env.MLNB_CHECK_DAEMON_DIR ?? join(runtimeBase(env), `mlnb-${uid}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
@@ -63,6 +63,17 @@ export function daemonPlace(env: NodeJS.ProcessEnv = process.env): DaemonPlace |
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where the per-user folder goes: XDG_RUNTIME_DIR (a login's private runtime folder) when set,
+ * else /tmp, not TMPDIR: a harness that gives each test its own TMPDIR would otherwise start a
+ * daemon for each. Windows has none (see daemonEnabled).
+ */
+function runtimeBase(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_RUNTIME_DIR;
+  if (xdg && isAbsolute(xdg) && existsSync(xdg)) return xdg;
+  return existsSync("/tmp") ? "/tmp" : tmpdir();
 }
 
 /** This mlnb build, its TypeScript and Node: what a daemon's answers depend on besides the notebook. */
