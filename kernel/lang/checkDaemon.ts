@@ -8,7 +8,7 @@
 // holds. Connections made while it warms wait for the warm-up. It ends after MLNB_CHECK_DAEMON_IDLE_S
 // seconds without a kernel (default 900), when its memory passes 1.5 GB with no kernel connected,
 // or on SIGTERM, removing its socket and lock.
-import { appendFileSync, closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { CellTypeChecker } from "../exec/typecheck.js";
 import { dropAddedHugePages } from "../runtime/hugePages.js";
@@ -50,9 +50,19 @@ function claim(lock: string): boolean {
     }
     const holder = Number(readText(lock));
     if (holder > 0 && processAlive(holder)) return false;
+    // No pid yet: another daemon made the lock a moment ago and is writing it (unless it is old).
+    if (!(holder > 0) && Date.now() - mtimeMs(lock) < 10_000) return false;
     rmSync(lock, { force: true });
   }
   return false;
+}
+
+function mtimeMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function readText(path: string): string {
@@ -68,9 +78,11 @@ function end(code: number, why: string): never {
   if (!ended) {
     ended = true;
     log(`ending: ${why}`);
-    if (socketPath) rmSync(socketPath, { force: true });
-    // Only our own lock: a daemon that took over a lock it thought stale must not lose it.
-    if (lockPath && readText(lockPath) === String(process.pid)) rmSync(lockPath, { force: true });
+    // Only while the lock is ours: the socket and lock of a daemon that took over are not ours to remove.
+    if (lockPath && readText(lockPath) === String(process.pid)) {
+      if (socketPath) rmSync(socketPath, { force: true });
+      rmSync(lockPath, { force: true });
+    }
   }
   process.exit(code);
 }

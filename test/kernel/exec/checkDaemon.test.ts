@@ -169,3 +169,18 @@ test("a long-lived registry parses a package's declarations again once they chan
   first.dispose();
   second.dispose();
 });
+
+test("a lock without a pid yet (another daemon is writing it) is left alone; one left empty for long is taken over", async () => {
+  const env = { ...process.env, ...daemonEnv() };
+  const place = daemonPlace(env)!;
+  daemons.push(place);
+  writeFileSync(place.lock, "");
+  startDaemon(place, fresh(), env);
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.ok(!existsSync(place.socket), "no daemon listens while the lock is fresh");
+  assert.equal(readFileSync(place.lock, "utf8"), "", "the lock is untouched");
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(place.lock, old, old);
+  startDaemon(place, fresh(), env);
+  await until("the daemon to take the lock and listen", () => existsSync(place.socket) && daemonPid(place) !== undefined);
+});
