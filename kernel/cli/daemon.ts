@@ -1,6 +1,6 @@
 // `mlnb daemon`: whether the checker daemon kernels share is running for this mlnb, and stopping it.
 import { existsSync } from "node:fs";
-import { daemonEnabled, daemonPlace, daemonWarmUps, runningDaemon, stopDaemon } from "../exec/checkDaemonPlace.js";
+import { daemonEnabled, daemonPlace, daemonWarm, runningDaemon, stopDaemon } from "../exec/checkDaemonPlace.js";
 import { consoleIo, defineCommand, EXIT, startCommand, usageError, type Io } from "./args.js";
 
 const SPEC = defineCommand({
@@ -32,7 +32,7 @@ export async function daemonCommand(argv: string[], io: Io = consoleIo, env: Nod
   }
   const pid = runningDaemon(place);
   if (action === "status") {
-    io.out(pid !== undefined ? `checker daemon: running, pid ${pid}, ${daemonWarmUps(place) > 0 ? "warm" : "warming up"}; socket ${place.socket}` : `checker daemon: not running (the next kernel that checks a cell starts it); socket ${place.socket}`);
+    io.out(pid !== undefined ? `checker daemon: running, pid ${pid}, ${daemonWarm(place, pid) ? "warm" : "warming up"}; socket ${place.socket}` : `checker daemon: not running (the next kernel that checks a cell starts it); socket ${place.socket}`);
     return EXIT.ok;
   }
   if (pid === undefined || !stopDaemon(place)) {

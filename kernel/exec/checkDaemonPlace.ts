@@ -158,6 +158,15 @@ export function daemonWarmUps(place: DaemonPlace): number {
   }
 }
 
+/** Whether daemon `pid` of `place` finished warming (its log line). */
+export function daemonWarm(place: DaemonPlace, pid: number): boolean {
+  try {
+    return readFileSync(place.log, "utf8").includes(` ${pid} warm\n`);
+  } catch {
+    return false;
+  }
+}
+
 /** Ask the daemon of `place` to end (`signal`): it removes its socket and lock. False when none held the lock. */
 export function stopDaemon(place: DaemonPlace, signal: NodeJS.Signals = "SIGTERM"): boolean {
   const pid = daemonPid(place);
