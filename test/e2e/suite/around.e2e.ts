@@ -41,7 +41,10 @@ export function registerAroundTests(root: Mocha.Suite): void {
     const [scale] = await symbolsOf(cells[2]!);
     assert.equal(cells[2]!.document.getText(scale!.selectionRange), "scale");
     await runAll(editor.notebook);
-    // With a kernel, the needs found from what each stage reads join the declared ones.
+    // With a kernel, the needs found from what each stage reads join the declared ones, once the
+    // kernel's graph after the run has reached the extension (it comes after the cells' results).
+    const wanted = `report · needs scale [gate n>=1] ${vscode.SymbolKind.Function}`;
+    await waitForAsync("the outline to show the needs the kernel found", async () => (await describe())[3] === wanted, 30_000).catch(() => undefined);
     const after = await describe();
     assert.equal(after[3], `report · needs scale [gate n>=1] ${vscode.SymbolKind.Function}`);
     assert.equal(after[2], `scale · needs ingest [] ${vscode.SymbolKind.Function}`);
