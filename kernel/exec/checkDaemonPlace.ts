@@ -140,6 +140,17 @@ export function startDaemon(place: DaemonPlace, warmDir: string, env: NodeJS.Pro
   }
 }
 
+/**
+ * Start a daemon for this build in `delayMs` (after this kernel's own thread warmed, so they do not
+ * compete), unless one runs by then; a process that ends first starts none (the next kernel will).
+ */
+export function startDaemonSoon(warmDir: string, delayMs = 3000): void {
+  setTimeout(() => {
+    const place = daemonPlace();
+    if (place && runningDaemon(place) === undefined) startDaemon(place, warmDir);
+  }, delayMs).unref();
+}
+
 /** The pid of the daemon holding `place`'s lock, if one does (it may have died since). */
 export function daemonPid(place: DaemonPlace): number | undefined {
   try {

@@ -7,6 +7,7 @@
 // while nothing is pending.
 import { openCheckCache } from "./checkCache.js";
 import { mark } from "../runtime/trace.js";
+import { DAEMON_HOST, startDaemonSoon } from "./checkDaemonPlace.js";
 import { checkerThread, type CheckPort } from "./checkPort.js";
 import { prestartedChecker, takePrestartedChecker } from "./checkerPrestart.js";
 import { CellTypeChecker, declaredNames, type CellDiagnostic, type CheckerState } from "./typecheck.js";
@@ -79,7 +80,11 @@ export function createTypeChecker(notebookDir: string, cacheDir?: string): TypeC
     const fail = (e: Error) => {
       if (worker !== w) return;
       worker = undefined;
-      if (w.remote) return takeOver(e);
+      if (w.remote) {
+        // A lost daemon is replaced for the kernels after this one (this one checks on its thread now).
+        if (w.host === DAEMON_HOST) startDaemonSoon(notebookDir);
+        return takeOver(e);
+      }
       for (const p of pending.values()) p.reject(new Error(`the type checker thread stopped: ${e.message}`));
       pending.clear();
     };

@@ -9,6 +9,7 @@ import { KernelClient } from "../../../kernel/client.js";
 import { daemonEnabled, daemonPid, daemonPlace, daemonWarmUps, startDaemon, stopDaemon, type DaemonPlace } from "../../../kernel/exec/checkDaemonPlace.js";
 import { CellTypeChecker } from "../../../kernel/exec/typecheck.js";
 import { typescript } from "../../../kernel/lang/typescript.js";
+import { processAlive } from "../../../kernel/runtime/processAlive.js";
 import { cellRunner, traceMarks, until } from "../../support/kernelCells.js";
 
 const dirs: string[] = [];
@@ -68,7 +69,7 @@ test("a kernel with no daemon checks on its thread and starts one; the next kern
   await second.client.shutdown();
 });
 
-test("a daemon killed mid-session: the kernel checks on a thread that knows its cells; the next kernel finds the stale socket, checks on its thread and a new daemon takes the lock", async () => {
+test("a daemon killed mid-session: the kernel checks on a thread that knows its cells and a new daemon starts; a killed daemon's stale socket: the next kernel checks on its thread and starts one", async () => {
   const env = daemonEnv();
   const place = daemonPlace({ ...process.env, ...env })!;
   daemons.push(place);
@@ -83,13 +84,18 @@ test("a daemon killed mid-session: the kernel checks on a thread that knows its 
   const stopped = await k.run("const n: number = word;");
   assert.match(stopped.error!, /TS2322: Type 'string' is not assignable to type 'number'/);
   assert.equal(await k.where(), "thread");
+  await until("the kernel that lost it to start a new daemon", () => daemonPid(place) !== killed && daemonWarmUps(place) === 2);
   await k.client.shutdown();
 
+  // Killed with no kernel connected: its socket stays behind.
+  const second = daemonPid(place)!;
+  stop(place, "SIGKILL");
+  await until("the daemon to die", () => !processAlive(second));
   assert.ok(existsSync(place.socket), "kill -9 leaves the socket behind");
   const next = await kernel(env);
   assert.match((await next.run("const s: string = 1;")).error!, /TS2322/);
   assert.equal(await next.where(), "thread");
-  await until("a new daemon to take the lock and warm up", () => daemonPid(place) !== killed && daemonWarmUps(place) === 2);
+  await until("a new daemon to take the lock and warm up", () => daemonPid(place) !== second && daemonWarmUps(place) === 3);
   await next.client.shutdown();
 });
 
