@@ -13,7 +13,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { installSpec } from "../kernel/jupyter/kernelspec.js";
 import { daemonPlace, daemonWarmUps, startDaemon, stopDaemon } from "../kernel/exec/checkDaemonPlace.js";
-import { keepCheckerCaches } from "./kernel.js";
+import { keepCheckerCaches } from "./kernelStarts.js";
+
+// Only the daemon way below turns a checker daemon on (a user's would make every way the daemon way).
+process.env.MLNB_CHECK_DAEMON = "off";
 
 const STARTS = Number(process.env.MLNB_BENCH_JUPYTER_STARTS ?? 50);
 const ROUND_TRIPS = 50;
